@@ -1,0 +1,101 @@
+import http from 'node:http';
+import express from 'express';
+import type { Logger } from 'pino';
+import { LIMITS } from '../shared/limits.js';
+import { ensureMerchant } from './auth/merchant-keys.js';
+import { ShopperTokens } from './auth/shopper-tokens.js';
+import type { Bus } from './bus/bus.js';
+import { setUpDemoShop } from './demo-shop.js';
+import { createAuthenticator } from './http/authenticate.js';
+import { errorHandler, notFoundHandler, requireJson } from './http/error-handler.js';
+import { demoRoutes } from './http/routes/demo.routes.js';
+import { merchantRoutes } from './http/routes/merchant.routes.js';
+import { shopperRoutes } from './http/routes/shopper.routes.js';
+import { securityHeaders, staticApp } from './http/static-app.js';
+import { MessageService } from './services/message.service.js';
+import type { Store } from './store/store.js';
+import { StreamServer } from './stream/stream-server.js';
+
+export interface AppDeps {
+  store: Store;
+  bus: Bus;
+  logger: Logger;
+  /** Directory of the built PWA; omitted in API-only tests. */
+  staticDir?: string;
+  bootstrapMerchantKey?: string;
+  demo?: boolean;
+  heartbeatMs?: number;
+  helloTimeoutMs?: number;
+  trustProxy?: string;
+}
+
+export interface App {
+  server: http.Server;
+  streams: StreamServer;
+  /** Stops accepting, closes streams with 1001 and waits for HTTP to drain. Leaves store and bus to their owner. */
+  close(): Promise<void>;
+}
+
+/** Composes the whole server from its dependencies; the process (main.ts) owns their lifetimes. */
+export async function createApp(deps: AppDeps): Promise<App> {
+  const { store, bus, logger } = deps;
+  const tokens = await ShopperTokens.fromStore(store);
+  const auth = createAuthenticator(store, tokens);
+  const messages = new MessageService({ store, bus, logger });
+  if (deps.bootstrapMerchantKey) await ensureMerchant(store, 'bootstrap', deps.bootstrapMerchantKey);
+  const demo = deps.demo ? await setUpDemoShop(store, messages) : undefined;
+
+  const app = express();
+  app.disable('x-powered-by');
+  if (deps.trustProxy) app.set('trust proxy', deps.trustProxy);
+  app.use(securityHeaders);
+
+  app.get('/healthz', async (_req, res) => {
+    await store.ping();
+    res.json({ status: 'ok', store: store.kind, connections: streams.size });
+  });
+
+  const api = express.Router();
+  api.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  api.use(requireJson);
+  api.use(express.json({ limit: LIMITS.requestBodyBytes, strict: false }));
+  api.use(merchantRoutes({ auth, messages, tokens, store }));
+  api.use(shopperRoutes({ auth, store }));
+  api.use(demoRoutes({ demo, tokens }));
+  api.use(notFoundHandler);
+  app.use('/api/v1', api);
+
+  if (deps.staticDir) app.use(staticApp(deps.staticDir));
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+
+  const server = http.createServer(app);
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 15_000;
+  const streams = new StreamServer({
+    store,
+    bus,
+    tokens,
+    logger,
+    heartbeatMs: deps.heartbeatMs ?? 25_000,
+    helloTimeoutMs: deps.helloTimeoutMs ?? 5_000,
+    maxBufferedBytes: 4 * 1024 * 1024,
+    replayPageSize: 500,
+  });
+  server.on('upgrade', (req, socket, head) => streams.handleUpgrade(req, socket, head));
+
+  return {
+    server,
+    streams,
+    async close() {
+      streams.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The repository root, whether running from source or from dist/server. */
+export const PACKAGE_ROOT = here.includes(`${path.sep}dist${path.sep}`)
+  ? path.resolve(here, '..', '..', '..')
+  : path.resolve(here, '..');
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+const envSchema = z.object({
+  NODE_ENV: optionalText,
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: optionalText,
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: optionalText,
+  REDIS_URL: optionalText,
+  PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  VAPID_SUBJECT: optionalText,
+  PUSH_ENDPOINT_ALLOWLIST: optionalText,
+  BOOTSTRAP_MERCHANT_KEY: optionalText.pipe(
+    z.string().min(24, 'must be at least 24 characters (use `npm run merchant-key` to make one)').optional(),
+  ),
+  STATIC_DIR: optionalText,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HEARTBEAT_MS: z.coerce.number().int().min(1000).max(300_000).default(25_000),
+  TRUST_PROXY: optionalText,
+  DEMO: optionalText,
+});
+
+export interface Config {
+  production: boolean;
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  publicUrl: string | undefined;
+  bootstrapMerchantKey: string | undefined;
+  staticDir: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  heartbeatMs: number;
+  trustProxy: string | undefined;
+  demo: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment once, at start, with messages that name the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const demo = argv.includes('--demo') || e.DEMO === '1' || e.DEMO === 'true';
+  if (demo && production) {
+    throw new ConfigError('Invalid configuration:\n  demo mode (--demo or DEMO) is refused when NODE_ENV=production');
+  }
+  if (e.DATABASE_URL) {
+    throw new ConfigError('Invalid configuration:\n  DATABASE_URL: PostgreSQL is not supported yet; unset it to use the embedded SQLite store');
+  }
+  if (e.REDIS_URL) {
+    throw new ConfigError('Invalid configuration:\n  REDIS_URL: the Redis bus is not supported yet; unset it to use the in-process bus');
+  }
+  return {
+    production,
+    port: e.PORT,
+    // Demo mode hands out a merchant key to any visitor, so it listens on loopback unless told otherwise.
+    host: e.HOST ?? (demo ? '127.0.0.1' : '0.0.0.0'),
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    publicUrl: e.PUBLIC_URL,
+    bootstrapMerchantKey: e.BOOTSTRAP_MERCHANT_KEY,
+    staticDir: path.resolve(e.STATIC_DIR ?? path.join(PACKAGE_ROOT, 'dist', 'client')),
+    logLevel: e.LOG_LEVEL,
+    heartbeatMs: e.HEARTBEAT_MS,
+    trustProxy: e.TRUST_PROXY,
+    demo,
+  };
+}

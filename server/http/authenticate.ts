@@ -1,0 +1,55 @@
+import type { Request } from 'express';
+import { findMerchantByKey } from '../auth/merchant-keys.js';
+import type { ShopperTokens } from '../auth/shopper-tokens.js';
+import type { MerchantRecord, Store } from '../store/store.js';
+import { HttpError } from './http-error.js';
+
+const MERCHANT_KEY_PREFIX = 'tdk_';
+
+function bearer(req: Request): string {
+  const header = req.get('authorization');
+  if (!header) {
+    throw new HttpError(401, 'unauthorized', 'Missing Authorization header; send "Authorization: Bearer <key or token>"', undefined, {
+      'WWW-Authenticate': 'Bearer',
+    });
+  }
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw new HttpError(401, 'unauthorized', 'Authorization header must be "Bearer <key or token>"');
+  return match[1]!;
+}
+
+export interface Authenticator {
+  merchant(req: Request): Promise<MerchantRecord>;
+  shopper(req: Request): string;
+}
+
+/** Resolves the caller of a request: a merchant key or a shopper token, never mixed up. */
+export function createAuthenticator(store: Store, tokens: ShopperTokens): Authenticator {
+  return {
+    async merchant(req) {
+      const credential = bearer(req);
+      if (!credential.startsWith(MERCHANT_KEY_PREFIX)) {
+        if (tokens.verify(credential).ok) {
+          throw new HttpError(403, 'wrong-credential-kind', 'This route needs a merchant key, not a shopper token');
+        }
+        throw new HttpError(401, 'invalid-credentials', 'Unknown merchant key');
+      }
+      const merchant = await findMerchantByKey(store, credential);
+      if (!merchant) throw new HttpError(401, 'invalid-credentials', 'Unknown merchant key');
+      return merchant;
+    },
+    shopper(req) {
+      const credential = bearer(req);
+      if (credential.startsWith(MERCHANT_KEY_PREFIX)) {
+        throw new HttpError(403, 'wrong-credential-kind', 'This route needs a shopper token, not a merchant key');
+      }
+      const check = tokens.verify(credential);
+      if (!check.ok) {
+        const message =
+          check.reason === 'token-expired' ? 'Shopper token has expired; ask the shop for a fresh one' : 'Invalid shopper token';
+        throw new HttpError(401, check.reason, message);
+      }
+      return check.claims.sub;
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import { Router } from 'express';
+import { cursorOf, seqOf, syncQuerySchema, type SyncResponse } from '../../../shared/event.schema.js';
+import type { Store } from '../../store/store.js';
+import type { Authenticator } from '../authenticate.js';
+import { validate } from '../validate.js';
+
+/** Routes the PWA calls with a shopper token; every query is scoped to the token's user. */
+export function shopperRoutes({ auth, store }: { auth: Authenticator; store: Store }): Router {
+  const router = Router();
+
+  router.get('/me/sync', async (req, res) => {
+    const userId = auth.shopper(req);
+    const { after, limit } = validate(syncQuerySchema, req.query, 'sync query');
+    // One extra row tells whether more wait, without a second query.
+    const rows = await store.readEvents(userId, seqOf(after), limit + 1);
+    const events = rows.slice(0, limit);
+    const body: SyncResponse = {
+      events,
+      cursor: events.length > 0 ? cursorOf(events[events.length - 1]!.seq) : after,
+      more: rows.length > limit,
+    };
+    res.json(body);
+  });
+
+  return router;
+}

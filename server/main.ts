@@ -1,0 +1,66 @@
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.js';
+import { MemoryBus } from './bus/memory-bus.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { SqliteStore } from './store/sqlite/sqlite-store.js';
+
+/** The process: configuration, logging, signals. Composition lives in app.ts. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env, process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const store = SqliteStore.open(config.dataDir);
+  const bus = new MemoryBus();
+  const app = await createApp({
+    store,
+    bus,
+    logger,
+    staticDir: config.staticDir,
+    bootstrapMerchantKey: config.bootstrapMerchantKey,
+    demo: config.demo,
+    heartbeatMs: config.heartbeatMs,
+    trustProxy: config.trustProxy,
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    app.server.once('error', reject);
+    app.server.listen(config.port, config.host, resolve);
+  });
+  const { port } = app.server.address() as AddressInfo;
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  logger.info({ port, host: config.host, store: store.kind, dataDir: config.dataDir, demo: config.demo }, 'Tidings listening');
+  if (config.demo) {
+    process.stdout.write(
+      `\n  Tidings demo shop is running.\n  Inbox:            http://${shown}:${port}/\n  Merchant console: http://${shown}:${port}/console.html\n\n`,
+    );
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await app.close();
+    await bus.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Tidings failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

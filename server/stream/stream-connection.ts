@@ -1,0 +1,192 @@
+import type { Logger } from 'pino';
+import WebSocket from 'ws';
+import { cursorOf, seqOf, type SyncEvent } from '../../shared/event.schema.js';
+import {
+  STREAM_CLOSE,
+  STREAM_PROTOCOL_VERSION,
+  clientFrameSchema,
+  type ServerFrame,
+} from '../../shared/stream.schema.js';
+import type { ShopperTokens } from '../auth/shopper-tokens.js';
+import type { Bus } from '../bus/bus.js';
+import type { Store } from '../store/store.js';
+
+export interface StreamOptions {
+  store: Store;
+  bus: Bus;
+  tokens: ShopperTokens;
+  logger: Logger;
+  heartbeatMs: number;
+  helloTimeoutMs: number;
+  /** Past this many buffered bytes the client is too slow: close it and let it resume. */
+  maxBufferedBytes: number;
+  replayPageSize: number;
+}
+
+/**
+ * One shopper's WebSocket. After hello it replays the log after the client's
+ * cursor, says `synced`, then forwards live events. `lastSent` is the only
+ * position: an event at or below it is a duplicate and dropped; one beyond
+ * lastSent + 1 means a live event was missed, and the gap is read from the
+ * store. So replay and live may overlap or race without gap or duplicate.
+ */
+export class StreamConnection {
+  private lastSent = 0;
+  private userId: string | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private helloTimer: NodeJS.Timeout | undefined;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private catchingUp = false;
+  private pendingCatchUp = false;
+  private closed = false;
+  alive = true;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly options: StreamOptions,
+  ) {
+    this.helloTimer = setTimeout(
+      () => this.close(STREAM_CLOSE.helloTimeout, 'no hello received in time'),
+      options.helloTimeoutMs,
+    );
+    ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
+    ws.on('pong', () => {
+      this.alive = true;
+    });
+    ws.on('close', () => this.dispose());
+    ws.on('error', (err) => {
+      options.logger.debug({ err }, 'stream socket error');
+      this.dispose();
+    });
+  }
+
+  /** Called by the server's heartbeat timer: a peer that missed the last ping is dead. */
+  heartbeat(): void {
+    if (!this.alive) {
+      this.ws.terminate();
+      return;
+    }
+    this.alive = false;
+    this.ws.ping();
+    if (this.userId) this.send({ type: 'heartbeat' });
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.dispose();
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) {
+      this.ws.close(code, reason);
+    }
+  }
+
+  private dispose(): void {
+    this.closed = true;
+    clearTimeout(this.helloTimer);
+    clearTimeout(this.expiryTimer);
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+
+  private onFrame(data: WebSocket.RawData, isBinary: boolean): void {
+    if (this.userId) {
+      // After hello the client has nothing to say; anything it sends is a protocol error.
+      this.close(STREAM_CLOSE.badFrame, 'unexpected frame after hello');
+      return;
+    }
+    let frame: unknown;
+    try {
+      if (isBinary) throw new Error('binary');
+      frame = JSON.parse(data.toString());
+    } catch {
+      this.close(STREAM_CLOSE.badFrame, 'frame is not JSON text');
+      return;
+    }
+    const parsed = clientFrameSchema.safeParse(frame);
+    if (!parsed.success) {
+      this.close(STREAM_CLOSE.badFrame, 'expected {"type":"hello","token":...}');
+      return;
+    }
+    const hello = parsed.data;
+    if (hello.protocol !== undefined && hello.protocol !== STREAM_PROTOCOL_VERSION) {
+      this.close(STREAM_CLOSE.unsupportedProtocol, `protocol ${STREAM_PROTOCOL_VERSION} only`);
+      return;
+    }
+    const check = this.options.tokens.verify(hello.token);
+    if (!check.ok) {
+      this.close(STREAM_CLOSE.unauthorized, check.reason);
+      return;
+    }
+    clearTimeout(this.helloTimer);
+    this.userId = check.claims.sub;
+    this.lastSent = seqOf(hello.after ?? '0');
+    // Closing at expiry keeps a stolen-then-expired token from streaming forever.
+    const msLeft = check.claims.exp * 1000 - Date.now();
+    this.expiryTimer = setTimeout(() => this.close(STREAM_CLOSE.unauthorized, 'token-expired'), Math.min(msLeft, 2 ** 31 - 1));
+    this.send({
+      type: 'welcome',
+      userId: this.userId,
+      protocol: STREAM_PROTOCOL_VERSION,
+      heartbeatMs: this.options.heartbeatMs,
+    });
+    // Subscribe before replaying, so nothing committed during the replay slips between the two.
+    this.unsubscribe = this.options.bus.subscribe(this.userId, (event) => this.onLiveEvent(event));
+    void this.catchUp().then(
+      () => {
+        if (!this.closed) this.send({ type: 'synced', cursor: cursorOf(this.lastSent) });
+      },
+      (err: unknown) => this.fail(err),
+    );
+  }
+
+  private onLiveEvent(event: SyncEvent): void {
+    if (this.closed || event.seq <= this.lastSent) return;
+    if (!this.catchingUp && event.seq === this.lastSent + 1) {
+      this.sendEvent(event);
+      return;
+    }
+    // A gap (or a replay still running): read what is missing from the log.
+    void this.catchUp().catch((err: unknown) => this.fail(err));
+  }
+
+  /** Sends everything in the log after lastSent; concurrent calls fold into one more pass. */
+  private async catchUp(): Promise<void> {
+    if (this.catchingUp) {
+      this.pendingCatchUp = true;
+      return;
+    }
+    this.catchingUp = true;
+    try {
+      do {
+        this.pendingCatchUp = false;
+        for (;;) {
+          if (this.closed) return;
+          const events = await this.options.store.readEvents(this.userId!, this.lastSent, this.options.replayPageSize);
+          for (const event of events) this.sendEvent(event);
+          if (events.length < this.options.replayPageSize) break;
+        }
+      } while (this.pendingCatchUp);
+    } finally {
+      this.catchingUp = false;
+    }
+  }
+
+  private sendEvent(event: SyncEvent): void {
+    if (event.seq <= this.lastSent) return;
+    this.lastSent = event.seq;
+    this.send({ type: 'event', event });
+  }
+
+  private send(frame: ServerFrame): void {
+    if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.ws.bufferedAmount > this.options.maxBufferedBytes) {
+      this.close(STREAM_CLOSE.tooSlow, 'reading too slowly; reconnect and resume');
+      return;
+    }
+    this.ws.send(JSON.stringify(frame));
+  }
+
+  private fail(err: unknown): void {
+    this.options.logger.error({ err, userId: this.userId }, 'stream failed; closing so the client resumes');
+    this.close(1011, 'internal error');
+  }
+}

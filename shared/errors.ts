@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/**
+ * Every error the API answers with carries one of these codes. They are part
+ * of the public contract: clients switch on them, so never rename one.
+ */
+export const ERROR_CODES = [
+  'unauthorized', // no credentials given
+  'invalid-credentials', // credentials given but not recognised
+  'token-expired',
+  'wrong-credential-kind', // e.g. a shopper token on a merchant route
+  'invalid-json',
+  'validation-failed',
+  'payload-too-large',
+  'unsupported-media-type',
+  'not-found',
+  'rate-limited',
+  'demo-disabled',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    /** For validation errors: which fields were wrong and why. */
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** Turns zod issues into the `issues` list of an error body. */
+export function describeIssues(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(body)',
+    message: issue.message,
+  }));
+}

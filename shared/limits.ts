@@ -1,0 +1,25 @@
+/** Explicit limits of the message model; the API answers 4xx past any of them. */
+export const LIMITS = {
+  idLength: 128,
+  categoryLength: 32,
+  titleLength: 200,
+  bodyLength: 4000,
+  urlLength: 2048,
+  actionTitleLength: 40,
+  actions: 2,
+  dataBytes: 4096,
+  collapseKeyLength: 64,
+  senderNameLength: 100,
+  recipientsPerRequest: 1000,
+  /** Web Push plaintext ceiling (RFC 8291 with a 4096-byte record). */
+  pushPlaintextBytes: 3993,
+  /** Largest HTTP request body the server reads. */
+  requestBodyBytes: 64 * 1024,
+  /** Largest WebSocket frame a client may send. */
+  streamFrameBytes: 16 * 1024,
+  syncPageMax: 500,
+  syncPageDefault: 100,
+  shopperTokenTtlSecondsMin: 60,
+  shopperTokenTtlSecondsMax: 30 * 24 * 3600,
+  shopperTokenTtlSecondsDefault: 24 * 3600,
+} as const;
