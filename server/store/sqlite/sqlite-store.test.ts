@@ -1,0 +1,39 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test-support/test-server.js';
+import { storeContract } from '../store.contract.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
+import { SQLITE_FILE_NAME, SqliteStore } from './sqlite-store.js';
+
+storeContract('sqlite', async () => SqliteStore.open(tempDir()));
+
+describe('SqliteStore', () => {
+  it('runs in WAL mode and records its schema version', async () => {
+    const dir = tempDir();
+    await SqliteStore.open(dir).close();
+    const db = new Database(path.join(dir, SQLITE_FILE_NAME));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_MIGRATIONS.length);
+    db.close();
+  });
+
+  it('keeps data across reopening and does not rerun migrations', async () => {
+    const dir = tempDir();
+    const first = SqliteStore.open(dir);
+    await first.getOrInitSetting('k', 'v');
+    await first.close();
+    const second = SqliteStore.open(dir);
+    expect(await second.getOrInitSetting('k', 'other')).toBe('v');
+    await second.close();
+  });
+
+  it('refuses a database from a newer Tidings', () => {
+    const dir = tempDir();
+    SqliteStore.open(dir).close();
+    const db = new Database(path.join(dir, SQLITE_FILE_NAME));
+    db.pragma(`user_version = ${SQLITE_MIGRATIONS.length + 1}`);
+    db.close();
+    expect(() => SqliteStore.open(dir)).toThrow(/newer than this Tidings/);
+  });
+});
