@@ -12,6 +12,7 @@ import { demoRoutes } from './http/routes/demo.routes.js';
 import { merchantRoutes } from './http/routes/merchant.routes.js';
 import { shopperRoutes } from './http/routes/shopper.routes.js';
 import { securityHeaders, staticApp } from './http/static-app.js';
+import { createMetrics } from './metrics.js';
 import { MessageService } from './services/message.service.js';
 import type { Store } from './store/store.js';
 import { StreamServer } from './stream/stream-server.js';
@@ -41,7 +42,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { store, bus, logger } = deps;
   const tokens = await ShopperTokens.fromStore(store);
   const auth = createAuthenticator(store, tokens);
-  const messages = new MessageService({ store, bus, logger });
+  const metrics = createMetrics();
+  const messages = new MessageService({ store, bus, logger, metrics });
   if (deps.bootstrapMerchantKey) await ensureMerchant(store, 'bootstrap', deps.bootstrapMerchantKey);
   const demo = deps.demo ? await setUpDemoShop(store, messages) : undefined;
 
@@ -49,10 +51,21 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.disable('x-powered-by');
   if (deps.trustProxy) app.set('trust proxy', deps.trustProxy);
   app.use(securityHeaders);
+  app.use((req, res, next) => {
+    const stop = metrics.httpRequests.startTimer({ method: req.method });
+    // The matched route pattern, not the raw path, keeps label cardinality bounded.
+    res.on('finish', () => stop({ route: (req.route?.path as string | undefined) ?? 'unmatched', status: res.statusCode }));
+    next();
+  });
 
   app.get('/healthz', async (_req, res) => {
     await store.ping();
     res.json({ status: 'ok', store: store.kind, connections: streams.size });
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    metrics.streamConnections.set(streams.size);
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
   const api = express.Router();

@@ -58,6 +58,42 @@ describe('the server process', () => {
     expect(await syncTitles(second, shopperToken)).toEqual(titles);
   });
 
+  it('loses nothing it acknowledged when killed in the middle of concurrent sends', async () => {
+    const dataDir = tempDir();
+    const first = await start(dataDir);
+    const shopperToken = await token(first, 'p-midflight');
+    const acknowledged: string[] = [];
+    let killed = false;
+    const sender = async (lane: number) => {
+      for (let i = 0; !killed; i++) {
+        const title = `lane${lane}-${i}`;
+        try {
+          const res = await fetch(`${first.url}/api/v1/messages`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+            body: JSON.stringify(messageTo(['p-midflight'], { title })),
+          });
+          if (res.status === 202) acknowledged.push(title);
+        } catch {
+          return; // the connection died with the process
+        }
+      }
+    };
+    const lanes = [0, 1, 2, 3, 4, 5, 6, 7].map(sender);
+    while (acknowledged.length < 40) await new Promise((r) => setTimeout(r, 5));
+    first.child.kill('SIGKILL');
+    killed = true;
+    await Promise.all(lanes);
+    await first.exited;
+
+    const second = await start(dataDir);
+    const stored = await syncTitles(second, shopperToken);
+    // Every acknowledged message is there, none twice; a request cut off
+    // before its 202 may or may not have committed, which the sender cannot tell.
+    expect(new Set(stored).size).toBe(stored.length);
+    for (const title of acknowledged) expect(stored).toContain(title);
+  });
+
   it('on SIGTERM closes streams with 1001; the client resumes after restart with nothing missed or twice', async () => {
     const dataDir = tempDir();
     const first = await start(dataDir);

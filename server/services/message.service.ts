@@ -2,12 +2,14 @@ import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Message, SendMessageRequest, SendMessageResponse } from '../../shared/message.schema.js';
 import type { Bus } from '../bus/bus.js';
+import type { Metrics } from '../metrics.js';
 import type { MerchantRecord, Store } from '../store/store.js';
 
 export interface MessageServiceDeps {
   store: Store;
   bus: Bus;
   logger: Logger;
+  metrics?: Metrics;
   now?: () => Date;
 }
 
@@ -28,6 +30,8 @@ export class MessageService {
     const { to, ...content } = request;
     const message: Message = compact({ ...content, id: crypto.randomUUID(), createdAt: this.now().toISOString() });
     const events = await this.deps.store.insertMessage(message, merchant.id, to.userIds);
+    this.deps.metrics?.messagesAccepted.inc();
+    this.deps.metrics?.eventsAppended.inc(events.length);
     // Publishing after commit: a failure here costs latency, never a message,
     // because streams resume from the durable log.
     this.deps.bus.publish(events).catch((err: unknown) => {

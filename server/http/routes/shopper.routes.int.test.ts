@@ -79,3 +79,16 @@ describe('GET /api/v1/me/sync', () => {
     expect(errorBodySchema.parse(await late.json()).error.code).toBe('token-expired');
   });
 });
+
+describe('health and metrics', () => {
+  it('answers /healthz and /metrics in Prometheus text', async () => {
+    expect(await (await fetch(`${server.url}/healthz`)).json()).toMatchObject({ status: 'ok', store: 'sqlite' });
+    await server.send(messageTo(['h-1', 'h-2']));
+    const res = await fetch(`${server.url}/metrics`);
+    expect(res.headers.get('content-type')).toMatch(/text\/plain/);
+    const text = await res.text();
+    expect(text).toMatch(/^tidings_messages_accepted_total [1-9]/m);
+    expect(text).toMatch(/^tidings_stream_connections 0$/m);
+    expect(text).toMatch(/tidings_http_request_duration_seconds_count\{method="POST",route="\/messages",status="202"\} [1-9]/);
+  });
+});

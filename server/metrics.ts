@@ -1,0 +1,33 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The Prometheus metrics of one app instance (a registry each, so tests can build several). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'tidings_' });
+  return {
+    registry,
+    messagesAccepted: new Counter({
+      name: 'tidings_messages_accepted_total',
+      help: 'Messages answered 202 (durably stored)',
+      registers: [registry],
+    }),
+    eventsAppended: new Counter({
+      name: 'tidings_events_appended_total',
+      help: 'Events appended to shoppers’ logs',
+      registers: [registry],
+    }),
+    streamConnections: new Gauge({
+      name: 'tidings_stream_connections',
+      help: 'Open /api/v1/stream WebSockets',
+      registers: [registry],
+    }),
+    httpRequests: new Histogram({
+      name: 'tidings_http_request_duration_seconds',
+      help: 'HTTP request duration by route and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      registers: [registry],
+    }),
+  };
+}
+export type Metrics = ReturnType<typeof createMetrics>;
