@@ -27,18 +27,21 @@ export interface TestServer {
 }
 
 /** The whole app in-process on a temporary SQLite file, listening on a free port. */
-export async function startTestServer(options: Partial<AppDeps> & { dataDir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: Partial<AppDeps> & { dataDir?: string; port?: number } = {},
+): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir();
   const store = SqliteStore.open(dataDir);
   const bus = new MemoryBus();
+  const { dataDir: _dir, port: _port, ...deps } = options;
   const app = await createApp({
     store,
     bus,
     logger: pino({ level: 'silent' }),
     bootstrapMerchantKey: TEST_MERCHANT_KEY,
-    ...options,
+    ...deps,
   });
-  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => app.server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = app.server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
 

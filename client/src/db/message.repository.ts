@@ -49,10 +49,21 @@ export async function listNewest(options: {
 export function listDownTo(floor: MessageKey, now: number): Promise<StoredMessage[]> {
   return db.messages
     .where('[createdAtMs+id]')
-    .between(floor, [Dexie.maxKey, Dexie.maxKey], true, true)
+    .aboveOrEqual(floor)
     .reverse()
     .filter((message) => isVisible(message, now))
     .toArray();
+}
+
+/** Whether any visible message sorts below `key`: "is there a next page?". */
+export async function hasOlderThan(key: MessageKey, now: number): Promise<boolean> {
+  const older = await db.messages
+    .where('[createdAtMs+id]')
+    .below(key)
+    .reverse()
+    .filter((message) => isVisible(message, now))
+    .first();
+  return older !== undefined;
 }
 
 /** Unread and not expired, from two index counts (no scan of the messages). */

@@ -1,0 +1,29 @@
+import { en } from '../i18n/en.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+const relative = new Intl.RelativeTimeFormat(en.locale, { numeric: 'auto' });
+const absolute = new Intl.DateTimeFormat(en.locale, { dateStyle: 'medium' });
+const precise = new Intl.DateTimeFormat(en.locale, { dateStyle: 'full', timeStyle: 'short' });
+
+/**
+ * "just now", "5 minutes ago", "yesterday", then a date once a week has
+ * passed: an inbox cares how fresh a message is, not its exact second.
+ * Times slightly in the future (clock skew between server and device) read
+ * as "just now" rather than "in 2 minutes".
+ */
+export function formatRelativeTime(instant: number, now: number): string {
+  const age = now - instant;
+  if (age < MINUTE) return en.time.justNow;
+  if (age < HOUR) return relative.format(-Math.floor(age / MINUTE), 'minute');
+  if (age < DAY) return relative.format(-Math.floor(age / HOUR), 'hour');
+  if (age < 7 * DAY) return relative.format(-Math.floor(age / DAY), 'day');
+  return absolute.format(instant);
+}
+
+/** The full date and time, for a tooltip or screen reader. */
+export function formatInstant(instant: number): string {
+  return precise.format(instant);
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it, vi } from 'vitest';
+import { message } from '../test-support/messages.js';
+import { decodeServerFrame } from './server-frame.js';
+
+describe('decodeServerFrame', () => {
+  it('accepts the frames of the contract', () => {
+    expect(decodeServerFrame('{"type":"synced","cursor":"12"}')).toEqual({ type: 'synced', cursor: '12' });
+    expect(decodeServerFrame('{"type":"heartbeat"}')).toEqual({ type: 'heartbeat' });
+    const event = { seq: 3, kind: 'message', message: message('a') };
+    expect(decodeServerFrame(JSON.stringify({ type: 'event', event }))).toEqual({ type: 'event', event });
+  });
+
+  it('turns an event of an unknown kind into a skipped one that keeps its seq', () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const frame = decodeServerFrame('{"type":"event","event":{"seq":7,"kind":"preferences","prefs":{}}}');
+    expect(frame).toEqual({ type: 'event', event: { seq: 7, kind: 'skipped' } });
+  });
+
+  it('refuses what is not a frame', () => {
+    expect(decodeServerFrame('not json')).toBeNull();
+    expect(decodeServerFrame('{"type":"event","event":{"kind":"message"}}')).toBeNull();
+    expect(decodeServerFrame('{"type":"synced","cursor":"-1"}')).toBeNull();
+    expect(decodeServerFrame('{"type":"party"}')).toBeNull();
+  });
+});

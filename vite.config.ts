@@ -1,0 +1,55 @@
+import { fileURLToPath } from 'node:url';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+
+const clientRoot = fileURLToPath(new URL('./client', import.meta.url));
+const page = (name: string) => fileURLToPath(new URL(`./client/${name}`, import.meta.url));
+
+/** The API server that `npm run dev:server` starts; the dev server forwards to it. */
+const API_TARGET = process.env['TIDINGS_API'] ?? 'http://127.0.0.1:8080';
+
+export default defineConfig({
+  root: clientRoot,
+  build: {
+    outDir: fileURLToPath(new URL('./dist/client', import.meta.url)),
+    emptyOutDir: true,
+    rolldownOptions: {
+      input: { inbox: page('index.html'), console: page('console.html') },
+    },
+  },
+  server: {
+    proxy: {
+      '/api': { target: API_TARGET, ws: true },
+    },
+  },
+  plugins: [
+    svelte(),
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src/sw',
+      filename: 'sw.ts',
+      registerType: 'autoUpdate',
+      // main.ts registers through virtual:pwa-register; nothing inline (the CSP forbids it).
+      injectRegister: false,
+      // Manifest icons and the manifest itself are added by the plugin.
+      injectManifest: { globPatterns: ['**/*.{js,css,html}'] },
+      includeAssets: ['favicon.svg', 'icons/apple-touch-icon.png'],
+      manifest: {
+        name: 'Tidings',
+        short_name: 'Tidings',
+        description: 'Your messages from the shop: orders, deliveries, offers and replies.',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        background_color: '#f5f6f8',
+        theme_color: '#2457c5',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+    }),
+  ],
+});
