@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'rate-limited',
   'demo-disabled',
   'internal',
+  'push-endpoint-not-allowed', // a push subscription whose endpoint is not a configured push service
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
