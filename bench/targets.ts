@@ -1,0 +1,164 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+import { freePort, startServerProcess } from '../server/test-support/server-process.js';
+
+/** Only used inside the benchmark's own throwaway server; never a real key. */
+export const BENCH_MERCHANT_KEY = 'tdk_bench-merchant-key-0123456789abcdef';
+
+/**
+ * A server under test, as the load generator sees it: where to send, how a
+ * shopper says hello, which frame means "ready for live events", and its pid
+ * so memory can be read from /proc.
+ */
+export interface Target {
+  name: string;
+  pid: number;
+  url: string;
+  wsUrl: string;
+  /** Headers of `POST /api/v1/messages`. */
+  sendHeaders: Record<string, string>;
+  hello(userId: string): string;
+  /** The frame type after which the connection receives live events. */
+  readyFrame: 'synced' | 'ready';
+  stop(): Promise<void>;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const live = new Set<ChildProcess>();
+const dataDirs = new Set<string>();
+
+/** Last resort: no child or data dir outlives the benchmark, whatever way it ends. */
+export function killAllTargets(): void {
+  for (const child of live) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  live.clear();
+  for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
+  dataDirs.clear();
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 12_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  live.delete(child);
+}
+
+export interface TidingsOptions {
+  /** Write a CPU profile of the measured server process into this directory. */
+  cpuProfileDir?: string;
+  /** Where the temporary data dir goes (default: the OS temp dir); /dev/shm takes the disk out. */
+  dataRoot?: string;
+}
+
+/**
+ * The real `server/main.ts` on a fresh SQLite data dir, logging only warnings,
+ * with a shopper token ready for each of `userIds`. Tokens are minted by a
+ * first process, which is then stopped: the one measured starts on the same
+ * data dir (tokens stay valid across restarts) with a heap that minting has
+ * not already grown, so its RSS before and after the connections compare.
+ */
+export async function startTidings(userIds: string[], options: TidingsOptions = {}): Promise<Target> {
+  const dataDir = fs.mkdtempSync(path.join(options.dataRoot ?? os.tmpdir(), 'tidings-bench-'));
+  dataDirs.add(dataDir);
+  const env: Record<string, string> = { DATA_DIR: dataDir, BOOTSTRAP_MERCHANT_KEY: BENCH_MERCHANT_KEY, LOG_LEVEL: 'warn' };
+  const auth = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_MERCHANT_KEY}` };
+  const minter = await startServerProcess(env);
+  live.add(minter.child);
+  const tokens = await mintTokens(minter.url, auth, userIds);
+  await stopChild(minter.child, minter.exited);
+
+  if (options.cpuProfileDir) {
+    env.BENCH_CPU_PROF_DIR = options.cpuProfileDir;
+    env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --import tsx --import ${path.join(here, 'cpu-profiler.ts')}`.trim();
+  }
+  const server = await startServerProcess(env);
+  live.add(server.child);
+  return {
+    name: 'Tidings',
+    pid: server.child.pid!,
+    url: server.url,
+    wsUrl: server.wsUrl,
+    sendHeaders: auth,
+    readyFrame: 'synced',
+    hello(userId) {
+      return JSON.stringify({ type: 'hello', token: tokens.get(userId), protocol: 1 });
+    },
+    async stop() {
+      await stopChild(server.child, server.exited);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      dataDirs.delete(dataDir);
+    },
+  };
+}
+
+async function mintTokens(url: string, headers: Record<string, string>, userIds: string[]): Promise<Map<string, string>> {
+  const tokens = new Map<string, string>();
+  const pool = new Pool(url, { connections: 16 });
+  let next = 0;
+  const worker = async () => {
+    while (next < userIds.length) {
+      const userId = userIds[next++]!;
+      const res = await pool.request({ path: '/api/v1/shopper-tokens', method: 'POST', headers, body: JSON.stringify({ userId }) });
+      const body = (await res.body.json()) as { token?: string };
+      if (res.statusCode !== 201 || !body.token) throw new Error(`token for ${userId}: HTTP ${res.statusCode}`);
+      tokens.set(userId, body.token);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  await pool.close();
+  return tokens;
+}
+
+/** `bare-ws-server.ts` in its own process, started the same way as Tidings. */
+export async function startBare(): Promise<Target> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'bare-ws-server.ts')], {
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  live.add(child);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error('bare ws server exited early');
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('bare ws server did not come up');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    name: 'bare ws',
+    pid: child.pid!,
+    url,
+    wsUrl: `ws://127.0.0.1:${port}/api/v1/stream`,
+    sendHeaders: { 'content-type': 'application/json' },
+    readyFrame: 'ready',
+    hello(userId) {
+      return JSON.stringify({ type: 'hello', userId });
+    },
+    stop: () => stopChild(child, exited),
+  };
+}
+
+/** Resident set size of a process in bytes, from /proc (Linux). */
+export function rssBytes(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
+  if (!match) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(match[1]) * 1024;
+}
