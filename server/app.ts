@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { ConnectionOptions } from 'node:tls';
 import express from 'express';
 import type { Logger } from 'pino';
 import { LIMITS } from '../shared/limits.js';
@@ -10,10 +11,18 @@ import { createAuthenticator } from './http/authenticate.js';
 import { errorHandler, notFoundHandler, requireJson } from './http/error-handler.js';
 import { demoRoutes } from './http/routes/demo.routes.js';
 import { merchantRoutes } from './http/routes/merchant.routes.js';
+import { pushRoutes } from './http/routes/push.routes.js';
 import { shopperRoutes } from './http/routes/shopper.routes.js';
 import { securityHeaders, staticApp } from './http/static-app.js';
 import { createMetrics } from './metrics.js';
+import { EndpointAllowlist } from './push/endpoint-allowlist.js';
+import { PushSender } from './push/push-sender.js';
+import { PushWorker, type PushPolicy } from './push/push-worker.js';
+import type { RetryPolicy } from './push/retry-policy.js';
+import { loadVapidKeys, type VapidKeys } from './push/vapid-keys.js';
+import { VapidSigner } from './push/vapid-signer.js';
 import { MessageService } from './services/message.service.js';
+import { PushSubscriptionService } from './services/push-subscription.service.js';
 import type { Store } from './store/store.js';
 import { StreamServer } from './stream/stream-server.js';
 
@@ -28,12 +37,30 @@ export interface AppDeps {
   heartbeatMs?: number;
   helloTimeoutMs?: number;
   trustProxy?: string;
+  push?: PushDeps;
+}
+
+/** Web Push settings; every field has a production default. */
+export interface PushDeps {
+  /** Configured keys; otherwise generated once and kept in the store. */
+  vapidKeys?: VapidKeys;
+  vapidSubject?: string;
+  allowlist?: EndpointAllowlist;
+  concurrency?: number;
+  leaseMs?: number;
+  pollMs?: number;
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+  policy?: PushPolicy;
+  /** TLS options for push services (tests trust a local CA). */
+  tls?: ConnectionOptions;
 }
 
 export interface App {
   server: http.Server;
   streams: StreamServer;
-  /** Stops accepting, closes streams with 1001 and waits for HTTP to drain. Leaves store and bus to their owner. */
+  pushWorker: PushWorker;
+  /** Stops accepting, closes streams with 1001, waits for HTTP to drain, then stops the push worker. Leaves store and bus to their owner. */
   close(): Promise<void>;
 }
 
@@ -43,7 +70,30 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const tokens = await ShopperTokens.fromStore(store);
   const auth = createAuthenticator(store, tokens);
   const metrics = createMetrics();
-  const messages = new MessageService({ store, bus, logger, metrics });
+  const pushDeps = deps.push ?? {};
+  const allowlist = pushDeps.allowlist ?? EndpointAllowlist.parse(undefined);
+  const vapidKeys = await loadVapidKeys(store, pushDeps.vapidKeys);
+  const leaseMs = pushDeps.leaseMs ?? 60_000;
+  const sender = new PushSender({
+    signer: new VapidSigner(vapidKeys, pushDeps.vapidSubject ?? 'mailto:admin@localhost'),
+    allowlist,
+    // A send must end well within its lease, or another worker could send it too.
+    timeoutMs: pushDeps.timeoutMs ?? Math.min(20_000, Math.floor(leaseMs / 3)),
+    ...(pushDeps.tls ? { tls: pushDeps.tls } : {}),
+  });
+  const pushWorker = new PushWorker({
+    store,
+    transport: sender,
+    logger,
+    metrics,
+    concurrency: pushDeps.concurrency ?? 64,
+    leaseMs,
+    ...(pushDeps.pollMs !== undefined ? { pollMs: pushDeps.pollMs } : {}),
+    ...(pushDeps.retry ? { retry: pushDeps.retry } : {}),
+    ...(pushDeps.policy ? { policy: pushDeps.policy } : {}),
+  });
+  const subscriptions = new PushSubscriptionService({ store, allowlist });
+  const messages = new MessageService({ store, bus, logger, metrics, pushQueue: pushWorker });
   if (deps.bootstrapMerchantKey) await ensureMerchant(store, 'bootstrap', deps.bootstrapMerchantKey);
   const demo = deps.demo ? await setUpDemoShop(store, messages) : undefined;
 
@@ -77,6 +127,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   api.use(express.json({ limit: LIMITS.requestBodyBytes, strict: false }));
   api.use(merchantRoutes({ auth, messages, tokens, store }));
   api.use(shopperRoutes({ auth, store }));
+  api.use(pushRoutes({ auth, subscriptions, vapidPublicKey: vapidKeys.publicKey }));
   api.use(demoRoutes({ demo, tokens }));
   api.use(notFoundHandler);
   app.use('/api/v1', api);
@@ -99,16 +150,21 @@ export async function createApp(deps: AppDeps): Promise<App> {
     replayPageSize: 500,
   });
   server.on('upgrade', (req, socket, head) => streams.handleUpgrade(req, socket, head));
+  pushWorker.start();
 
   return {
     server,
     streams,
+    pushWorker,
     async close() {
       streams.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      // After HTTP has drained, so no request queues a push the worker would no longer see.
+      await pushWorker.stop();
+      await sender.close();
     },
   };
 }

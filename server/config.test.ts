@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import webpush from 'web-push';
 import { ConfigError, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
@@ -21,8 +22,32 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ NODE_ENV: 'production', DEMO: '1' }, /demo mode/],
     [{ DATABASE_URL: 'postgres://x' }, /DATABASE_URL: PostgreSQL is not supported yet/],
+    [{ VAPID_SUBJECT: 'admin@shop.example' }, /VAPID_SUBJECT: must be a mailto: address or an https: URL/],
+    [{ VAPID_PUBLIC_KEY: 'BAAA' }, /set both or neither/],
+    [{ VAPID_PUBLIC_KEY: 'BAAA', VAPID_PRIVATE_KEY: 'AAAA' }, /VAPID_PUBLIC_KEY: must be unpadded base64url/],
+    [{ PUSH_ENDPOINT_ALLOWLIST: 'http://10.0.0.5:8080' }, /PUSH_ENDPOINT_ALLOWLIST: .*only allowed for loopback/],
+    [{ PUSH_ENDPOINT_ALLOWLIST: '*.com' }, /PUSH_ENDPOINT_ALLOWLIST/],
+    [{ PUSH_CONCURRENCY: '0' }, /PUSH_CONCURRENCY/],
   ])('refuses %j with a message naming it', (env, pattern) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(pattern);
+  });
+
+  it('reads Web Push settings, checking that the VAPID keys belong together', () => {
+    const a = webpush.generateVAPIDKeys();
+    const b = webpush.generateVAPIDKeys();
+    const config = loadConfig({
+      VAPID_PUBLIC_KEY: a.publicKey,
+      VAPID_PRIVATE_KEY: a.privateKey,
+      PUBLIC_URL: 'https://shop.example',
+      PUSH_ENDPOINT_ALLOWLIST: 'default,http://127.0.0.1:9000',
+    });
+    expect(config.push).toMatchObject({ vapidKeys: a, vapidSubject: 'https://shop.example', concurrency: 64, leaseSeconds: 60 });
+    expect(config.push.allowlist.allows('http://127.0.0.1:9000/p')).toBe(true);
+    expect(config.push.allowlist.allows('https://fcm.googleapis.com/p')).toBe(true);
+    expect(loadConfig({}).push).toMatchObject({ vapidKeys: undefined, vapidSubject: 'mailto:admin@localhost' });
+    expect(() => loadConfig({ VAPID_PUBLIC_KEY: a.publicKey, VAPID_PRIVATE_KEY: b.privateKey })).toThrow(
+      /VAPID_PRIVATE_KEY: does not belong to VAPID_PUBLIC_KEY/,
+    );
   });
 });

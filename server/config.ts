@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { AllowlistError, EndpointAllowlist } from './push/endpoint-allowlist.js';
+import { checkVapidKeyPair, type VapidKeys } from './push/vapid-keys.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The repository root, whether running from source or from dist/server. */
@@ -21,8 +23,17 @@ const envSchema = z.object({
   DATABASE_URL: optionalText,
   REDIS_URL: optionalText,
   PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
-  VAPID_SUBJECT: optionalText,
+  VAPID_SUBJECT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^(mailto:[^@\s]+@[^@\s]+|https:\/\/\S+)$/, 'must be a mailto: address or an https: URL')
+      .optional(),
+  ),
+  VAPID_PUBLIC_KEY: optionalText,
+  VAPID_PRIVATE_KEY: optionalText,
   PUSH_ENDPOINT_ALLOWLIST: optionalText,
+  PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
+  PUSH_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(60),
   BOOTSTRAP_MERCHANT_KEY: optionalText.pipe(
     z.string().min(24, 'must be at least 24 characters (use `npm run merchant-key` to make one)').optional(),
   ),
@@ -47,9 +58,50 @@ export interface Config {
   heartbeatMs: number;
   trustProxy: string | undefined;
   demo: boolean;
+  push: PushConfig;
 }
 
 export class ConfigError extends Error {}
+
+export interface PushConfig {
+  /** Configured VAPID keys; undefined means generate once and keep them in the store. */
+  vapidKeys: VapidKeys | undefined;
+  vapidSubject: string;
+  allowlist: EndpointAllowlist;
+  concurrency: number;
+  leaseSeconds: number;
+}
+
+function pushConfig(e: z.infer<typeof envSchema>): PushConfig {
+  const problems: string[] = [];
+  let vapidKeys: VapidKeys | undefined;
+  if (e.VAPID_PUBLIC_KEY || e.VAPID_PRIVATE_KEY) {
+    if (!e.VAPID_PUBLIC_KEY || !e.VAPID_PRIVATE_KEY) {
+      problems.push('VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY: set both or neither');
+    } else {
+      vapidKeys = { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY };
+      const problem = checkVapidKeyPair(vapidKeys);
+      if (problem) problems.push(problem.replace(/^(VAPID_\w+)/, '$1:'));
+    }
+  }
+  let allowlist = EndpointAllowlist.parse(undefined);
+  try {
+    allowlist = EndpointAllowlist.parse(e.PUSH_ENDPOINT_ALLOWLIST);
+  } catch (err) {
+    if (!(err instanceof AllowlistError)) throw err;
+    problems.push(`PUSH_ENDPOINT_ALLOWLIST: ${err.message}`);
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  // Apple refuses JWTs whose subject is a localhost URL, so the public https origin is the better default.
+  const subject = e.VAPID_SUBJECT ?? (e.PUBLIC_URL?.startsWith('https://') ? e.PUBLIC_URL : 'mailto:admin@localhost');
+  return {
+    vapidKeys,
+    vapidSubject: subject,
+    allowlist,
+    concurrency: e.PUSH_CONCURRENCY,
+    leaseSeconds: e.PUSH_LEASE_SECONDS,
+  };
+}
 
 /** Reads and validates the environment once, at start, with messages that name the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Config {
@@ -85,5 +137,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Config 
     heartbeatMs: e.HEARTBEAT_MS,
     trustProxy: e.TRUST_PROXY,
     demo,
+    push: pushConfig(e),
   };
 }

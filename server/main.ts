@@ -29,6 +29,13 @@ async function main(): Promise<void> {
     demo: config.demo,
     heartbeatMs: config.heartbeatMs,
     trustProxy: config.trustProxy,
+    push: {
+      vapidKeys: config.push.vapidKeys,
+      vapidSubject: config.push.vapidSubject,
+      allowlist: config.push.allowlist,
+      concurrency: config.push.concurrency,
+      leaseMs: config.push.leaseSeconds * 1000,
+    },
   });
 
   await new Promise<void>((resolve, reject) => {

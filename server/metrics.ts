@@ -21,6 +21,12 @@ export function createMetrics() {
       help: 'Open /api/v1/stream WebSockets',
       registers: [registry],
     }),
+    pushOutcomes: new Counter({
+      name: 'tidings_push_outcomes_total',
+      help: 'Web Push jobs by outcome: pushed, failed, gone, skipped, retry',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
     httpRequests: new Histogram({
       name: 'tidings_http_request_duration_seconds',
       help: 'HTTP request duration by route and status',

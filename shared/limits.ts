@@ -13,6 +13,10 @@ export const LIMITS = {
   recipientsPerRequest: 1000,
   /** Web Push plaintext ceiling (RFC 8291 with a 4096-byte record). */
   pushPlaintextBytes: 3993,
+  /** Longest push subscription endpoint accepted (real ones are a few hundred characters). */
+  pushEndpointLength: 1024,
+  /** Devices per shopper; subscribing one more evicts the least recently updated. */
+  pushSubscriptionsPerShopper: 10,
   /** Largest HTTP request body the server reads. */
   requestBodyBytes: 64 * 1024,
   /** Largest WebSocket frame a client may send. */

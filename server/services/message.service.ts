@@ -10,6 +10,8 @@ export interface MessageServiceDeps {
   bus: Bus;
   logger: Logger;
   metrics?: Metrics;
+  /** Told after each commit so the push queue is drained now rather than at its next poll. */
+  pushQueue?: { wake(): void };
   now?: () => Date;
 }
 
@@ -32,6 +34,7 @@ export class MessageService {
     const events = await this.deps.store.insertMessage(message, merchant.id, to.userIds);
     this.deps.metrics?.messagesAccepted.inc();
     this.deps.metrics?.eventsAppended.inc(events.length);
+    this.deps.pushQueue?.wake();
     // Publishing after commit: a failure here costs latency, never a message,
     // because streams resume from the durable log.
     this.deps.bus.publish(events).catch((err: unknown) => {

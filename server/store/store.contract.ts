@@ -85,5 +85,89 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect((await store.getMessage('full'))?.message).toEqual(full);
       expect((await store.readEvents('u1', 0, 1))[0]?.message).toEqual(full);
     });
+
+    describe('push subscriptions and the push queue', () => {
+      const sub = (endpoint: string, userId: string) => ({
+        endpoint,
+        userId,
+        p256dh: `key-${endpoint}`,
+        auth: 'auth',
+        expirationTime: null,
+      });
+      const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
+
+      it('dedupes by endpoint, moves a device between shoppers, and evicts the least recently updated past the cap', async () => {
+        await store.savePushSubscription(sub('e1', 'u1'), at(1), 2);
+        await store.savePushSubscription(sub('e2', 'u1'), at(2), 2);
+        expect(await store.savePushSubscription(sub('e1', 'u1'), at(3), 2)).toEqual({ devices: 2, evicted: 0 });
+        expect(await store.savePushSubscription(sub('e3', 'u1'), at(4), 2)).toEqual({ devices: 2, evicted: 1 });
+        expect((await store.listPushSubscriptions('u1')).map((s) => s.endpoint)).toEqual(['e3', 'e1']);
+        await store.savePushSubscription(sub('e1', 'u2'), at(5), 2);
+        expect((await store.listPushSubscriptions('u1')).map((s) => s.endpoint)).toEqual(['e3']);
+        expect(await store.deletePushSubscription('u1', 'e1')).toBe(false);
+        expect(await store.deletePushSubscription('u2', 'e1')).toBe(true);
+        expect(await store.listPushSubscriptions('u2')).toEqual([]);
+      });
+
+      it('queues one job per subscription of each recipient with the message, and leases each job once', async () => {
+        await store.savePushSubscription(sub('a1', 'u1'), at(1), 10);
+        await store.savePushSubscription(sub('a2', 'u1'), at(2), 10);
+        await store.savePushSubscription(sub('b1', 'u2'), at(3), 10);
+        await store.insertMessage(message('q'), 'm1', ['u1', 'u2', 'u3']);
+        expect((await store.getMessage('q'))?.push).toEqual({ targets: 3, pushed: 0, failed: 0, skipped: 0 });
+
+        const now = Date.now() + 1000;
+        const first = await store.claimPushJobs(now, 60_000, 2);
+        const second = await store.claimPushJobs(now, 60_000, 10);
+        expect(first).toHaveLength(2);
+        expect(second).toHaveLength(1);
+        expect(await store.claimPushJobs(now, 60_000, 10)).toEqual([]);
+        const claimed = [...first, ...second];
+        expect(claimed.map((j) => j.subscription.endpoint).sort()).toEqual(['a1', 'a2', 'b1']);
+        expect(claimed.every((j) => j.messageId === 'q' && j.attempts === 0)).toBe(true);
+        // The lease runs out: the jobs come due again, counting the attempt.
+        const again = await store.claimPushJobs(now + 60_000, 60_000, 10);
+        expect(again.map((j) => j.attempts)).toEqual([1, 1, 1]);
+      });
+
+      it('settles outcomes with counts once, retries later, and deletes a gone subscription', async () => {
+        for (const [endpoint, userId] of [['c1', 'u1'], ['c2', 'u2'], ['c3', 'u3'], ['c4', 'u4']] as const) {
+          await store.savePushSubscription(sub(endpoint, userId), at(1), 10);
+        }
+        await store.insertMessage(message('s'), 'm1', ['u1', 'u2', 'u3', 'u4']);
+        const now = Date.now() + 1000;
+        const jobs = new Map((await store.claimPushJobs(now, 1000, 10)).map((j) => [j.subscription.endpoint, j.id]));
+        const outcomes = [
+          { id: jobs.get('c1')!, kind: 'pushed' as const },
+          { id: jobs.get('c2')!, kind: 'gone' as const, endpoint: 'c2' },
+          { id: jobs.get('c3')!, kind: 'failed' as const },
+          { id: jobs.get('c4')!, kind: 'retry' as const, dueAt: now + 5000 },
+        ];
+        await store.settlePushJobs(outcomes);
+        await store.settlePushJobs(outcomes.slice(0, 3)); // a stale worker settling again changes nothing
+        expect((await store.getMessage('s'))?.push).toEqual({ targets: 4, pushed: 1, failed: 2, skipped: 0 });
+        expect(await store.listPushSubscriptions('u2')).toEqual([]);
+        expect(await store.claimPushJobs(now + 4999, 1000, 10)).toEqual([]);
+        const [retried] = await store.claimPushJobs(now + 5000, 1000, 10);
+        expect(retried?.subscription.endpoint).toBe('c4');
+      });
+
+      it('skips jobs whose subscription was removed or moved to another shopper before sending', async () => {
+        await store.savePushSubscription(sub('d1', 'u1'), at(1), 10);
+        await store.savePushSubscription(sub('d2', 'u1'), at(2), 10);
+        await store.insertMessage(message('o'), 'm1', ['u1']);
+        await store.deletePushSubscription('u1', 'd1');
+        await store.savePushSubscription(sub('d2', 'u9'), at(3), 10);
+        expect(await store.claimPushJobs(Date.now() + 1000, 1000, 10)).toEqual([]);
+        expect((await store.getMessage('o'))?.push).toEqual({ targets: 2, pushed: 0, failed: 0, skipped: 2 });
+      });
+
+      it('serves a message to its recipients only', async () => {
+        await store.insertMessage(message('r'), 'm1', ['u1']);
+        expect((await store.getMessageForRecipient('r', 'u1'))?.id).toBe('r');
+        expect(await store.getMessageForRecipient('r', 'u2')).toBeUndefined();
+        expect(await store.getMessageForRecipient('nope', 'u1')).toBeUndefined();
+      });
+    });
   });
 }

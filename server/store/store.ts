@@ -11,7 +11,49 @@ export interface StoredMessage {
   message: Message;
   merchantId: string;
   recipients: number;
+  push: PushCounts;
 }
+
+/** What became of a message's pushes; targets = pushed + failed + skipped + still pending. */
+export interface PushCounts {
+  /** Subscriptions of the recipients when the message was stored: one push job each. */
+  targets: number;
+  /** Accepted (2xx) by the push service. */
+  pushed: number;
+  /** Refused for good (4xx, subscription gone) or given up after retries. */
+  failed: number;
+  /** Not sent on purpose: expired first, subscription removed first, or suppressed by policy. */
+  skipped: number;
+}
+
+export interface PushSubscriptionRecord {
+  endpoint: string;
+  userId: string;
+  p256dh: string;
+  auth: string;
+  /** Epoch milliseconds, as the browser reported it, or null. */
+  expirationTime: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A push job leased to one worker until `leaseUntil`; the subscription as it is now. */
+export interface ClaimedPushJob {
+  id: number;
+  messageId: string;
+  /** Attempts made before this one. */
+  attempts: number;
+  subscription: PushSubscriptionRecord;
+}
+
+/** How a claimed job ended; every kind but `retry` removes the job. */
+export type PushJobOutcome =
+  | { id: number; kind: 'pushed' }
+  | { id: number; kind: 'failed' }
+  | { id: number; kind: 'skipped' }
+  /** The push service said 404/410: the subscription is dead and is deleted with the job. */
+  | { id: number; kind: 'gone'; endpoint: string }
+  | { id: number; kind: 'retry'; dueAt: number };
 
 /** An event appended for one shopper, as the bus carries it after commit. */
 export interface AppendedEvent {
@@ -38,11 +80,43 @@ export interface Store {
   findMerchantByKeyHash(keyHash: string): Promise<MerchantRecord | undefined>;
 
   /**
-   * Stores the message and appends one `message` event to each recipient's
-   * log, all in one transaction. Returns the appended events.
+   * Stores the message, appends one `message` event to each recipient's log
+   * and queues one push job per push subscription of each recipient, all in
+   * one transaction, so a stored message is never without its pushes.
+   * Returns the appended events.
    */
   insertMessage(message: Message, merchantId: string, userIds: readonly string[]): Promise<AppendedEvent[]>;
   getMessage(id: string): Promise<StoredMessage | undefined>;
+  /** The message if `userId` is one of its recipients; otherwise undefined, whether it exists or not. */
+  getMessageForRecipient(id: string, userId: string): Promise<Message | undefined>;
+
+  /**
+   * Inserts or updates the subscription by endpoint (it may move to another
+   * shopper), then removes that shopper's least recently updated
+   * subscriptions beyond `maxPerUser`. One transaction.
+   */
+  savePushSubscription(
+    subscription: Omit<PushSubscriptionRecord, 'createdAt' | 'updatedAt'>,
+    now: string,
+    maxPerUser: number,
+  ): Promise<{ devices: number; evicted: number }>;
+  /** Deletes the subscription only if it belongs to `userId`; true when one was deleted. */
+  deletePushSubscription(userId: string, endpoint: string): Promise<boolean>;
+  listPushSubscriptions(userId: string): Promise<PushSubscriptionRecord[]>;
+
+  /**
+   * Leases up to `limit` due jobs (due_at <= now) until now + leaseMs, oldest
+   * due first; concurrent callers never get the same job (PostgreSQL: FOR
+   * UPDATE SKIP LOCKED). Jobs whose subscription was deleted or moved to
+   * another shopper since queueing are settled as skipped instead of returned.
+   */
+  claimPushJobs(now: number, leaseMs: number, limit: number): Promise<ClaimedPushJob[]>;
+  /**
+   * Records outcomes and the message counts in one transaction. A job already
+   * settled (e.g. by a worker whose lease ran out) is ignored, so counts never
+   * go twice.
+   */
+  settlePushJobs(outcomes: readonly PushJobOutcome[]): Promise<void>;
 
   /** Events of one shopper with seq > afterSeq, oldest first. */
   readEvents(userId: string, afterSeq: number, limit: number): Promise<SyncEvent[]>;

@@ -31,7 +31,17 @@ export function merchantRoutes({ auth, messages, tokens, store }: MerchantRoutes
     if (!stored || stored.merchantId !== merchant.id) {
       throw new HttpError(404, 'not-found', `No message ${req.params.id}`);
     }
-    res.json({ ...stored.message, status: 'sent', recipients: stored.recipients });
+    const { push } = stored;
+    res.json({
+      ...stored.message,
+      status: 'sent',
+      recipients: stored.recipients,
+      pushTargets: push.targets,
+      pushed: push.pushed,
+      pushFailed: push.failed,
+      pushSkipped: push.skipped,
+      pushPending: push.targets - push.pushed - push.failed - push.skipped,
+    });
   });
 
   router.post('/shopper-tokens', async (req, res) => {

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { cursorOf, seqOf, syncQuerySchema, type SyncResponse } from '../../../shared/event.schema.js';
 import type { Store } from '../../store/store.js';
 import type { Authenticator } from '../authenticate.js';
+import { HttpError } from '../http-error.js';
 import { validate } from '../validate.js';
 
 /** Routes the PWA calls with a shopper token; every query is scoped to the token's user. */
@@ -20,6 +21,15 @@ export function shopperRoutes({ auth, store }: { auth: Authenticator; store: Sto
       more: rows.length > limit,
     };
     res.json(body);
+  });
+
+  // The service worker fetches a message here when its push arrived truncated.
+  router.get('/me/messages/:id', async (req, res) => {
+    const userId = auth.shopper(req);
+    const message = await store.getMessageForRecipient(req.params.id, userId);
+    // The same 404 whether the message does not exist or is someone else's.
+    if (!message) throw new HttpError(404, 'not-found', `No message ${req.params.id}`);
+    res.json(message);
   });
 
   return router;

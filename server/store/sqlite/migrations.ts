@@ -40,4 +40,40 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (user_id, seq)
   ) WITHOUT ROWID;
   `,
+  `
+  -- Web Push. One row per browser subscription; the endpoint is globally
+  -- unique, so a device re-subscribing (possibly as another shopper) updates it.
+  CREATE TABLE push_subscriptions (
+    endpoint TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    p256dh TEXT NOT NULL,
+    auth TEXT NOT NULL,
+    expiration_time INTEGER,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX push_subscriptions_by_user ON push_subscriptions (user_id, updated_at);
+
+  -- The durable push queue: one row per message x subscription, written in the
+  -- message's transaction and deleted once settled. due_at (epoch ms) is both
+  -- the retry time and the lease: claiming moves it past the lease, so a worker
+  -- that dies mid-send releases its jobs when the lease runs out.
+  CREATE TABLE push_jobs (
+    id INTEGER PRIMARY KEY,
+    message_id TEXT NOT NULL REFERENCES messages(id),
+    user_id TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    due_at INTEGER NOT NULL
+  );
+  CREATE INDEX push_jobs_by_due ON push_jobs (due_at);
+
+  ALTER TABLE messages ADD COLUMN push_targets INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE messages ADD COLUMN pushed INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE messages ADD COLUMN push_failed INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE messages ADD COLUMN push_skipped INTEGER NOT NULL DEFAULT 0;
+
+  -- GET /me/messages/:id asks "is this shopper a recipient?" without scanning their log.
+  CREATE INDEX events_by_message ON events (message_id, user_id);
+  `,
 ];

@@ -3,7 +3,15 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { messageSchema, type Message } from '../../../shared/message.schema.js';
 import type { SyncEvent } from '../../../shared/event.schema.js';
-import type { AppendedEvent, MerchantRecord, Store, StoredMessage } from '../store.js';
+import type {
+  AppendedEvent,
+  ClaimedPushJob,
+  MerchantRecord,
+  PushJobOutcome,
+  PushSubscriptionRecord,
+  Store,
+  StoredMessage,
+} from '../store.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
 export const SQLITE_FILE_NAME = 'tidings.sqlite';
@@ -22,6 +30,36 @@ function migrate(db: Database.Database): void {
       db.pragma(`user_version = ${version + 1}`);
     })();
   }
+}
+
+interface SubscriptionRow {
+  endpoint: string;
+  user_id: string;
+  p256dh: string;
+  auth: string;
+  expiration_time: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface LeasedJobRow {
+  id: number;
+  message_id: string;
+  user_id: string;
+  endpoint: string;
+  attempts: number;
+}
+
+function toSubscription(row: SubscriptionRow): PushSubscriptionRecord {
+  return {
+    endpoint: row.endpoint,
+    userId: row.user_id,
+    p256dh: row.p256dh,
+    auth: row.auth,
+    expirationTime: row.expiration_time,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
 
 interface EventRow {
@@ -61,9 +99,69 @@ export class SqliteStore implements Store {
       insertMessage: this.db.prepare(
         'INSERT INTO messages (id, merchant_id, message_json, recipients, created_at) VALUES (?, ?, ?, ?, ?)',
       ),
-      getMessage: this.db.prepare<[string], { message_json: string; merchant_id: string; recipients: number }>(
-        'SELECT message_json, merchant_id, recipients FROM messages WHERE id = ?',
+      getMessage: this.db.prepare<
+        [string],
+        {
+          message_json: string;
+          merchant_id: string;
+          recipients: number;
+          push_targets: number;
+          pushed: number;
+          push_failed: number;
+          push_skipped: number;
+        }
+      >(
+        `SELECT message_json, merchant_id, recipients, push_targets, pushed, push_failed, push_skipped
+         FROM messages WHERE id = ?`,
       ),
+      getMessageForRecipient: this.db.prepare<[string, string], { message_json: string }>(
+        `SELECT m.message_json FROM events e JOIN messages m ON m.id = e.message_id
+         WHERE e.message_id = ? AND e.user_id = ? LIMIT 1`,
+      ),
+      queuePushJobs: this.db.prepare<[string, number, string]>(
+        `INSERT INTO push_jobs (message_id, user_id, endpoint, due_at)
+         SELECT ?, user_id, endpoint, ? FROM push_subscriptions WHERE user_id = ?`,
+      ),
+      setPushTargets: this.db.prepare<[number, string]>('UPDATE messages SET push_targets = ? WHERE id = ?'),
+      upsertSubscription: this.db.prepare(
+        `INSERT INTO push_subscriptions (endpoint, user_id, p256dh, auth, expiration_time, created_at, updated_at)
+         VALUES (@endpoint, @userId, @p256dh, @auth, @expirationTime, @now, @now)
+         ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id, p256dh = excluded.p256dh,
+           auth = excluded.auth, expiration_time = excluded.expiration_time, updated_at = excluded.updated_at`,
+      ),
+      // The subscription just saved sorts first, so a tie on updated_at never evicts it.
+      subscriptionsBeyondCap: this.db.prepare<[string, string, number], { endpoint: string }>(
+        `SELECT endpoint FROM push_subscriptions WHERE user_id = ?
+         ORDER BY (endpoint = ?) DESC, updated_at DESC, endpoint LIMIT -1 OFFSET ?`,
+      ),
+      countSubscriptions: this.db.prepare<[string], { n: number }>(
+        'SELECT COUNT(*) AS n FROM push_subscriptions WHERE user_id = ?',
+      ),
+      deleteSubscription: this.db.prepare<[string]>('DELETE FROM push_subscriptions WHERE endpoint = ?'),
+      deleteOwnSubscription: this.db.prepare<[string, string]>(
+        'DELETE FROM push_subscriptions WHERE endpoint = ? AND user_id = ?',
+      ),
+      listSubscriptions: this.db.prepare<[string], SubscriptionRow>(
+        'SELECT * FROM push_subscriptions WHERE user_id = ? ORDER BY updated_at DESC, endpoint',
+      ),
+      // One statement leases the whole batch; the subscriptions are read in a second.
+      leaseDueJobs: this.db.prepare<[number, number, number], LeasedJobRow>(
+        `UPDATE push_jobs SET due_at = ?, attempts = attempts + 1
+         WHERE id IN (SELECT id FROM push_jobs WHERE due_at <= ? ORDER BY due_at LIMIT ?)
+         RETURNING id, message_id, user_id, endpoint, attempts - 1 AS attempts`,
+      ),
+      subscriptionsByEndpoint: this.db.prepare<[string], SubscriptionRow>(
+        'SELECT * FROM push_subscriptions WHERE endpoint IN (SELECT value FROM json_each(?))',
+      ),
+      retryJob: this.db.prepare<[number, number]>('UPDATE push_jobs SET due_at = ? WHERE id = ?'),
+      deleteJobs: this.db.prepare<[string], { message_id: string }>(
+        'DELETE FROM push_jobs WHERE id IN (SELECT value FROM json_each(?)) RETURNING message_id',
+      ),
+      countPushed: this.db.prepare<[number, string]>('UPDATE messages SET pushed = pushed + ? WHERE id = ?'),
+      countFailed: this.db.prepare<[number, string]>('UPDATE messages SET push_failed = push_failed + ? WHERE id = ?'),
+      countSkipped: this.db.prepare<[number, string]>('UPDATE messages SET push_skipped = push_skipped + ? WHERE id = ?'),
+      syncNormal: this.db.prepare('PRAGMA synchronous = NORMAL'),
+      syncFull: this.db.prepare('PRAGMA synchronous = FULL'),
       bumpSeq: this.db.prepare<[string], { last_seq: number }>(
         `INSERT INTO shoppers (user_id, last_seq) VALUES (?, 1)
          ON CONFLICT (user_id) DO UPDATE SET last_seq = last_seq + 1
@@ -112,12 +210,115 @@ export class SqliteStore implements Store {
         unique.length,
         message.createdAt,
       );
-      return unique.map((userId): AppendedEvent => {
+      const queuedAt = Date.parse(message.createdAt);
+      let pushTargets = 0;
+      const appended = unique.map((userId): AppendedEvent => {
         const seq = this.statements.bumpSeq.get(userId)!.last_seq;
         this.statements.insertEvent.run(userId, seq, 'message', message.id, message.createdAt);
+        pushTargets += this.statements.queuePushJobs.run(message.id, queuedAt, userId).changes;
         return { userId, event: { seq, kind: 'message', message } };
       });
+      if (pushTargets > 0) this.statements.setPushTargets.run(pushTargets, message.id);
+      return appended;
     })();
+  }
+
+  async getMessageForRecipient(id: string, userId: string): Promise<Message | undefined> {
+    const row = this.statements.getMessageForRecipient.get(id, userId);
+    return row && messageSchema.parse(JSON.parse(row.message_json));
+  }
+
+  async savePushSubscription(
+    subscription: Omit<PushSubscriptionRecord, 'createdAt' | 'updatedAt'>,
+    now: string,
+    maxPerUser: number,
+  ): Promise<{ devices: number; evicted: number }> {
+    return this.db.transaction(() => {
+      this.statements.upsertSubscription.run({ ...subscription, now });
+      const beyond = this.statements.subscriptionsBeyondCap.all(subscription.userId, subscription.endpoint, maxPerUser);
+      for (const { endpoint } of beyond) this.statements.deleteSubscription.run(endpoint);
+      return { devices: this.statements.countSubscriptions.get(subscription.userId)!.n, evicted: beyond.length };
+    })();
+  }
+
+  async deletePushSubscription(userId: string, endpoint: string): Promise<boolean> {
+    return this.statements.deleteOwnSubscription.run(endpoint, userId).changes > 0;
+  }
+
+  async listPushSubscriptions(userId: string): Promise<PushSubscriptionRecord[]> {
+    return this.statements.listSubscriptions.all(userId).map(toSubscription);
+  }
+
+  async claimPushJobs(now: number, leaseMs: number, limit: number): Promise<ClaimedPushJob[]> {
+    return this.withoutFsync(() => {
+      const leased = this.statements.leaseDueJobs.all(now + leaseMs, now, limit);
+      if (leased.length === 0) return [];
+      const subscriptions = new Map(
+        this.statements.subscriptionsByEndpoint
+          .all(JSON.stringify(leased.map((job) => job.endpoint)))
+          .map((row) => [row.endpoint, toSubscription(row)]),
+      );
+      const claimed: ClaimedPushJob[] = [];
+      const orphans: PushJobOutcome[] = [];
+      for (const job of leased) {
+        const subscription = subscriptions.get(job.endpoint);
+        // Unsubscribed, or the device now belongs to another shopper: this push is not theirs.
+        if (!subscription || subscription.userId !== job.user_id) orphans.push({ id: job.id, kind: 'skipped' });
+        else claimed.push({ id: job.id, messageId: job.message_id, attempts: job.attempts, subscription });
+      }
+      this.settle(orphans);
+      return claimed;
+    });
+  }
+
+  async settlePushJobs(outcomes: readonly PushJobOutcome[]): Promise<void> {
+    this.withoutFsync(() => this.settle(outcomes));
+  }
+
+  /** Applies outcomes inside the caller's transaction: one delete per kind, one count update per message and kind. */
+  private settle(outcomes: readonly PushJobOutcome[]): void {
+    const done = { pushed: [] as number[], failed: [] as number[], skipped: [] as number[] };
+    for (const outcome of outcomes) {
+      switch (outcome.kind) {
+        case 'retry':
+          this.statements.retryJob.run(outcome.dueAt, outcome.id);
+          break;
+        case 'gone':
+          this.statements.deleteSubscription.run(outcome.endpoint);
+          done.failed.push(outcome.id);
+          break;
+        default:
+          done[outcome.kind].push(outcome.id);
+      }
+    }
+    const count = { pushed: this.statements.countPushed, failed: this.statements.countFailed, skipped: this.statements.countSkipped };
+    for (const kind of ['pushed', 'failed', 'skipped'] as const) {
+      if (done[kind].length === 0) continue;
+      // Jobs already settled (by whoever held them last) are not returned, so never counted twice.
+      const perMessage = new Map<string, number>();
+      for (const { message_id } of this.statements.deleteJobs.all(JSON.stringify(done[kind]))) {
+        perMessage.set(message_id, (perMessage.get(message_id) ?? 0) + 1);
+      }
+      for (const [messageId, n] of perMessage) count[kind].run(n, messageId);
+    }
+  }
+
+  /**
+   * Runs one transaction with synchronous=NORMAL: committed to the WAL, which
+   * survives a process crash, but not fsynced (the next FULL commit or
+   * checkpoint syncs it). Only for push-queue bookkeeping, where losing a
+   * commit to power loss means a job is sent again, never lost; an fsync per
+   * claim and per settle would otherwise cost more than the pushes themselves.
+   * Safe to switch per transaction: better-sqlite3 is synchronous, so nothing
+   * else runs on this connection in between.
+   */
+  private withoutFsync<T>(fn: () => T): T {
+    this.statements.syncNormal.run();
+    try {
+      return this.db.transaction(fn)();
+    } finally {
+      this.statements.syncFull.run();
+    }
   }
 
   async getMessage(id: string): Promise<StoredMessage | undefined> {
@@ -127,6 +328,7 @@ export class SqliteStore implements Store {
       message: messageSchema.parse(JSON.parse(row.message_json)),
       merchantId: row.merchant_id,
       recipients: row.recipients,
+      push: { targets: row.push_targets, pushed: row.pushed, failed: row.push_failed, skipped: row.push_skipped },
     };
   }
 

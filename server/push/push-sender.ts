@@ -1,0 +1,122 @@
+import type { ConnectionOptions } from 'node:tls';
+import { Agent } from 'undici';
+import webpush from 'web-push';
+import type { EndpointAllowlist } from './endpoint-allowlist.js';
+import type { PushOptions } from './push-options.js';
+import { parseRetryAfter } from './retry-policy.js';
+import type { VapidSigner } from './vapid-signer.js';
+
+/** What the sender needs of a subscription. */
+export interface PushTarget {
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+}
+
+/** How the push service answered, sorted by what the queue must do next. */
+export type PushResult =
+  | { kind: 'delivered'; status: number }
+  /** 404/410: the subscription no longer exists; the only answers that delete it. */
+  | { kind: 'gone'; status: number }
+  /** Any other 4xx (400 bad request, 403 VAPID key mismatch, 413 too large): retrying cannot help. */
+  | { kind: 'rejected'; status: number; reason: string }
+  /** Network error, timeout, 429 or 5xx: try again later, no earlier than `retryAfterMs` when given. */
+  | { kind: 'retry'; status?: number; retryAfterMs?: number; reason: string };
+
+export interface PushSenderOptions {
+  signer: VapidSigner;
+  allowlist: EndpointAllowlist;
+  /** Keep-alive connections per push-service origin. */
+  connectionsPerOrigin?: number;
+  /** Longest wait for the push service's answer. */
+  timeoutMs?: number;
+  /** TLS options for every push service (tests and benchmarks trust a local CA here). */
+  tls?: ConnectionOptions;
+  now?: () => number;
+}
+
+/**
+ * Sends one encrypted push per call, RFC 8030/8291/8292. Unlike
+ * `webpush.sendNotification`, which opens a connection and signs a JWT per
+ * message, connections to each push service stay open (one undici pool per
+ * origin) and the VAPID header comes from the signer's cache. A 429 with
+ * Retry-After pauses the whole origin, because push services throttle per
+ * sender, not per subscription.
+ */
+export class PushSender {
+  private readonly agent: Agent;
+  private readonly pausedUntil = new Map<string, number>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: PushSenderOptions) {
+    const timeout = options.timeoutMs ?? 20_000;
+    this.now = options.now ?? Date.now;
+    this.agent = new Agent({
+      connections: options.connectionsPerOrigin ?? 32,
+      keepAliveTimeout: 60_000,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+      connectTimeout: Math.min(timeout, 10_000),
+      ...(options.tls ? { connect: options.tls } : {}),
+    });
+  }
+
+  async send(target: PushTarget, plaintext: string | Buffer, push: PushOptions): Promise<PushResult> {
+    // Checked again at send time: the allowlist may have been narrowed since the shopper subscribed.
+    if (!this.options.allowlist.allows(target.endpoint)) {
+      return { kind: 'rejected', status: 0, reason: 'endpoint not in PUSH_ENDPOINT_ALLOWLIST' };
+    }
+    const url = new URL(target.endpoint);
+    const paused = this.pausedUntil.get(url.origin);
+    if (paused !== undefined) {
+      const left = paused - this.now();
+      if (left > 0) return { kind: 'retry', retryAfterMs: left, reason: 'push service asked to slow down' };
+      this.pausedUntil.delete(url.origin);
+    }
+
+    const { cipherText } = webpush.encrypt(target.p256dh, target.auth, plaintext, 'aes128gcm');
+    const headers: Record<string, string> = {
+      authorization: this.options.signer.authorizationFor(url.origin),
+      'content-encoding': 'aes128gcm',
+      'content-type': 'application/octet-stream',
+      'content-length': String(cipherText.length),
+      ttl: String(push.ttl),
+      urgency: push.urgency,
+    };
+    if (push.topic) headers.topic = push.topic;
+
+    let status: number;
+    let retryAfter: string | undefined;
+    let reason = '';
+    try {
+      const response = await this.agent.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: 'POST',
+        headers,
+        body: cipherText,
+      });
+      status = response.statusCode;
+      const header = response.headers['retry-after'];
+      retryAfter = Array.isArray(header) ? header[0] : header;
+      if (status >= 200 && status < 300) await response.body.dump();
+      else reason = (await response.body.text()).slice(0, 200);
+    } catch (err) {
+      return { kind: 'retry', reason: err instanceof Error ? err.message : String(err) };
+    }
+
+    if (status >= 200 && status < 300) return { kind: 'delivered', status };
+    if (status === 404 || status === 410) return { kind: 'gone', status };
+    if (status === 429 || status >= 500) {
+      const retryAfterMs = parseRetryAfter(retryAfter, this.now());
+      if (status === 429 && retryAfterMs !== undefined) this.pausedUntil.set(url.origin, this.now() + retryAfterMs);
+      return { kind: 'retry', status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), reason: reason || `HTTP ${status}` };
+    }
+    return { kind: 'rejected', status, reason: reason || `HTTP ${status}` };
+  }
+
+  /** Closes idle connections; requests still in flight are aborted. */
+  async close(): Promise<void> {
+    await this.agent.destroy();
+  }
+}

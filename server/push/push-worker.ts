@@ -1,0 +1,264 @@
+import type { Logger } from 'pino';
+import type { Message } from '../../shared/message.schema.js';
+import type { Metrics } from '../metrics.js';
+import type { ClaimedPushJob, PushJobOutcome, Store } from '../store/store.js';
+import { pushOptionsFor } from './push-options.js';
+import { buildPushPayload } from './push-payload.js';
+import type { PushResult, PushTarget } from './push-sender.js';
+import type { PushOptions } from './push-options.js';
+import { backoffMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+
+/**
+ * Decides, at send time, whether to wake a shopper's device for a message.
+ * The hook for preferences, muted categories and quiet hours (a later issue);
+ * today every push goes out. A refused push counts as skipped.
+ */
+export interface PushPolicy {
+  shouldPush(userId: string, message: Message): boolean | Promise<boolean>;
+}
+
+/** The sending half, as the worker sees it (PushSender, or a fake in unit tests). */
+export interface PushTransport {
+  send(target: PushTarget, plaintext: string, options: PushOptions): Promise<PushResult>;
+}
+
+export interface PushWorkerOptions {
+  store: Store;
+  transport: PushTransport;
+  logger: Logger;
+  metrics?: Metrics;
+  /** Pushes in flight at once. */
+  concurrency: number;
+  /** How long a claimed job is ours; must comfortably exceed one send. */
+  leaseMs: number;
+  /** How often to look for due jobs without being woken (retries, other instances' messages). */
+  pollMs?: number;
+  retry?: RetryPolicy;
+  policy?: PushPolicy;
+  now?: () => number;
+}
+
+interface Prepared {
+  message: Message;
+  plaintext: string;
+}
+
+const MESSAGE_CACHE_SIZE = 256;
+const FLUSH_DELAY_MS = 5;
+
+/**
+ * Drains the durable push queue. Claims due jobs in batches under a lease,
+ * sends them with bounded concurrency, and settles outcomes in group commits.
+ *
+ * Delivery is at least once: a job is deleted only after the push service
+ * answered 2xx *and* the settle committed. The one window for a repeat is a
+ * crash between those two (at most FLUSH_DELAY_MS plus one commit); a crash
+ * anywhere else either repeats nothing or resends a push the service never
+ * accepted.
+ */
+export class PushWorker {
+  private readonly now: () => number;
+  private readonly retry: RetryPolicy;
+  private readonly pollMs: number;
+  private readonly batchMin: number;
+  private readonly messages = new Map<string, Prepared>();
+  private readonly pending: PushJobOutcome[] = [];
+  private inFlight = 0;
+  private running: Promise<void> | undefined;
+  private stopping = false;
+  private woken = false;
+  private wakeUp: (() => void) | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryAt = Infinity;
+  private readonly idle = new Set<() => void>();
+
+  constructor(private readonly options: PushWorkerOptions) {
+    this.now = options.now ?? Date.now;
+    this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.pollMs = options.pollMs ?? 1_000;
+    // Claiming only when half the slots are free keeps claims (each a commit) in batches.
+    this.batchMin = Math.max(1, Math.floor(options.concurrency / 2));
+  }
+
+  start(): void {
+    this.running ??= this.loop().catch((err: unknown) => {
+      this.options.logger.error({ err }, 'push worker stopped unexpectedly');
+    });
+  }
+
+  /** Something was queued: look now instead of at the next poll. */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  /** Stops claiming, lets sends in flight finish (up to `graceMs`) and commits their outcomes. */
+  async stop(graceMs = 5_000): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    clearTimeout(this.retryTimer);
+    await this.running;
+    if (this.inFlight > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => this.idle.add(resolve)),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
+      ]);
+      clearTimeout(timer);
+    }
+    clearTimeout(this.flushTimer);
+    await this.flushNow();
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      const free = this.options.concurrency - this.inFlight;
+      if (free < this.batchMin) {
+        await this.sleep(this.pollMs);
+        continue;
+      }
+      let jobs: ClaimedPushJob[] = [];
+      try {
+        jobs = await this.options.store.claimPushJobs(this.now(), this.options.leaseMs, free);
+      } catch (err) {
+        this.options.logger.error({ err }, 'claiming push jobs failed; retrying at the next poll');
+      }
+      for (const job of jobs) void this.dispatch(job);
+      // A full batch means more may be due: go again as soon as slots free up.
+      if (jobs.length < free) await this.sleep(this.pollMs);
+    }
+  }
+
+  /** Waits for wake(), a freed slot, or the timeout, whichever is first. */
+  private async sleep(ms: number): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = done;
+    });
+    this.wakeUp = undefined;
+    this.woken = false;
+  }
+
+  private async dispatch(job: ClaimedPushJob): Promise<void> {
+    this.inFlight++;
+    let outcome: PushJobOutcome;
+    try {
+      outcome = await this.process(job);
+    } catch (err) {
+      this.options.logger.warn({ err, messageId: job.messageId }, 'push failed unexpectedly; will retry');
+      outcome = this.retryOutcome(job, { kind: 'retry', reason: String(err) });
+    }
+    this.options.metrics?.pushOutcomes.inc({ outcome: outcome.kind });
+    this.pending.push(outcome);
+    this.scheduleFlush();
+    this.inFlight--;
+    if (this.inFlight === 0) for (const resolve of this.idle) resolve();
+    if (this.options.concurrency - this.inFlight >= this.batchMin) this.wake();
+  }
+
+  private async process(job: ClaimedPushJob): Promise<PushJobOutcome> {
+    const prepared = await this.prepare(job.messageId);
+    const now = this.now();
+    const { subscription } = job;
+    if (!prepared) return { id: job.id, kind: 'skipped' };
+    const { message, plaintext } = prepared;
+    if (message.expiresAt && Date.parse(message.expiresAt) <= now) return { id: job.id, kind: 'skipped' };
+    if (subscription.expirationTime !== null && subscription.expirationTime <= now) {
+      return { id: job.id, kind: 'gone', endpoint: subscription.endpoint };
+    }
+    if (this.options.policy && !(await this.options.policy.shouldPush(subscription.userId, message))) {
+      return { id: job.id, kind: 'skipped' };
+    }
+    const result = await this.options.transport.send(subscription, plaintext, pushOptionsFor(message, now));
+    switch (result.kind) {
+      case 'delivered':
+        return { id: job.id, kind: 'pushed' };
+      case 'gone':
+        return { id: job.id, kind: 'gone', endpoint: subscription.endpoint };
+      case 'rejected':
+        this.options.logger.warn({ status: result.status, reason: result.reason, messageId: job.messageId }, 'push refused');
+        return { id: job.id, kind: 'failed' };
+      case 'retry':
+        return this.retryOutcome(job, result, message);
+    }
+  }
+
+  private retryOutcome(job: ClaimedPushJob, result: PushResult & { kind: 'retry' }, message?: Message): PushJobOutcome {
+    const attempt = job.attempts + 1;
+    if (attempt >= this.retry.maxAttempts) {
+      this.options.logger.warn({ reason: result.reason, messageId: job.messageId, attempt }, 'push given up');
+      return { id: job.id, kind: 'failed' };
+    }
+    // Never earlier than the push service asked; backoff with jitter otherwise.
+    const dueAt = this.now() + Math.max(backoffMs(this.retry, attempt), result.retryAfterMs ?? 0);
+    if (message?.expiresAt && Date.parse(message.expiresAt) <= dueAt) return { id: job.id, kind: 'skipped' };
+    this.scheduleRetryWake(dueAt);
+    return { id: job.id, kind: 'retry', dueAt };
+  }
+
+  /** One timer for the earliest retry this worker scheduled, so short retries do not wait for a poll. */
+  private scheduleRetryWake(dueAt: number): void {
+    if (dueAt >= this.retryAt || this.stopping) return;
+    clearTimeout(this.retryTimer);
+    this.retryAt = dueAt;
+    this.retryTimer = setTimeout(() => {
+      this.retryAt = Infinity;
+      this.wake();
+    }, Math.max(0, dueAt - this.now()));
+    this.retryTimer.unref();
+  }
+
+  /** Messages are immutable, so the payload is built once per message, not once per subscription. */
+  private async prepare(messageId: string): Promise<Prepared | undefined> {
+    const cached = this.messages.get(messageId);
+    if (cached) return cached;
+    const stored = await this.options.store.getMessage(messageId);
+    if (!stored) return undefined;
+    const prepared = { message: stored.message, plaintext: buildPushPayload(stored.message) };
+    if (this.messages.size >= MESSAGE_CACHE_SIZE) this.messages.delete(this.messages.keys().next().value!);
+    this.messages.set(messageId, prepared);
+    return prepared;
+  }
+
+  /**
+   * Group commit: outcomes gather for up to FLUSH_DELAY_MS (or until half the
+   * slots' worth are waiting) and share one transaction. The delay is the
+   * at-least-once window: a crash inside it resends those pushes.
+   */
+  private scheduleFlush(): void {
+    if (this.pending.length >= this.batchMin) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+      void this.flushNow();
+      return;
+    }
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      void this.flushNow();
+    }, FLUSH_DELAY_MS);
+  }
+
+  private flushNow(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      const batch = this.pending.splice(0);
+      if (batch.length === 0) return;
+      try {
+        await this.options.store.settlePushJobs(batch);
+      } catch (err) {
+        // The leases run out and the jobs are sent again: a repeat, never a loss.
+        this.options.logger.error({ err, jobs: batch.length }, 'recording push outcomes failed');
+      }
+    });
+    return this.flushing;
+  }
+}
