@@ -12,6 +12,7 @@ import type {
   Store,
   StoredMessage,
 } from '../store.js';
+import { GroupCommit } from './group-commit.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
 export const SQLITE_FILE_NAME = 'tidings.sqlite';
@@ -73,6 +74,7 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   private readonly db: Database.Database;
   private readonly statements;
+  private readonly groupCommit: GroupCommit;
 
   static open(dataDir: string): SqliteStore {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -87,6 +89,7 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
+    this.groupCommit = new GroupCommit(this.db);
     this.statements = {
       getSetting: this.db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
       insertSetting: this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING'),
@@ -202,7 +205,7 @@ export class SqliteStore implements Store {
 
   async insertMessage(message: Message, merchantId: string, userIds: readonly string[]): Promise<AppendedEvent[]> {
     const unique = [...new Set(userIds)];
-    return this.db.transaction(() => {
+    return this.groupCommit.run(() => {
       this.statements.insertMessage.run(
         message.id,
         merchantId,
@@ -220,7 +223,7 @@ export class SqliteStore implements Store {
       });
       if (pushTargets > 0) this.statements.setPushTargets.run(pushTargets, message.id);
       return appended;
-    })();
+    });
   }
 
   async getMessageForRecipient(id: string, userId: string): Promise<Message | undefined> {
