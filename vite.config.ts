@@ -34,7 +34,8 @@ export default defineConfig({
       injectRegister: false,
       // Manifest icons and the manifest itself are added by the plugin.
       injectManifest: { globPatterns: ['**/*.{js,css,html}'] },
-      includeAssets: ['favicon.svg', 'icons/apple-touch-icon.png'],
+      // The badge is drawn by the system for notifications, also offline.
+      includeAssets: ['favicon.svg', 'icons/apple-touch-icon.png', 'icons/badge-96.png'],
       manifest: {
         name: 'Tidings',
         short_name: 'Tidings',

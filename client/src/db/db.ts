@@ -8,7 +8,7 @@ import type { Message } from '../../../shared/message.schema.js';
  * ("…00Z" vs "…00.5Z") do not sort lexically by time.
  */
 export interface StoredMessage extends Message {
-  /** Seq of the event that last wrote this message. */
+  /** Seq of the event that last wrote this message; 0 while only a push has (see storePushedMessage). */
   seq: number;
   /** 0/1 rather than boolean: IndexedDB cannot index booleans. */
   read: 0 | 1;

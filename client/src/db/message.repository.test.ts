@@ -3,7 +3,17 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { applyEvents } from '../sync/apply-events.js';
 import { message, messageEvent } from '../test-support/messages.js';
 import { db } from './db.js';
-import { countUnread, hasOlderThan, keyOf, listDownTo, listNewest, setRead } from './message.repository.js';
+import {
+  countUnread,
+  hasOlderThan,
+  keyOf,
+  listDownTo,
+  listNewest,
+  PUSHED_SEQ,
+  setRead,
+  storePushedMessage,
+} from './message.repository.js';
+import { readCursor } from './meta.repository.js';
 
 const NOW = Date.UTC(2025, 0, 1, 13, 0);
 const ids = (messages: { id: string }[]) => messages.map((m) => m.id);
@@ -89,5 +99,39 @@ describe('countUnread', () => {
     expect(await countUnread(NOW)).toBe(2);
     // Once the future expiry has passed, that message stops counting too.
     expect(await countUnread(NOW + 120_000)).toBe(1);
+  });
+});
+
+describe('storePushedMessage', () => {
+  const at = new Date(NOW).toISOString();
+
+  it('stores a new message unread, without moving the sync cursor', async () => {
+    expect(await storePushedMessage(message('p1', 1), at)).toBe(true);
+    expect(await db.messages.get('p1')).toMatchObject({ id: 'p1', read: 0, seq: PUSHED_SEQ });
+    expect(await readCursor()).toBe('0');
+    expect(await countUnread(NOW)).toBe(1);
+  });
+
+  it('keeps read state when the same message is pushed again, and refreshes a shortened copy', async () => {
+    await storePushedMessage(message('p1', 1, { body: 'Short…' }), at);
+    await setRead('p1', true);
+    expect(await storePushedMessage(message('p1', 1, { body: 'Short and then the whole story' }), at)).toBe(false);
+    expect(await db.messages.get('p1')).toMatchObject({ read: 1, body: 'Short and then the whole story' });
+  });
+
+  it('never overwrites what the event log wrote', async () => {
+    await applyEvents([messageEvent(1, message('p1', 1, { title: 'From the log' }))]);
+    await setRead('p1', true);
+    expect(await storePushedMessage(message('p1', 1, { title: 'From a push' }), at)).toBe(false);
+    expect(await db.messages.get('p1')).toMatchObject({ title: 'From the log', read: 1, seq: 1 });
+  });
+
+  it('lets the log event arriving later take over, keeping read and advancing the cursor once', async () => {
+    await storePushedMessage(message('p1', 1, { title: 'Pushed' }), at);
+    await setRead('p1', true);
+    const result = await applyEvents([messageEvent(1, message('p1', 1, { title: 'Synced' }))]);
+    expect(result).toMatchObject({ applied: 1, cursor: '1' });
+    expect(await db.messages.get('p1')).toMatchObject({ title: 'Synced', read: 1, seq: 1 });
+    expect(await db.messages.count()).toBe(1);
   });
 });

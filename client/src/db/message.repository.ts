@@ -88,6 +88,32 @@ export async function setRead(id: string, read: boolean): Promise<void> {
 export async function upsertFromEvent(message: Message, seq: number, receivedAt: string): Promise<void> {
   const existing = await db.messages.get(message.id);
   if (existing && existing.seq >= seq) return;
+  await db.messages.put(toStored(message, seq, existing, receivedAt));
+}
+
+/** Seq of a message the service worker stored from a push: no event of the log has written it yet. */
+export const PUSHED_SEQ = 0;
+
+/**
+ * Stores a message that arrived by Web Push, outside the event log. A copy
+ * the log already wrote (seq above PUSHED_SEQ) is authoritative and left as
+ * it is; another pushed copy is refreshed (e.g. a truncated one by the whole
+ * message). `read` survives either way. The cursor is not touched: the log's
+ * event for this message arrives later, `upsertFromEvent` sees a higher seq,
+ * refreshes the content and keeps `read`. Returns whether the message was new
+ * on this device.
+ */
+export function storePushedMessage(message: Message, receivedAt: string): Promise<boolean> {
+  return db.transaction('rw', db.messages, async () => {
+    const existing = await db.messages.get(message.id);
+    if (existing && existing.seq > PUSHED_SEQ) return false;
+    await db.messages.put(toStored(message, PUSHED_SEQ, existing, receivedAt));
+    return existing === undefined;
+  });
+}
+
+/** The row for `message` as written by `seq`; local fields of an existing row survive. */
+function toStored(message: Message, seq: number, existing: StoredMessage | undefined, receivedAt: string): StoredMessage {
   const stored: StoredMessage = {
     ...message,
     seq,
@@ -96,5 +122,5 @@ export async function upsertFromEvent(message: Message, seq: number, receivedAt:
     createdAtMs: Date.parse(message.createdAt),
   };
   if (message.expiresAt !== undefined) stored.expiresAtMs = Date.parse(message.expiresAt);
-  await db.messages.put(stored);
+  return stored;
 }

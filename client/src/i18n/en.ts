@@ -61,6 +61,26 @@ export const en = {
   time: {
     justNow: 'just now',
   },
+  /** Notifications the service worker shows itself, not from a message. */
+  notifications: {
+    unreadableTitle: 'New message',
+    unreadableBody: 'Open Tidings to read it.',
+  },
+  /** The "enable notifications" control. */
+  push: {
+    label: 'Notifications on this device',
+    turnOn: 'Turn on notifications',
+    turnOff: 'Turn off notifications',
+    working: 'One moment…',
+    on: 'Notifications are on',
+    off: 'Notifications are off',
+    blocked: 'Notifications are blocked for this site. Allow them in the browser’s site settings.',
+    unsupported: 'This browser cannot show notifications from Tidings.',
+    iosInstall: 'To get notifications on iPhone or iPad, add Tidings to your Home Screen (Share → Add to Home Screen) and open it from there.',
+    notAllowed: 'Notifications were not allowed.',
+    browserRefused: 'This browser could not reach its push service; try again later.',
+    failed: (reason: string) => `Could not change notifications. ${reason}`,
+  },
   errors: {
     network: 'The server could not be reached.',
     protocol: 'The server sent an answer this app does not understand.',

@@ -1,7 +1,8 @@
 import { shopperTokenResponseSchema } from '../../../shared/auth.schema.js';
 import { apiRequest } from '../api/api-client.js';
-import { signIn, signOut as forgetShopper } from '../db/meta.repository.js';
+import { readSession, signIn, signOut as forgetShopper } from '../db/meta.repository.js';
 import { showUnreadBadge } from '../pwa/app-badge.js';
+import { turnOffPush } from '../push/push.service.js';
 
 /**
  * Takes a sign-in token from the address (`/#token=…`, as the shop links to
@@ -34,8 +35,18 @@ export async function signInAsDemoShopper(userId: string): Promise<void> {
   await signIn(answer.token, answer.userId);
 }
 
-/** Removes the shopper's token, messages and cursor from this device. */
+/**
+ * Removes the shopper's token, messages and cursor from this device, and its
+ * push subscription first (while the token can still tell the server), so the
+ * next person at this device sees no notification of the last one.
+ */
 export async function signOut(): Promise<void> {
+  const session = await readSession();
+  if (session) {
+    await turnOffPush(session.token).catch((error: unknown) => {
+      console.warn('tidings: push could not be turned off at sign-out', error);
+    });
+  }
   await forgetShopper();
   await showUnreadBadge(0);
 }

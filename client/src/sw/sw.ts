@@ -1,12 +1,14 @@
 import type { PrecacheEntry } from 'workbox-precaching';
 import { serveAppShell } from './app-shell.js';
+import { handleNotificationClick } from './notification-click.js';
+import { handlePush } from './push-handler.js';
+import { handleSubscriptionChange } from './subscription-change.js';
 
 declare const self: ServiceWorkerGlobalScope & {
   __WB_MANIFEST: Array<PrecacheEntry | string>;
 };
 
-// Only wiring here; each concern lives in its own module. Push handling
-// (push, notificationclick, pushsubscriptionchange) is wired in the same way.
+// Only wiring here; each concern lives in its own module.
 
 serveAppShell(self.__WB_MANIFEST);
 
@@ -17,4 +19,14 @@ self.addEventListener('install', () => {
 });
 self.addEventListener('activate', (event) => {
   event.waitUntil(self.clients.claim());
+});
+
+self.addEventListener('push', (event) => {
+  event.waitUntil(handlePush(event));
+});
+self.addEventListener('notificationclick', (event) => {
+  event.waitUntil(handleNotificationClick(event));
+});
+self.addEventListener('pushsubscriptionchange', (event) => {
+  event.waitUntil(handleSubscriptionChange(event));
 });

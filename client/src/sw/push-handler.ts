@@ -1,0 +1,104 @@
+import { messageSchema, type Message } from '../../../shared/message.schema.js';
+import { pushPayloadSchema, type PushPayload } from '../../../shared/push.schema.js';
+import { apiRequest } from '../api/api-client.js';
+import { storePushedMessage } from '../db/message.repository.js';
+import { readSession } from '../db/meta.repository.js';
+import { en } from '../i18n/en.js';
+import { APP_ICON, STATUS_BAR_BADGE, notificationContent } from '../notifications/notification-content.js';
+import { decideNotification, isInboxInView } from '../notifications/notification-policy.js';
+import { refreshUnreadBadge } from './unread-badge.js';
+
+declare const self: ServiceWorkerGlobalScope;
+
+/** Tag of the notification shown for a push this version cannot read; one replaces the other. */
+const UNREADABLE_TAG = 'tidings:unreadable';
+
+/**
+ * A push: store the message where the inbox reads it, update the badge, show
+ * one notification unless the inbox is in front of the shopper.
+ *
+ * Never throws: a rejected `waitUntil` promise helps nobody, and a push that
+ * shows nothing while no window is visible makes Chrome show its own generic
+ * "site updated in the background" (and may cost the origin its push
+ * permission). So every failure after parsing still ends in a notification.
+ */
+export async function handlePush(event: PushEvent): Promise<void> {
+  try {
+    await receive(event);
+  } catch (error) {
+    console.warn('tidings: a push could not be handled', error);
+  }
+}
+
+async function receive(event: PushEvent): Promise<void> {
+  const payload = readPayload(event.data);
+  if (!payload) {
+    await showUnreadable();
+    return;
+  }
+  const session = await readSession().catch(() => undefined);
+  if (!session) {
+    // Signed out on this device: the messages are nobody's here. Stop the
+    // pushes instead of showing a previous shopper's message on a shared device.
+    await (await self.registration.pushManager.getSubscription())?.unsubscribe().catch(() => false);
+    return;
+  }
+  const message = payload.truncated ? await wholeMessage(payload.message, session.token) : payload.message;
+  try {
+    await storePushedMessage(message, new Date().toISOString());
+  } catch (error) {
+    // The notification still helps; the sync brings the message later.
+    console.warn('tidings: could not store a pushed message', error);
+  }
+  await refreshUnreadBadge();
+
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const decision = decideNotification(message, { now: Date.now(), origin: self.location.origin, windows });
+  if (!decision.show) return;
+  const { title, options } = notificationContent(message);
+  await self.registration.showNotification(title, options).catch((error: unknown) => {
+    console.warn('tidings: could not show a notification', error);
+  });
+}
+
+/** The push's JSON as the shared schema has it, or null (logged) for anything else. */
+function readPayload(data: PushMessageData | null): PushPayload | null {
+  let json: unknown;
+  try {
+    json = data?.json();
+  } catch {
+    json = undefined;
+  }
+  const parsed = pushPayloadSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  console.warn('tidings: ignored a push that is not a Tidings message', parsed.error);
+  return null;
+}
+
+/**
+ * The message the server cut to fit the push. Offline, or with a token the
+ * server no longer takes, the shortened one still makes a good notification,
+ * and the sync stores the whole one later (it has a higher seq).
+ */
+async function wholeMessage(truncated: Message, token: string): Promise<Message> {
+  try {
+    return await apiRequest(`/me/messages/${encodeURIComponent(truncated.id)}`, { bearer: token, schema: messageSchema });
+  } catch (error) {
+    console.warn('tidings: showing a shortened message; the whole one could not be fetched', error);
+    return truncated;
+  }
+}
+
+/** A payload from a newer server, or garbage: say that something arrived, unless the inbox is in view. */
+async function showUnreadable(): Promise<void> {
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  if (isInboxInView(windows, self.location.origin)) return;
+  await self.registration
+    .showNotification(en.notifications.unreadableTitle, {
+      body: en.notifications.unreadableBody,
+      tag: UNREADABLE_TAG,
+      icon: APP_ICON,
+      badge: STATUS_BAR_BADGE,
+    })
+    .catch(() => undefined);
+}
