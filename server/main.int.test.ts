@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { syncResponseSchema } from '../shared/event.schema.js';
+import { messagesOf, syncResponseSchema } from '../shared/event.schema.js';
 import { STREAM_CLOSE } from '../shared/stream.schema.js';
 import { PACKAGE_ROOT } from './config.js';
 import { startServerProcess, type ServerProcess } from './test-support/server-process.js';
@@ -41,7 +41,7 @@ async function token(server: ServerProcess, userId: string) {
 
 async function syncTitles(server: ServerProcess, shopperToken: string) {
   const res = await fetch(`${server.url}/api/v1/me/sync?limit=500`, { headers: { authorization: `Bearer ${shopperToken}` } });
-  return syncResponseSchema.parse(await res.json()).events.map((e) => e.message.title);
+  return messagesOf(syncResponseSchema.parse(await res.json()).events).map((m) => m.title);
 }
 
 describe('the server process', () => {

@@ -1,14 +1,24 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
+import { messageStateChangeSchema } from './message-state.schema.js';
 import { messageSchema } from './message.schema.js';
+import { preferencesSchema } from './preferences.schema.js';
 
 /**
  * One entry of a shopper's event log. `seq` increases by one per shopper, with
  * no gaps; the cursor a client keeps is the seq of the last event it applied,
  * so `/me/sync` and `/stream` resume from exactly where it stopped.
  */
+const seq = z.number().int().positive();
 export const syncEventSchema = z.discriminatedUnion('kind', [
-  z.object({ seq: z.number().int().positive(), kind: z.literal('message'), message: messageSchema }),
+  /** A new message, or a corrected one (same id, newer seq: replaces the content, keeps local state). */
+  z.object({ seq, kind: z.literal('message'), message: messageSchema }),
+  /** A device changed read/archived/deleted; apply each field only if its `at` is newer. */
+  z.object({ seq, kind: z.literal('state'), messageId: z.string(), state: messageStateChangeSchema }),
+  /** The shopper's preferences as last saved from any device. */
+  z.object({ seq, kind: z.literal('preferences'), preferences: preferencesSchema, changedAt: z.iso.datetime() }),
+  /** The merchant retracted the message: remove it everywhere, tray included. */
+  z.object({ seq, kind: z.literal('retracted'), messageId: z.string() }),
 ]);
 export type SyncEvent = z.infer<typeof syncEventSchema>;
 
@@ -39,3 +49,8 @@ export const syncResponseSchema = z.object({
   more: z.boolean(),
 });
 export type SyncResponse = z.infer<typeof syncResponseSchema>;
+
+/** The messages carried by a list of events, in order (other kinds skipped). */
+export function messagesOf(events: readonly SyncEvent[]) {
+  return events.flatMap((event) => (event.kind === 'message' ? [event.message] : []));
+}

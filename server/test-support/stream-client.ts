@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { serverFrameSchema, type ServerFrame } from '../../shared/stream.schema.js';
-import type { SyncEvent } from '../../shared/event.schema.js';
+import { messagesOf, type SyncEvent } from '../../shared/event.schema.js';
 
 /**
  * A test shopper device on /api/v1/stream: validates every frame with the
@@ -51,7 +51,7 @@ export class StreamClient {
   }
 
   get titles(): string[] {
-    return this.events.map((e) => e.message.title);
+    return messagesOf(this.events).map((m) => m.title);
   }
 
   async waitFor(predicate: (client: this) => boolean, timeoutMs = 5000): Promise<void> {

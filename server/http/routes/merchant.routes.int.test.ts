@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorBodySchema } from '../../../shared/errors.js';
+import { messagesOf } from '../../../shared/event.schema.js';
 import { LIMITS } from '../../../shared/limits.js';
 import { messageTo, startTestServer, type TestServer } from '../../test-support/test-server.js';
 
@@ -26,16 +27,16 @@ describe('POST /api/v1/messages', () => {
     expect(res.status).toBe(202);
     const body = (await res.json()) as { id: string; status: string; recipients: number };
     expect(body).toMatchObject({ status: 'queued', recipients: 2 });
-    const [event] = await server.store.readEvents('m-ok-1', 0, 10);
-    expect(event?.message).toMatchObject({ id: body.id, title: 'Order #1042 shipped', priority: 5, type: 'system' });
+    const [message] = messagesOf(await server.store.readEvents('m-ok-1', 0, 10));
+    expect(message).toMatchObject({ id: body.id, title: 'Order #1042 shipped', priority: 5, type: 'system' });
     expect(await server.store.readEvents('m-ok-2', 0, 10)).toHaveLength(1);
   });
 
   it('fills defaults: type system, priority 3', async () => {
     const res = await server.send(messageTo(['m-defaults']));
     expect(res.status).toBe(202);
-    const [event] = await server.store.readEvents('m-defaults', 0, 1);
-    expect(event?.message).toMatchObject({ type: 'system', priority: 3 });
+    const [message] = messagesOf(await server.store.readEvents('m-defaults', 0, 1));
+    expect(message).toMatchObject({ type: 'system', priority: 3 });
   });
 
   it('lets the merchant read back what it sent, and nobody else', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorBodySchema } from '../../../shared/errors.js';
-import { syncResponseSchema } from '../../../shared/event.schema.js';
+import { messagesOf, syncResponseSchema } from '../../../shared/event.schema.js';
 import { ShopperTokens } from '../../auth/shopper-tokens.js';
 import { messageTo, startTestServer, TEST_MERCHANT_KEY, type TestServer } from '../../test-support/test-server.js';
 
@@ -25,7 +25,7 @@ describe('GET /api/v1/me/sync', () => {
       const res = await sync(token, `?after=${cursor}&limit=3`);
       expect(res.status).toBe(200);
       const page = syncResponseSchema.parse(await res.json());
-      titles.push(...page.events.map((e) => e.message.title));
+      titles.push(...messagesOf(page.events).map((m) => m.title));
       cursor = page.cursor;
       pages++;
       if (!page.more) break;
@@ -42,8 +42,8 @@ describe('GET /api/v1/me/sync', () => {
     await server.send(messageTo(['s-alice', 's-bob'], { title: 'for both' }));
     const alice = syncResponseSchema.parse(await (await sync(await server.tokenFor('s-alice'))).json());
     const bob = syncResponseSchema.parse(await (await sync(await server.tokenFor('s-bob'))).json());
-    expect(alice.events.map((e) => e.message.title)).toEqual(['for alice', 'for both']);
-    expect(bob.events.map((e) => e.message.title)).toEqual(['for bob', 'for both']);
+    expect(messagesOf(alice.events).map((m) => m.title)).toEqual(['for alice', 'for both']);
+    expect(messagesOf(bob.events).map((m) => m.title)).toEqual(['for bob', 'for both']);
     // Each log has its own gap-free numbering.
     expect(bob.events.map((e) => e.seq)).toEqual([1, 2]);
   });

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { categorySchema, prioritySchema } from './message.schema.js';
+
+const clockTimeSchema = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be HH:MM, 24-hour');
+
+/** An IANA time zone the runtime knows (e.g. "Asia/Shanghai"). */
+export const timeZoneSchema = z
+  .string()
+  .max(64)
+  .refine((zone) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an IANA time zone such as Europe/Paris');
+
+/**
+ * A shopper's notification preferences: the same on every device, applied by
+ * the server before it wakes a device and again by the service worker.
+ */
+export const preferencesSchema = z.strictObject({
+  mutedCategories: z.array(categorySchema).max(50).default([]),
+  /** Below this priority a message goes to the inbox without a lock-screen notification. */
+  minPushPriority: prioritySchema.default(1),
+  quietHours: z
+    .strictObject({
+      start: clockTimeSchema,
+      end: clockTimeSchema,
+      /** Urgent (priority 5) messages still notify during quiet hours. */
+      allowUrgent: z.boolean().default(true),
+    })
+    .nullable()
+    .default(null),
+  timeZone: timeZoneSchema.default('UTC'),
+});
+export type Preferences = z.infer<typeof preferencesSchema>;
+export const DEFAULT_PREFERENCES: Preferences = preferencesSchema.parse({});
+
+/** `PUT /api/v1/me/preferences` body: the whole preferences plus when the device changed them. */
+export const putPreferencesRequestSchema = z.strictObject({
+  preferences: preferencesSchema,
+  changedAt: z.iso.datetime(),
+});
