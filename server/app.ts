@@ -9,21 +9,33 @@ import type { Bus } from './bus/bus.js';
 import { setUpDemoShop } from './demo-shop.js';
 import { createAuthenticator } from './http/authenticate.js';
 import { errorHandler, notFoundHandler, requireJson } from './http/error-handler.js';
+import { rateLimiter, type RateLimits } from './http/rate-limit.js';
 import { demoRoutes } from './http/routes/demo.routes.js';
+import { meStateRoutes } from './http/routes/me-state.routes.js';
 import { merchantRoutes } from './http/routes/merchant.routes.js';
+import { replyRoutes } from './http/routes/reply.routes.js';
+import { topicRoutes } from './http/routes/topic.routes.js';
+import { Scheduler } from './scheduler/scheduler.js';
+import { FanOutWorker } from './topics/fan-out-worker.js';
+import { MessageRevisionService } from './services/message-revision.service.js';
+import { ReplyService } from './services/reply.service.js';
 import { pushRoutes } from './http/routes/push.routes.js';
 import { shopperRoutes } from './http/routes/shopper.routes.js';
 import { securityHeaders, staticApp } from './http/static-app.js';
 import { createMetrics } from './metrics.js';
 import { EndpointAllowlist } from './push/endpoint-allowlist.js';
+import { PreferencePushPolicy } from './push/preference-push-policy.js';
 import { PushSender } from './push/push-sender.js';
 import { PushWorker, type PushPolicy } from './push/push-worker.js';
 import type { RetryPolicy } from './push/retry-policy.js';
 import { loadVapidKeys, type VapidKeys } from './push/vapid-keys.js';
 import { VapidSigner } from './push/vapid-signer.js';
+import { MessageStateService } from './services/message-state.service.js';
 import { MessageService } from './services/message.service.js';
+import { PreferencesService } from './services/preferences.service.js';
 import { PushSubscriptionService } from './services/push-subscription.service.js';
 import type { Store } from './store/store.js';
+import { DeliveryCounter } from './stream/delivery-counter.js';
 import { StreamServer } from './stream/stream-server.js';
 
 export interface AppDeps {
@@ -38,6 +50,10 @@ export interface AppDeps {
   helloTimeoutMs?: number;
   trustProxy?: string;
   push?: PushDeps;
+  /** Scheduler and topic fan-out settings (issue 5); tests shorten the polls. */
+  lifecycle?: { schedulerPollMs?: number; fanOutBatchSize?: number; fanOutPollMs?: number };
+  /** Per merchant key and per IP; omitted means no limits (tests, embedders). main.ts passes the configured ones. */
+  rateLimits?: RateLimits;
 }
 
 /** Web Push settings; every field has a production default. */
@@ -60,6 +76,8 @@ export interface App {
   server: http.Server;
   streams: StreamServer;
   pushWorker: PushWorker;
+  scheduler: Scheduler;
+  fanOut: FanOutWorker;
   /** Stops accepting, closes streams with 1001, waits for HTTP to drain, then stops the push worker. Leaves store and bus to their owner. */
   close(): Promise<void>;
 }
@@ -81,6 +99,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     timeoutMs: pushDeps.timeoutMs ?? Math.min(20_000, Math.floor(leaseMs / 3)),
     ...(pushDeps.tls ? { tls: pushDeps.tls } : {}),
   });
+  const preferences = new PreferencesService({ store, bus, logger });
+  const states = new MessageStateService({ store, bus, logger });
   const pushWorker = new PushWorker({
     store,
     transport: sender,
@@ -90,10 +110,30 @@ export async function createApp(deps: AppDeps): Promise<App> {
     leaseMs,
     ...(pushDeps.pollMs !== undefined ? { pollMs: pushDeps.pollMs } : {}),
     ...(pushDeps.retry ? { retry: pushDeps.retry } : {}),
-    ...(pushDeps.policy ? { policy: pushDeps.policy } : {}),
+    // The shopper's preferences decide, unless a test or an embedder brings its own policy.
+    policy: pushDeps.policy ?? new PreferencePushPolicy(preferences),
   });
   const subscriptions = new PushSubscriptionService({ store, allowlist });
-  const messages = new MessageService({ store, bus, logger, metrics, pushQueue: pushWorker });
+  const lifecycleDeps = deps.lifecycle ?? {};
+  const fanOut = new FanOutWorker({
+    store,
+    bus,
+    logger,
+    pushQueue: pushWorker,
+    ...(lifecycleDeps.fanOutBatchSize ? { batchSize: lifecycleDeps.fanOutBatchSize } : {}),
+    ...(lifecycleDeps.fanOutPollMs ? { pollMs: lifecycleDeps.fanOutPollMs } : {}),
+  });
+  const scheduler = new Scheduler({
+    store,
+    bus,
+    logger,
+    pushQueue: pushWorker,
+    fanOut,
+    ...(lifecycleDeps.schedulerPollMs ? { pollMs: lifecycleDeps.schedulerPollMs } : {}),
+  });
+  const messages = new MessageService({ store, bus, logger, metrics, pushQueue: pushWorker, scheduler, fanOut });
+  const revisions = new MessageRevisionService({ store, bus, logger, pushQueue: pushWorker });
+  const replies = new ReplyService({ store, bus, logger });
   if (deps.bootstrapMerchantKey) await ensureMerchant(store, 'bootstrap', deps.bootstrapMerchantKey);
   const demo = deps.demo ? await setUpDemoShop(store, messages) : undefined;
 
@@ -123,10 +163,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  if (deps.rateLimits) api.use(rateLimiter(deps.rateLimits));
   api.use(requireJson);
   api.use(express.json({ limit: LIMITS.requestBodyBytes, strict: false }));
-  api.use(merchantRoutes({ auth, messages, tokens, store }));
+  api.use(merchantRoutes({ auth, messages, revisions, tokens, store }));
+  api.use(topicRoutes({ auth, store }));
+  api.use(replyRoutes({ auth, replies, store }));
   api.use(shopperRoutes({ auth, store }));
+  api.use(meStateRoutes({ auth, states, preferences }));
   api.use(pushRoutes({ auth, subscriptions, vapidPublicKey: vapidKeys.publicKey }));
   api.use(demoRoutes({ demo, tokens }));
   api.use(notFoundHandler);
@@ -139,6 +183,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const server = http.createServer(app);
   server.requestTimeout = 30_000;
   server.headersTimeout = 15_000;
+  const deliveries = new DeliveryCounter(store, logger);
   const streams = new StreamServer({
     store,
     bus,
@@ -148,20 +193,29 @@ export async function createApp(deps: AppDeps): Promise<App> {
     helloTimeoutMs: deps.helloTimeoutMs ?? 5_000,
     maxBufferedBytes: 4 * 1024 * 1024,
     replayPageSize: 500,
+    deliveries,
   });
   server.on('upgrade', (req, socket, head) => streams.handleUpgrade(req, socket, head));
   pushWorker.start();
+  scheduler.start();
+  fanOut.start();
 
   return {
     server,
     streams,
     pushWorker,
+    scheduler,
+    fanOut,
     async close() {
       streams.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      // Before the push worker, so nothing they deliver queues a push it would no longer see.
+      await scheduler.stop();
+      await fanOut.stop();
+      await deliveries.close();
       // After HTTP has drained, so no request queues a push the worker would no longer see.
       await pushWorker.stop();
       await sender.close();

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from './http/rate-limit.js';
 import { AllowlistError, EndpointAllowlist } from './push/endpoint-allowlist.js';
 import { checkVapidKeyPair, type VapidKeys } from './push/vapid-keys.js';
 
@@ -42,6 +43,11 @@ const envSchema = z.object({
   HEARTBEAT_MS: z.coerce.number().int().min(1000).max(300_000).default(25_000),
   TRUST_PROXY: optionalText,
   DEMO: optionalText,
+  // Token buckets per merchant key and per client IP (0 turns one off); see server/http/rate-limit.ts.
+  RATE_LIMIT_MERCHANT_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(DEFAULT_RATE_LIMITS.merchant.perSecond),
+  RATE_LIMIT_MERCHANT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_RATE_LIMITS.merchant.burst),
+  RATE_LIMIT_IP_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(DEFAULT_RATE_LIMITS.ip.perSecond),
+  RATE_LIMIT_IP_BURST: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_RATE_LIMITS.ip.burst),
 });
 
 export interface Config {
@@ -59,6 +65,7 @@ export interface Config {
   trustProxy: string | undefined;
   demo: boolean;
   push: PushConfig;
+  rateLimits: RateLimits;
 }
 
 export class ConfigError extends Error {}
@@ -138,5 +145,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Config 
     trustProxy: e.TRUST_PROXY,
     demo,
     push: pushConfig(e),
+    rateLimits: {
+      merchant: { perSecond: e.RATE_LIMIT_MERCHANT_PER_SECOND, burst: e.RATE_LIMIT_MERCHANT_BURST },
+      ip: { perSecond: e.RATE_LIMIT_IP_PER_SECOND, burst: e.RATE_LIMIT_IP_BURST },
+    },
   };
 }

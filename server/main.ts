@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     demo: config.demo,
     heartbeatMs: config.heartbeatMs,
     trustProxy: config.trustProxy,
+    rateLimits: config.rateLimits,
     push: {
       vapidKeys: config.push.vapidKeys,
       vapidSubject: config.push.vapidSubject,

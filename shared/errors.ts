@@ -18,6 +18,9 @@ export const ERROR_CODES = [
   'demo-disabled',
   'internal',
   'push-endpoint-not-allowed', // a push subscription whose endpoint is not a configured push service
+  'idempotency-key-reused', // the same Idempotency-Key came with a different body
+  'already-sent', // cancelling a message that has already gone out
+  'not-sent', // retracting, correcting or replying to a message that has not gone out (yet)
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -11,6 +11,10 @@ export const LIMITS = {
   collapseKeyLength: 64,
   senderNameLength: 100,
   recipientsPerRequest: 1000,
+  cronLength: 120,
+  /** `Idempotency-Key` header length (a UUID is 36). */
+  idempotencyKeyLength: 255,
+  replyBodyLength: 2000,
   /** Web Push plaintext ceiling (RFC 8291 with a 4096-byte record). */
   pushPlaintextBytes: 3993,
   /** Longest push subscription endpoint accepted (real ones are a few hundred characters). */

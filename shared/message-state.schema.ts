@@ -26,3 +26,15 @@ export const postStateRequestSchema = z.strictObject({
     .max(500),
 });
 export type PostStateRequest = z.infer<typeof postStateRequestSchema>;
+
+/**
+ * `POST /api/v1/me/state` answer. `applied`: changes that won at least one
+ * field (each became a `state` event). `ignored`: changes that won nothing —
+ * older than what is stored, sent before, or for a message this shopper did
+ * not receive (told apart from nothing else, so nobody learns which ids exist).
+ */
+export const postStateResponseSchema = z.strictObject({
+  applied: z.number().int().nonnegative(),
+  ignored: z.number().int().nonnegative(),
+});
+export type PostStateResponse = z.infer<typeof postStateResponseSchema>;

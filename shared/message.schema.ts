@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
 import { isSafeUrl } from './safe-url.js';
+import { topicSchema } from './topic.schema.js';
 
 export const MESSAGE_TYPES = ['system', 'user', 'scheduled'] as const;
 export const KNOWN_CATEGORIES = [
@@ -57,9 +58,26 @@ export const instantSchema = z.iso
   .datetime({ offset: true })
   .transform((value) => new Date(value).toISOString());
 
+/** A recurrence: a 5-field cron expression (or 6 with seconds) in an IANA time zone (default UTC). */
+export const repeatSchema = z.strictObject({
+  cron: z.string().trim().min(1).max(LIMITS.cronLength),
+  tz: z.string().min(1).max(64).optional(),
+});
+export type Repeat = z.infer<typeof repeatSchema>;
+
+/** Exactly one audience: a list of shoppers, or every subscriber of a topic. */
+export const recipientsSchema = z
+  .strictObject({
+    userIds: z.array(userIdSchema).min(1).max(LIMITS.recipientsPerRequest).optional(),
+    topic: topicSchema.optional(),
+  })
+  .refine((to) => (to.userIds === undefined) !== (to.topic === undefined), 'give exactly one of userIds or topic');
+export type Recipients = z.infer<typeof recipientsSchema>;
+
 /** The parts of a message the merchant chooses. */
 const contentShape = {
-  type: z.enum(MESSAGE_TYPES).default('system'),
+  // No default here: it depends on deliverAt/repeat, so it is resolved after parsing.
+  type: z.enum(MESSAGE_TYPES).optional(),
   category: categorySchema,
   priority: prioritySchema.default(PRIORITY.default),
   title: z.string().trim().min(1).max(LIMITS.titleLength),
@@ -82,11 +100,16 @@ const contentShape = {
 /** Body of `POST /api/v1/messages`. Unknown fields are refused, not ignored. */
 export const sendMessageRequestSchema = z
   .strictObject({
-    to: z.strictObject({
-      userIds: z.array(userIdSchema).min(1).max(LIMITS.recipientsPerRequest),
-    }),
+    to: recipientsSchema,
     ...contentShape,
+    deliverAt: instantSchema.optional(),
+    repeat: repeatSchema.optional(),
   })
+  // A message with a time is a scheduled one unless the merchant says otherwise (a scheduled user message stays `user`).
+  .transform(({ type, ...rest }) => ({
+    ...rest,
+    type: type ?? (rest.deliverAt || rest.repeat ? ('scheduled' as const) : ('system' as const)),
+  }))
   .superRefine((message, ctx) => {
     if (message.type === 'user' && !message.sender) {
       ctx.addIssue({ code: 'custom', path: ['sender'], message: 'is required for type "user"' });
@@ -94,15 +117,18 @@ export const sendMessageRequestSchema = z
     if (message.type !== 'user' && message.sender) {
       ctx.addIssue({ code: 'custom', path: ['sender'], message: 'is only allowed for type "user"' });
     }
-    if (message.type === 'scheduled') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['type'],
-        message: 'scheduled messages are not supported yet (deliverAt and repeat come later)',
-      });
+    if (message.type === 'scheduled' && !message.deliverAt && !message.repeat) {
+      ctx.addIssue({ code: 'custom', path: ['type'], message: '"scheduled" needs deliverAt or repeat' });
     }
     if (message.expiresAt && Date.parse(message.expiresAt) <= Date.now()) {
       ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'must be in the future' });
+    }
+    if (message.expiresAt && message.deliverAt && Date.parse(message.expiresAt) <= Date.parse(message.deliverAt)) {
+      ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'must be after deliverAt' });
+    }
+    if (message.repeat && message.expiresAt) {
+      // Each occurrence is a new message; one expiry for all of them would silently end the series.
+      ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'is not allowed with repeat' });
     }
   });
 export type SendMessageRequest = z.infer<typeof sendMessageRequestSchema>;
@@ -124,8 +150,33 @@ export const messageSchema = z.object({
   sender: senderSchema.optional(),
   createdAt: z.iso.datetime(),
   expiresAt: z.iso.datetime().optional(),
+  /** Set on scheduled messages: when it was (or is to be) delivered. */
+  deliverAt: z.iso.datetime().optional(),
+  /** Set when the merchant corrected the message after sending it. */
+  editedAt: z.iso.datetime().optional(),
+  /** On a shopper's reply: the id of the user message it answers (same collapseKey, so one thread). */
+  inReplyTo: z.string().max(LIMITS.idLength).optional(),
 });
 export type Message = z.infer<typeof messageSchema>;
+
+/**
+ * Body of `PATCH /api/v1/messages/:id`: the fields a merchant may correct
+ * after sending. Audience, type and times stay as they were.
+ */
+export const correctMessageRequestSchema = z
+  .strictObject({
+    category: contentShape.category.optional(),
+    priority: prioritySchema.optional(),
+    title: contentShape.title.optional(),
+    body: contentShape.body,
+    url: contentShape.url,
+    icon: contentShape.icon,
+    image: contentShape.image,
+    actions: contentShape.actions,
+    data: contentShape.data,
+  })
+  .refine((patch) => Object.values(patch).some((value) => value !== undefined), 'change at least one field');
+export type CorrectMessageRequest = z.infer<typeof correctMessageRequestSchema>;
 
 export const sendMessageResponseSchema = z.object({
   id: z.string(),
@@ -138,3 +189,26 @@ const encoder = new TextEncoder();
 export function utf8Length(text: string): number {
   return encoder.encode(text).length;
 }
+
+/** Lifecycle of a message as `GET /api/v1/messages/:id` reports it. */
+export const MESSAGE_STATUSES = ['queued', 'scheduled', 'sending', 'sent', 'cancelled', 'expired', 'retracted', 'reply'] as const;
+
+/** `GET /api/v1/messages/:id` (merchant): the message, where it is in its lifecycle, and what became of it. */
+export const messageStatusResponseSchema = messageSchema.extend({
+  status: z.enum(MESSAGE_STATUSES),
+  to: z.object({ userIds: z.array(z.string()).optional(), topic: z.string().optional() }).optional(),
+  schedule: z
+    .object({ dueAt: z.iso.datetime(), cron: z.string().nullable(), tz: z.string().nullable(), occurrences: z.number().int() })
+    .optional(),
+  recipients: z.number().int().nonnegative(),
+  /** Message events written to open streams (replays included; one per device). */
+  deliveredLive: z.number().int().nonnegative(),
+  pushTargets: z.number().int().nonnegative(),
+  pushed: z.number().int().nonnegative(),
+  pushFailed: z.number().int().nonnegative(),
+  pushSkipped: z.number().int().nonnegative(),
+  pushPending: z.number().int(),
+  /** Recipients who marked it read (on any device); null when the store does not track read state. */
+  read: z.number().int().nonnegative().nullable(),
+});
+export type MessageStatusResponse = z.infer<typeof messageStatusResponseSchema>;

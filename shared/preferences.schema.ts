@@ -43,3 +43,19 @@ export const putPreferencesRequestSchema = z.strictObject({
   preferences: preferencesSchema,
   changedAt: z.iso.datetime(),
 });
+export type PutPreferencesRequest = z.infer<typeof putPreferencesRequestSchema>;
+
+/** When preferences were never saved: the defaults, older than any change a device can make. */
+export const DEFAULT_PREFERENCES_CHANGED_AT = '1970-01-01T00:00:00.000Z';
+
+/**
+ * `GET /api/v1/me/preferences` and the `PUT` answer: what the server holds now.
+ * After a PUT, `applied` is false when a later change from another device had
+ * already won; the device should adopt what it got back.
+ */
+export const preferencesResponseSchema = z.strictObject({
+  preferences: preferencesSchema,
+  changedAt: z.iso.datetime(),
+  applied: z.boolean().optional(),
+});
+export type PreferencesResponse = z.infer<typeof preferencesResponseSchema>;

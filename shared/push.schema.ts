@@ -76,3 +76,19 @@ export const pushPayloadSchema = z.object({
   truncated: z.literal(true).optional(),
 });
 export type PushPayload = z.infer<typeof pushPayloadSchema>;
+
+/**
+ * The merchant retracted a message: the service worker closes its
+ * notification (the one whose data.messageId matches) and removes it from
+ * the inbox. Tiny on purpose: it carries no content.
+ */
+export const retractionPushPayloadSchema = z.object({
+  v: z.literal(PUSH_PAYLOAD_VERSION),
+  kind: z.literal('retracted'),
+  messageId: z.string().min(1).max(LIMITS.idLength),
+});
+export type RetractionPushPayload = z.infer<typeof retractionPushPayloadSchema>;
+
+/** Every push Tidings sends, by `kind`: what a service worker parses. */
+export const anyPushPayloadSchema = z.discriminatedUnion('kind', [pushPayloadSchema, retractionPushPayloadSchema]);
+export type AnyPushPayload = z.infer<typeof anyPushPayloadSchema>;

@@ -51,7 +51,9 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 
 /** POST and PUT bodies must say they are JSON, so a form post cannot slip through as empty. */
 export const requireJson: RequestHandler = (req, _res, next) => {
-  if ((req.method === 'POST' || req.method === 'PUT') && !req.is('application/json')) {
+  // A request without a body (PUT /me/topics/:topic, POST …/retract) needs no Content-Type.
+  const bodyless = req.is('application/json') === null || (req.get('content-length') === '0' && !req.get('transfer-encoding'));
+  if ((req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') && !bodyless && !req.is('application/json')) {
     next(new HttpError(415, 'unsupported-media-type', 'Send the body as JSON with "Content-Type: application/json"'));
     return;
   }

@@ -1,6 +1,6 @@
 import { LIMITS } from '../../shared/limits.js';
 import type { Message } from '../../shared/message.schema.js';
-import { PUSH_PAYLOAD_VERSION, type PushPayload } from '../../shared/push.schema.js';
+import { PUSH_PAYLOAD_VERSION, type PushPayload, type RetractionPushPayload } from '../../shared/push.schema.js';
 
 const encoder = new TextEncoder();
 
@@ -53,4 +53,10 @@ export function buildPushPayload(message: Message, maxBytes: number = LIMITS.pus
   if (plain.bytes <= maxBytes) return plain.json;
   const { url: _url, ...minimal } = plainer;
   return attempt(minimal).json;
+}
+
+/** The plaintext of a retraction push: only the id, so it always fits. */
+export function buildRetractionPayload(messageId: string): string {
+  const payload: RetractionPushPayload = { v: PUSH_PAYLOAD_VERSION, kind: 'retracted', messageId };
+  return JSON.stringify(payload);
 }

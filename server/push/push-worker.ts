@@ -3,7 +3,7 @@ import type { Message } from '../../shared/message.schema.js';
 import type { Metrics } from '../metrics.js';
 import type { ClaimedPushJob, PushJobOutcome, Store } from '../store/store.js';
 import { pushOptionsFor } from './push-options.js';
-import { buildPushPayload } from './push-payload.js';
+import { buildPushPayload, buildRetractionPayload } from './push-payload.js';
 import type { PushResult, PushTarget } from './push-sender.js';
 import type { PushOptions } from './push-options.js';
 import { backoffMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
@@ -41,6 +41,8 @@ export interface PushWorkerOptions {
 interface Prepared {
   message: Message;
   plaintext: string;
+  /** A retracted message's jobs carry the retraction, not the content. */
+  retracted: boolean;
 }
 
 const MESSAGE_CACHE_SIZE = 256;
@@ -92,6 +94,11 @@ export class PushWorker {
   wake(): void {
     this.woken = true;
     this.wakeUp?.();
+  }
+
+  /** The message was corrected or retracted: build its payload afresh for the next job. */
+  forget(messageId: string): void {
+    this.messages.delete(messageId);
   }
 
   /** Stops claiming, lets sends in flight finish (up to `graceMs`) and commits their outcomes. */
@@ -171,12 +178,13 @@ export class PushWorker {
     const now = this.now();
     const { subscription } = job;
     if (!prepared) return { id: job.id, kind: 'skipped' };
-    const { message, plaintext } = prepared;
-    if (message.expiresAt && Date.parse(message.expiresAt) <= now) return { id: job.id, kind: 'skipped' };
+    const { message, plaintext, retracted } = prepared;
+    if (!retracted && message.expiresAt && Date.parse(message.expiresAt) <= now) return { id: job.id, kind: 'skipped' };
     if (subscription.expirationTime !== null && subscription.expirationTime <= now) {
       return { id: job.id, kind: 'gone', endpoint: subscription.endpoint };
     }
-    if (this.options.policy && !(await this.options.policy.shouldPush(subscription.userId, message))) {
+    // A retraction only removes what a push put there, so preferences never hold it back.
+    if (!retracted && this.options.policy && !(await this.options.policy.shouldPush(subscription.userId, message))) {
       return { id: job.id, kind: 'skipped' };
     }
     const result = await this.options.transport.send(subscription, plaintext, pushOptionsFor(message, now));
@@ -224,7 +232,9 @@ export class PushWorker {
     if (cached) return cached;
     const stored = await this.options.store.getMessage(messageId);
     if (!stored) return undefined;
-    const prepared = { message: stored.message, plaintext: buildPushPayload(stored.message) };
+    const retracted = (await this.options.store.lifecycle.getStatus(messageId))?.status === 'retracted';
+    const plaintext = retracted ? buildRetractionPayload(messageId) : buildPushPayload(stored.message);
+    const prepared = { message: stored.message, plaintext, retracted };
     if (this.messages.size >= MESSAGE_CACHE_SIZE) this.messages.delete(this.messages.keys().next().value!);
     this.messages.set(messageId, prepared);
     return prepared;

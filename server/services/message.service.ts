@@ -2,8 +2,13 @@ import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Message, SendMessageRequest, SendMessageResponse } from '../../shared/message.schema.js';
 import type { Bus } from '../bus/bus.js';
+import { HttpError } from '../http/http-error.js';
 import type { Metrics } from '../metrics.js';
+import { nextOccurrence, repeatProblems } from '../scheduler/recurrence.js';
+import type { ScheduleSpec } from '../store/message-lifecycle.js';
 import type { MerchantRecord, Store } from '../store/store.js';
+import { requestHash } from './idempotency.js';
+import { publishCommitted } from './publish.js';
 
 export interface MessageServiceDeps {
   store: Store;
@@ -12,6 +17,9 @@ export interface MessageServiceDeps {
   metrics?: Metrics;
   /** Told after each commit so the push queue is drained now rather than at its next poll. */
   pushQueue?: { wake(): void };
+  /** Told when a scheduled message or a topic fan-out was stored, so it runs without waiting for a poll. */
+  scheduler?: { wake(): void };
+  fanOut?: { wake(): void };
   now?: () => Date;
 }
 
@@ -20,7 +28,14 @@ function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** Accepting a message: store it durably with its events, then tell live connections. */
+/**
+ * Accepting a message: store it durably with its events (or its schedule, or
+ * its fan-out job), then tell live connections.
+ *
+ * Rules: a `deliverAt` at or before now (and no `repeat`) is sent at once,
+ * so clock skew never loses a message; with `repeat`, deliverAt is when the
+ * series starts. A message with a time answers `status: "scheduled"`.
+ */
 export class MessageService {
   private readonly now: () => Date;
 
@@ -28,18 +43,56 @@ export class MessageService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  async send(merchant: MerchantRecord, request: SendMessageRequest): Promise<SendMessageResponse> {
-    const { to, ...content } = request;
-    const message: Message = compact({ ...content, id: crypto.randomUUID(), createdAt: this.now().toISOString() });
-    const events = await this.deps.store.insertMessage(message, merchant.id, to.userIds);
-    this.deps.metrics?.messagesAccepted.inc();
-    this.deps.metrics?.eventsAppended.inc(events.length);
-    this.deps.pushQueue?.wake();
-    // Publishing after commit: a failure here costs latency, never a message,
-    // because streams resume from the durable log.
-    this.deps.bus.publish(events).catch((err: unknown) => {
-      this.deps.logger.warn({ err, messageId: message.id }, 'live publish failed; clients will catch up from the log');
+  async send(merchant: MerchantRecord, request: SendMessageRequest, idempotencyKey?: string): Promise<SendMessageResponse> {
+    const now = this.now();
+    const { to, repeat, deliverAt, ...content } = request;
+    const schedule = this.scheduleOf(request, now.getTime());
+    const message: Message = compact({ ...content, id: crypto.randomUUID(), createdAt: now.toISOString(), deliverAt });
+    const result = await this.deps.store.lifecycle.accept({
+      message,
+      merchantId: merchant.id,
+      target: to,
+      ...(schedule ? { schedule } : {}),
+      ...(idempotencyKey ? { idempotency: { key: idempotencyKey, bodyHash: requestHash(request) } } : {}),
+      now: now.getTime(),
     });
-    return { id: message.id, status: 'queued', recipients: events.length };
+    if (result.kind === 'key-reused') {
+      throw new HttpError(422, 'idempotency-key-reused', 'This Idempotency-Key was already used with a different body');
+    }
+    if (result.kind === 'replayed') return result.response;
+    this.deps.metrics?.messagesAccepted.inc();
+    this.deps.metrics?.eventsAppended.inc(result.events.length);
+    if (result.events.length > 0) this.deps.pushQueue?.wake();
+    if (schedule) this.deps.scheduler?.wake();
+    else if (to.topic) this.deps.fanOut?.wake();
+    publishCommitted(this.deps.bus, this.deps.logger, result.events);
+    return result.response;
+  }
+
+  /** When the message goes out: undefined for now, else its first due time (400 for an unusable recurrence). */
+  private scheduleOf(request: SendMessageRequest, now: number): ScheduleSpec | undefined {
+    const start = request.deliverAt ? Date.parse(request.deliverAt) : now;
+    if (!request.repeat) return start > now ? { dueAt: start } : undefined;
+    const problems = repeatProblems(request.repeat, now);
+    if (problems.length > 0) {
+      throw new HttpError(400, 'validation-failed', `Invalid message: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
+    }
+    // The first occurrence at or after the start (cron-parser looks strictly after, hence the millisecond).
+    const dueAt = nextOccurrence(request.repeat.cron, request.repeat.tz, Math.max(start, now) - 1);
+    if (dueAt === undefined) {
+      throw new HttpError(400, 'validation-failed', 'Invalid message: repeat.cron: never occurs after deliverAt', [
+        { path: 'repeat.cron', message: 'never occurs after deliverAt' },
+      ]);
+    }
+    return { dueAt, cron: request.repeat.cron, ...(request.repeat.tz ? { tz: request.repeat.tz } : {}) };
+  }
+
+  async cancel(merchant: MerchantRecord, id: string): Promise<{ id: string; status: string }> {
+    const outcome = await this.deps.store.lifecycle.cancel(merchant.id, id);
+    if (!outcome.ok) {
+      if (outcome.reason === 'already-sent') throw new HttpError(409, 'already-sent', `Message ${id} has already been sent; retract it instead`);
+      throw new HttpError(404, 'not-found', `No message ${id}`);
+    }
+    return { id, status: outcome.value.status };
   }
 }

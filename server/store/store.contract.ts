@@ -170,5 +170,72 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await store.getMessageForRecipient('nope', 'u1')).toBeUndefined();
       });
     });
+
+    describe('message state and preferences', () => {
+      const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
+
+      it('applies state per field, last writer wins, with one state event per winning change', async () => {
+        await store.insertMessage(message('s1'), 'm1', ['u1']);
+        const first = await store.applyMessageStates('u1', [
+          { messageId: 's1', state: { read: { value: true, at: t(10) } } },
+          { messageId: 's1', state: { archived: { value: true, at: t(5) } } },
+        ]);
+        expect(first.applied).toBe(2);
+        expect(first.ignored).toBe(0);
+        expect(first.appended.map((a) => [a.userId, a.event])).toEqual([
+          ['u1', { seq: 2, kind: 'state', messageId: 's1', state: { read: { value: true, at: t(10) } } }],
+          ['u1', { seq: 3, kind: 'state', messageId: 's1', state: { archived: { value: true, at: t(5) } } }],
+        ]);
+        // Older read loses; newer archive wins; only the winning field is in the event.
+        const second = await store.applyMessageStates('u1', [
+          { messageId: 's1', state: { read: { value: false, at: t(9) }, archived: { value: false, at: t(6) } } },
+          { messageId: 's1', state: { read: { value: false, at: t(9) } } },
+        ]);
+        expect(second.applied).toBe(1);
+        expect(second.ignored).toBe(1);
+        expect(second.appended.map((a) => a.event)).toEqual([
+          { seq: 4, kind: 'state', messageId: 's1', state: { archived: { value: false, at: t(6) } } },
+        ]);
+        expect(await store.getMessageState('u1', 's1')).toEqual({
+          read: { value: true, at: t(10) },
+          archived: { value: false, at: t(6) },
+        });
+        expect((await store.readEvents('u1', 1, 10)).map((e) => e.kind)).toEqual(['state', 'state', 'state']);
+        expect(await store.readEvents('u1', 3, 10)).toEqual([second.appended[0]!.event]);
+      });
+
+      it('ignores state for a message the shopper did not receive, existing or not, and appends nothing', async () => {
+        await store.insertMessage(message('theirs'), 'm1', ['u2']);
+        await store.insertMessage(message('mine'), 'm1', ['u1']);
+        const result = await store.applyMessageStates('u1', [
+          { messageId: 'theirs', state: { deleted: { value: true, at: t(1) } } },
+          { messageId: 'ghost', state: { read: { value: true, at: t(1) } } },
+        ]);
+        expect(result).toEqual({ applied: 0, ignored: 2, appended: [] });
+        expect(await store.getMessageState('u1', 'theirs')).toBeUndefined();
+        expect(await store.getMessageState('u2', 'theirs')).toBeUndefined();
+        expect((await store.readEvents('u1', 0, 10)).map((e) => e.kind)).toEqual(['message']);
+        expect((await store.readEvents('u2', 0, 10)).map((e) => e.kind)).toEqual(['message']);
+      });
+
+      it('keeps preferences last writer wins and logs each saved change', async () => {
+        const prefs = { mutedCategories: ['promotion'], minPushPriority: 2, quietHours: null, timeZone: 'Asia/Shanghai' };
+        expect(await store.getPreferences('u1')).toBeUndefined();
+        const saved = await store.savePreferences('u1', { preferences: prefs, changedAt: t(10) });
+        expect(saved.current).toEqual({ preferences: prefs, changedAt: t(10) });
+        expect(saved.appended).toEqual({ userId: 'u1', event: { seq: 1, kind: 'preferences', preferences: prefs, changedAt: t(10) } });
+
+        const older = await store.savePreferences('u1', { preferences: { ...prefs, minPushPriority: 5 }, changedAt: t(9) });
+        expect(older).toEqual({ current: { preferences: prefs, changedAt: t(10) } });
+        const newer = { ...prefs, quietHours: { start: '22:00', end: '07:00', allowUrgent: false } };
+        expect((await store.savePreferences('u1', { preferences: newer, changedAt: t(11) })).appended?.event.seq).toBe(2);
+        expect(await store.getPreferences('u1')).toEqual({ preferences: newer, changedAt: t(11) });
+        expect(await store.readEvents('u1', 0, 10)).toEqual([
+          { seq: 1, kind: 'preferences', preferences: prefs, changedAt: t(10) },
+          { seq: 2, kind: 'preferences', preferences: newer, changedAt: t(11) },
+        ]);
+        expect(await store.getPreferences('u2')).toBeUndefined();
+      });
+    });
   });
 }

@@ -1,5 +1,9 @@
 import type { Message } from '../../shared/message.schema.js';
 import type { SyncEvent } from '../../shared/event.schema.js';
+import type { MessageLifecycleStore } from './message-lifecycle.js';
+import type { MessageStateChange } from '../../shared/message-state.schema.js';
+import type { MessageState } from '../../shared/message-state-merge.js';
+import type { Preferences } from '../../shared/preferences.schema.js';
 
 export interface MerchantRecord {
   id: string;
@@ -61,6 +65,25 @@ export interface AppendedEvent {
   event: SyncEvent;
 }
 
+/** One change a device made to a message's state. */
+export interface MessageStateUpdate {
+  messageId: string;
+  state: MessageStateChange;
+}
+
+export interface MessageStatesResult {
+  /** Changes that won at least one field. */
+  applied: number;
+  /** Changes that won nothing: stale, repeated, or for a message the shopper did not receive. */
+  ignored: number;
+  appended: AppendedEvent[];
+}
+
+export interface StoredPreferences {
+  preferences: Preferences;
+  changedAt: string;
+}
+
 /**
  * Everything the server keeps. Implementations: SQLite (embedded default);
  * PostgreSQL follows behind the same interface. All methods are async so a
@@ -69,6 +92,8 @@ export interface AppendedEvent {
  */
 export interface Store {
   readonly kind: string;
+  /** Scheduling, topics, idempotency, retraction, correction, replies (see message-lifecycle.ts). */
+  readonly lifecycle: MessageLifecycleStore;
   close(): Promise<void>;
   /** Cheap round trip for /healthz. */
   ping(): Promise<void>;
@@ -120,4 +145,25 @@ export interface Store {
 
   /** Events of one shopper with seq > afterSeq, oldest first. */
   readEvents(userId: string, afterSeq: number, limit: number): Promise<SyncEvent[]>;
+
+  /**
+   * Applies read/archived/deleted changes of one shopper, per field last
+   * writer wins (see shared/message-state-merge.ts), and appends one `state`
+   * event carrying the winning fields for each change that won any, all in
+   * one transaction. A change for a message the shopper did not receive
+   * (someone else's, or none at all) is ignored like a losing one.
+   * `at` values must already be normalised ISO 8601 UTC.
+   */
+  applyMessageStates(userId: string, changes: readonly MessageStateUpdate[]): Promise<MessageStatesResult>;
+  /** The shopper's stored state of a message, or undefined when none was ever set (or it is not theirs). */
+  getMessageState(userId: string, messageId: string): Promise<MessageState | undefined>;
+
+  /** The shopper's preferences as last saved, or undefined if never saved. */
+  getPreferences(userId: string): Promise<StoredPreferences | undefined>;
+  /**
+   * Saves the preferences if `changedAt` is later than the stored one (last
+   * writer wins) and appends a `preferences` event, in one transaction.
+   * Returns what is stored afterwards and the event, if one was appended.
+   */
+  savePreferences(userId: string, update: StoredPreferences): Promise<{ current: StoredPreferences; appended?: AppendedEvent }>;
 }

@@ -21,6 +21,8 @@ export interface StreamOptions {
   /** Past this many buffered bytes the client is too slow: close it and let it resume. */
   maxBufferedBytes: number;
   replayPageSize: number;
+  /** Told of every message event written to this stream, for the merchant's "delivered live" count. */
+  deliveries?: { count(messageId: string): void };
 }
 
 /**
@@ -174,6 +176,7 @@ export class StreamConnection {
     if (event.seq <= this.lastSent) return;
     this.lastSent = event.seq;
     this.send({ type: 'event', event });
+    if (event.kind === 'message') this.options.deliveries?.count(event.message.id);
   }
 
   private send(frame: ServerFrame): void {

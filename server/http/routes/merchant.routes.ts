@@ -1,7 +1,15 @@
 import { Router } from 'express';
+import { z } from 'zod';
 import { shopperTokenRequestSchema, type ShopperTokenResponse } from '../../../shared/auth.schema.js';
-import { sendMessageRequestSchema } from '../../../shared/message.schema.js';
+import {
+  correctMessageRequestSchema,
+  sendMessageRequestSchema,
+  type MessageStatusResponse,
+} from '../../../shared/message.schema.js';
+import { pageQuerySchema } from '../../../shared/reply.schema.js';
 import type { ShopperTokens } from '../../auth/shopper-tokens.js';
+import { idempotencyKeyOf } from '../../services/idempotency.js';
+import type { MessageRevisionService } from '../../services/message-revision.service.js';
 import type { MessageService } from '../../services/message.service.js';
 import type { Store } from '../../store/store.js';
 import type { Authenticator } from '../authenticate.js';
@@ -11,37 +19,74 @@ import { validate } from '../validate.js';
 interface MerchantRoutesDeps {
   auth: Authenticator;
   messages: MessageService;
+  revisions: MessageRevisionService;
   tokens: ShopperTokens;
   store: Store;
 }
 
+const listQuerySchema = pageQuerySchema.extend({ status: z.literal('scheduled') });
+
 /** Routes a shop's backend calls with its merchant key. */
-export function merchantRoutes({ auth, messages, tokens, store }: MerchantRoutesDeps): Router {
+export function merchantRoutes({ auth, messages, revisions, tokens, store }: MerchantRoutesDeps): Router {
   const router = Router();
 
   router.post('/messages', async (req, res) => {
     const merchant = await auth.merchant(req);
+    const key = idempotencyKeyOf(req.get('idempotency-key'));
     const request = validate(sendMessageRequestSchema, req.body, 'message');
-    res.status(202).json(await messages.send(merchant, request));
+    res.status(202).json(await messages.send(merchant, request, key));
+  });
+
+  router.get('/messages', async (req, res) => {
+    const merchant = await auth.merchant(req);
+    const { after, limit } = validate(listQuerySchema, req.query, 'list query');
+    const page = await store.lifecycle.listScheduled(merchant.id, after, limit + 1);
+    const items = page.slice(0, limit).map((item) => ({ ...item, dueAt: new Date(item.dueAt).toISOString(), status: 'scheduled' }));
+    res.json({ messages: items, ...(page.length > limit ? { next: items[items.length - 1]!.id } : {}) });
   });
 
   router.get('/messages/:id', async (req, res) => {
     const merchant = await auth.merchant(req);
     const stored = await store.getMessage(req.params.id);
-    if (!stored || stored.merchantId !== merchant.id) {
+    const status = await store.lifecycle.getStatus(req.params.id);
+    if (!stored || !status || stored.merchantId !== merchant.id) {
       throw new HttpError(404, 'not-found', `No message ${req.params.id}`);
     }
     const { push } = stored;
-    res.json({
+    const body: MessageStatusResponse = {
       ...stored.message,
-      status: 'sent',
+      status: status.status,
+      ...(status.target ? { to: status.target } : {}),
+      ...(status.schedule
+        ? { schedule: { ...status.schedule, dueAt: new Date(status.schedule.dueAt).toISOString() } }
+        : {}),
       recipients: stored.recipients,
+      deliveredLive: status.deliveredLive,
       pushTargets: push.targets,
       pushed: push.pushed,
       pushFailed: push.failed,
       pushSkipped: push.skipped,
       pushPending: push.targets - push.pushed - push.failed - push.skipped,
-    });
+      // null: this store does not track read state (yet).
+      read: status.read ?? null,
+    };
+    res.json(body);
+  });
+
+  router.delete('/messages/:id', async (req, res) => {
+    const merchant = await auth.merchant(req);
+    res.json(await messages.cancel(merchant, req.params.id));
+  });
+
+  router.post('/messages/:id/retract', async (req, res) => {
+    const merchant = await auth.merchant(req);
+    res.json(await revisions.retract(merchant, req.params.id));
+  });
+
+  router.patch('/messages/:id', async (req, res) => {
+    const merchant = await auth.merchant(req);
+    const patch = validate(correctMessageRequestSchema, req.body, 'correction');
+    res.json(await revisions.correct(merchant, req.params.id, patch));
   });
 
   router.post('/shopper-tokens', async (req, res) => {

@@ -76,4 +76,90 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   -- GET /me/messages/:id asks "is this shopper a recipient?" without scanning their log.
   CREATE INDEX events_by_message ON events (message_id, user_id);
   `,
+  `
+  -- Issue 5: the message lifecycle. status: queued (accepted, delivering),
+  -- scheduled (waiting for its time), sending (topic fan-out running), sent,
+  -- cancelled, expired (its time came after expiresAt), retracted, reply.
+  ALTER TABLE messages ADD COLUMN status TEXT NOT NULL DEFAULT 'sent';
+  ALTER TABLE messages ADD COLUMN target_json TEXT;
+  ALTER TABLE messages ADD COLUMN delivered_live INTEGER NOT NULL DEFAULT 0;
+  -- A shopper's reply points at the user message it answers.
+  ALTER TABLE messages ADD COLUMN reply_to TEXT;
+  CREATE INDEX messages_by_merchant_status ON messages (merchant_id, status, id);
+  CREATE INDEX messages_by_reply_to ON messages (reply_to, created_at, id) WHERE reply_to IS NOT NULL;
+
+  -- The durable scheduler: one row per message still to be delivered. A due
+  -- row is claimed and delivered in one transaction (PostgreSQL: FOR UPDATE
+  -- SKIP LOCKED), so each occurrence goes out exactly once.
+  CREATE TABLE schedules (
+    message_id TEXT PRIMARY KEY REFERENCES messages(id),
+    due_at INTEGER NOT NULL,
+    cron TEXT,
+    tz TEXT,
+    occurrences INTEGER NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+  CREATE INDEX schedules_by_due ON schedules (due_at);
+
+  -- The first answer to each Idempotency-Key, written with the message.
+  CREATE TABLE idempotency_keys (
+    merchant_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    body_hash TEXT NOT NULL,
+    response_json TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (merchant_id, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
+
+  CREATE TABLE topic_subscriptions (
+    topic TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    subscribed_at INTEGER NOT NULL,
+    PRIMARY KEY (topic, user_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX topic_subscriptions_by_user ON topic_subscriptions (user_id, topic);
+
+  -- A broadcast in progress. after_user_id is the keyset position: batches
+  -- append to subscribers in user_id order and move it in the same
+  -- transaction, so a crash resumes without gap or duplicate. Only those
+  -- subscribed at or before cutoff (the send time) receive it.
+  CREATE TABLE fanout_jobs (
+    message_id TEXT PRIMARY KEY REFERENCES messages(id),
+    topic TEXT NOT NULL,
+    cutoff INTEGER NOT NULL,
+    after_user_id TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
+  `
+  -- Issue 4: state that follows the shopper. Events other than \`message\`
+  -- carry their body here (JSON of the event without seq and kind).
+  ALTER TABLE events ADD COLUMN payload_json TEXT;
+
+  -- Read, archived and deleted per shopper and message, each field with the
+  -- device time it was set (ISO 8601 UTC, so it also sorts as text). A field
+  -- never set is NULL. Only for messages the shopper received.
+  CREATE TABLE message_states (
+    user_id TEXT NOT NULL,
+    message_id TEXT NOT NULL REFERENCES messages(id),
+    read INTEGER,
+    read_at TEXT,
+    archived INTEGER,
+    archived_at TEXT,
+    deleted INTEGER,
+    deleted_at TEXT,
+    PRIMARY KEY (user_id, message_id)
+  ) WITHOUT ROWID;
+
+  -- A shopper's notification preferences as last saved from any device.
+  CREATE TABLE shopper_preferences (
+    user_id TEXT PRIMARY KEY,
+    preferences_json TEXT NOT NULL,
+    changed_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
+  `
+  -- Issue 5: "how many read it" for GET /messages/:id without scanning every shopper's states.
+  CREATE INDEX message_states_by_message ON message_states (message_id, read);
+  `,
 ];

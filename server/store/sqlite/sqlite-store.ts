@@ -11,8 +11,14 @@ import type {
   PushSubscriptionRecord,
   Store,
   StoredMessage,
+  MessageStatesResult,
+  MessageStateUpdate,
+  StoredPreferences,
 } from '../store.js';
+import type { MessageState } from '../../../shared/message-state-merge.js';
 import { GroupCommit } from './group-commit.js';
+import { SqliteLifecycle } from './sqlite-lifecycle.js';
+import { ShopperStateTables } from './shopper-state-tables.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
 export const SQLITE_FILE_NAME = 'tidings.sqlite';
@@ -67,6 +73,7 @@ interface EventRow {
   seq: number;
   kind: string;
   message_json: string | null;
+  payload_json: string | null;
 }
 
 /** The embedded default: one SQLite file in WAL mode, fsync on every commit. */
@@ -75,6 +82,8 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly statements;
   private readonly groupCommit: GroupCommit;
+  readonly lifecycle: SqliteLifecycle;
+  private readonly shopperState: ShopperStateTables;
 
   static open(dataDir: string): SqliteStore {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -90,6 +99,19 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
     this.groupCommit = new GroupCommit(this.db);
+    this.lifecycle = new SqliteLifecycle(this.db, this.groupCommit);
+    const bumpSeq = this.db.prepare<[string], { last_seq: number }>(
+      `INSERT INTO shoppers (user_id, last_seq) VALUES (?, 1)
+       ON CONFLICT (user_id) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq`,
+    );
+    const insertPayloadEvent = this.db.prepare<[string, number, string, string, string]>(
+      'INSERT INTO events (user_id, seq, kind, payload_json, created_at) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.shopperState = new ShopperStateTables(this.db, (userId, kind, payloadJson) => {
+      const seq = bumpSeq.get(userId)!.last_seq;
+      insertPayloadEvent.run(userId, seq, kind, payloadJson, new Date().toISOString());
+      return seq;
+    });
     this.statements = {
       getSetting: this.db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
       insertSetting: this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING'),
@@ -174,7 +196,7 @@ export class SqliteStore implements Store {
         'INSERT INTO events (user_id, seq, kind, message_id, created_at) VALUES (?, ?, ?, ?, ?)',
       ),
       readEvents: this.db.prepare<[string, number, number], EventRow>(
-        `SELECT e.seq, e.kind, m.message_json FROM events e
+        `SELECT e.seq, e.kind, m.message_json, e.payload_json FROM events e
          LEFT JOIN messages m ON m.id = e.message_id
          WHERE e.user_id = ? AND e.seq > ? ORDER BY e.seq LIMIT ?`,
       ),
@@ -335,6 +357,25 @@ export class SqliteStore implements Store {
     };
   }
 
+  async applyMessageStates(userId: string, changes: readonly MessageStateUpdate[]): Promise<MessageStatesResult> {
+    return this.groupCommit.run(() => this.shopperState.applyMessageStates(userId, changes));
+  }
+
+  async getMessageState(userId: string, messageId: string): Promise<MessageState | undefined> {
+    return this.shopperState.getMessageState(userId, messageId);
+  }
+
+  async getPreferences(userId: string): Promise<StoredPreferences | undefined> {
+    return this.shopperState.getPreferences(userId);
+  }
+
+  async savePreferences(
+    userId: string,
+    update: StoredPreferences,
+  ): Promise<{ current: StoredPreferences; appended?: AppendedEvent }> {
+    return this.groupCommit.run(() => this.shopperState.savePreferences(userId, update));
+  }
+
   async readEvents(userId: string, afterSeq: number, limit: number): Promise<SyncEvent[]> {
     return this.statements.readEvents.all(userId, afterSeq, limit).map((row) => toEvent(row));
   }
@@ -343,6 +384,10 @@ export class SqliteStore implements Store {
 function toEvent(row: EventRow): SyncEvent {
   if (row.kind === 'message' && row.message_json !== null) {
     return { seq: row.seq, kind: 'message', message: JSON.parse(row.message_json) as Message };
+  }
+  // Other kinds carry their body in payload_json, written by this store from a typed event.
+  if ((row.kind === 'state' || row.kind === 'preferences' || row.kind === 'retracted') && row.payload_json !== null) {
+    return { seq: row.seq, kind: row.kind, ...JSON.parse(row.payload_json) } as SyncEvent;
   }
   throw new Error(`event ${row.seq} has unknown kind ${row.kind}`);
 }

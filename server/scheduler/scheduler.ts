@@ -1,0 +1,73 @@
+import type { Logger } from 'pino';
+import type { Bus } from '../bus/bus.js';
+import { IDEMPOTENCY_RETENTION_MS } from '../services/idempotency.js';
+import { publishCommitted } from '../services/publish.js';
+import type { Store } from '../store/store.js';
+import { BackgroundLoop } from './background-loop.js';
+import { nextOccurrence } from './recurrence.js';
+
+export interface SchedulerOptions {
+  store: Store;
+  bus: Bus;
+  logger: Logger;
+  pushQueue: { wake(): void };
+  fanOut: { wake(): void };
+  /** Longest sleep: bounds how late a message scheduled by another instance goes out. */
+  pollMs?: number;
+  batchSize?: number;
+  now?: () => number;
+}
+
+const PURGE_EVERY_MS = 10 * 60_000;
+
+/**
+ * Delivers scheduled messages when due. Each step claims the due schedules
+ * and delivers them in one transaction (PostgreSQL: SELECT … FOR UPDATE SKIP
+ * LOCKED), so an occurrence is sent exactly once, by one instance, even when
+ * the process is killed: either the transaction committed (sent, schedule
+ * moved on) or it did not (still due, sent after restart). A message that
+ * fell due while the server was down is due at start and goes out then; a
+ * recurring one sends one occurrence for the whole outage, not one per
+ * missed slot.
+ */
+export class Scheduler {
+  private readonly loop: BackgroundLoop;
+  private readonly now: () => number;
+  private lastPurge = 0;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.now = options.now ?? Date.now;
+    this.loop = new BackgroundLoop('scheduler', options.logger, () => this.step());
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  wake(): void {
+    this.loop.wake();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  private async step(): Promise<number> {
+    const { store, bus, logger } = this.options;
+    const batchSize = this.options.batchSize ?? 100;
+    const pollMs = this.options.pollMs ?? 1_000;
+    const now = this.now();
+    if (now - this.lastPurge > PURGE_EVERY_MS) {
+      this.lastPurge = now;
+      await store.lifecycle.purgeIdempotencyKeys(now - IDEMPOTENCY_RETENTION_MS);
+    }
+    const result = await store.lifecycle.deliverDue(now, batchSize, nextOccurrence);
+    if (result.delivered > 0) logger.debug({ delivered: result.delivered }, 'scheduled messages delivered');
+    if (result.events.length > 0) this.options.pushQueue.wake();
+    if (result.fanOutQueued) this.options.fanOut.wake();
+    publishCommitted(bus, logger, result.events);
+    if (result.delivered === batchSize) return 0;
+    const next = await store.lifecycle.nextDueAt();
+    return next === undefined ? pollMs : Math.max(0, Math.min(pollMs, next - this.now()));
+  }
+}

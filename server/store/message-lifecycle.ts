@@ -1,0 +1,110 @@
+import type { Message, Recipients, SendMessageResponse } from '../../shared/message.schema.js';
+import type { AppendedEvent } from './store.js';
+
+/**
+ * The part of the store behind issue 5: scheduling, topics, idempotency,
+ * retraction, correction and replies. Kept beside `Store` rather than inside
+ * it so one concept stays in one file; a store exposes it as `store.lifecycle`.
+ * Every method is one transaction; every method that appends events returns
+ * them for the bus, after commit.
+ */
+export type MessageStatus = 'queued' | 'scheduled' | 'sending' | 'sent' | 'cancelled' | 'expired' | 'retracted' | 'reply';
+
+export interface ScheduleSpec {
+  /** Epoch ms of the first delivery. */
+  dueAt: number;
+  cron?: string;
+  tz?: string;
+}
+
+export interface IdempotencySpec {
+  key: string;
+  /** SHA-256 of the canonical request body: the same key with another body is refused. */
+  bodyHash: string;
+}
+
+export interface AcceptInput {
+  message: Message;
+  merchantId: string;
+  target: Recipients;
+  /** Absent: deliver now (direct: in this transaction; topic: queue the fan-out). */
+  schedule?: ScheduleSpec;
+  idempotency?: IdempotencySpec;
+  now: number;
+}
+
+export type AcceptResult =
+  | { kind: 'accepted'; response: SendMessageResponse; events: AppendedEvent[] }
+  /** The key was seen with the same body: the first answer, nothing stored or sent. */
+  | { kind: 'replayed'; response: SendMessageResponse }
+  | { kind: 'key-reused' };
+
+/** Computes the next occurrence of a recurrence strictly after `after`, or undefined when there is none. */
+export type NextOccurrence = (cron: string, tz: string | undefined, after: number) => number | undefined;
+
+export interface DueResult {
+  events: AppendedEvent[];
+  /** Messages delivered (occurrences included). */
+  delivered: number;
+  /** True when a topic fan-out was queued. */
+  fanOutQueued: boolean;
+}
+
+export interface FanOutResult {
+  events: AppendedEvent[];
+  /** More batches wait (this job or another). */
+  more: boolean;
+}
+
+export type LifecycleOutcome<T> = { ok: true; value: T } | { ok: false; reason: 'not-found' | 'already-sent' | 'not-sent' };
+
+export interface MessageStatusRecord {
+  status: MessageStatus;
+  target: Recipients | undefined;
+  deliveredLive: number;
+  schedule: { dueAt: number; cron: string | null; tz: string | null; occurrences: number } | undefined;
+  /** Shoppers who read it, when the store tracks message state; undefined otherwise. */
+  read: number | undefined;
+}
+
+export interface ScheduledSummary {
+  id: string;
+  title: string;
+  dueAt: number;
+  cron: string | null;
+  tz: string | null;
+  occurrences: number;
+  target: Recipients;
+}
+
+export interface MessageLifecycleStore {
+  accept(input: AcceptInput): Promise<AcceptResult>;
+  /** Forgets idempotency keys older than `before` (epoch ms); returns how many. */
+  purgeIdempotencyKeys(before: number): Promise<number>;
+
+  /** Claims up to `limit` due schedules and delivers each, all in one transaction. */
+  deliverDue(now: number, limit: number, next: NextOccurrence): Promise<DueResult>;
+  /** Epoch ms of the earliest schedule, so the scheduler can sleep until then. */
+  nextDueAt(): Promise<number | undefined>;
+  listScheduled(merchantId: string, afterId: string, limit: number): Promise<ScheduledSummary[]>;
+  cancel(merchantId: string, id: string): Promise<LifecycleOutcome<{ status: MessageStatus }>>;
+
+  subscribeTopic(userId: string, topic: string, now: number): Promise<void>;
+  unsubscribeTopic(userId: string, topic: string): Promise<boolean>;
+  listTopics(userId: string): Promise<string[]>;
+  /** Appends the next batch of the oldest fan-out to its subscribers' logs and moves its position, in one transaction. */
+  fanOutBatch(now: number, batchSize: number): Promise<FanOutResult>;
+
+  /** Appends `retracted` to every recipient's log, drops pending pushes and queues retraction pushes. */
+  retract(merchantId: string, id: string): Promise<LifecycleOutcome<AppendedEvent[]>>;
+  /** Replaces the content and appends a `message` event with the same id to every recipient's log. */
+  correct(merchantId: string, id: string, patch: (message: Message) => Message): Promise<LifecycleOutcome<AppendedEvent[]>>;
+
+  /** Stores the shopper's reply as a message in their own log; only on a user message they received. */
+  reply(userId: string, messageId: string, build: (original: Message) => Message): Promise<LifecycleOutcome<AppendedEvent[]>>;
+  listReplies(merchantId: string, messageId: string, afterId: string, limit: number): Promise<LifecycleOutcome<{ userId: string; message: Message }[]>>;
+
+  getStatus(id: string): Promise<MessageStatusRecord | undefined>;
+  /** Adds counts of events sent on live streams, per message. */
+  addDeliveredLive(counts: ReadonlyMap<string, number>): Promise<void>;
+}

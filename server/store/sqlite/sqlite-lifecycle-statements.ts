@@ -1,0 +1,100 @@
+import type Database from 'better-sqlite3';
+import type { MessageStatus } from '../message-lifecycle.js';
+
+export interface MessageRow {
+  id: string;
+  merchant_id: string;
+  message_json: string;
+  status: MessageStatus;
+  target_json: string | null;
+}
+
+export interface ScheduleRow {
+  message_id: string;
+  due_at: number;
+  cron: string | null;
+  tz: string | null;
+  occurrences: number;
+}
+
+/** Every statement of the SQLite message lifecycle, prepared once per connection. */
+export function prepareLifecycleStatements(db: Database.Database) {
+const p = <P extends unknown[], R = unknown>(sql: string) => db.prepare<P, R>(sql);
+return {
+    getKey: p<[string, string], { body_hash: string; response_json: string }>(
+      'SELECT body_hash, response_json FROM idempotency_keys WHERE merchant_id = ? AND key = ?',
+    ),
+    putKey: p<[string, string, string, string, number]>(
+      'INSERT INTO idempotency_keys (merchant_id, key, body_hash, response_json, created_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    purgeKeys: p<[number]>('DELETE FROM idempotency_keys WHERE created_at < ?'),
+    insertMessage: p<[string, string, string, number, string, string, string | null, string | null]>(
+      `INSERT INTO messages (id, merchant_id, message_json, recipients, created_at, status, target_json, reply_to)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    getMessage: p<[string], MessageRow>('SELECT id, merchant_id, message_json, status, target_json FROM messages WHERE id = ?'),
+    setStatus: p<[string, string]>('UPDATE messages SET status = ? WHERE id = ?'),
+    setJson: p<[string, string]>('UPDATE messages SET message_json = ? WHERE id = ?'),
+    addRecipients: p<[number, string]>('UPDATE messages SET recipients = recipients + ? WHERE id = ?'),
+    addPushTargets: p<[number, string]>('UPDATE messages SET push_targets = push_targets + ? WHERE id = ?'),
+    addSkipped: p<[number, string]>('UPDATE messages SET push_skipped = push_skipped + ? WHERE id = ?'),
+    addLive: p<[number, string]>('UPDATE messages SET delivered_live = delivered_live + ? WHERE id = ?'),
+    bumpSeq: p<[string], { last_seq: number }>(
+      `INSERT INTO shoppers (user_id, last_seq) VALUES (?, 1)
+       ON CONFLICT (user_id) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq`,
+    ),
+    // message_id on every kind (recipients are found by it); payload_json carries the body of non-message kinds.
+    insertEvent: p<[string, number, string, string, string, string | null]>(
+      'INSERT INTO events (user_id, seq, kind, message_id, created_at, payload_json) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    queuePushJobs: p<[string, number, string]>(
+      `INSERT INTO push_jobs (message_id, user_id, endpoint, due_at)
+       SELECT ?, user_id, endpoint, ? FROM push_subscriptions WHERE user_id = ?`,
+    ),
+    dropPushJobs: p<[string]>('DELETE FROM push_jobs WHERE message_id = ?'),
+    recipientsOf: p<[string], { user_id: string }>(
+      `SELECT DISTINCT user_id FROM events WHERE message_id = ? AND kind = 'message' ORDER BY user_id`,
+    ),
+    isRecipient: p<[string, string], { one: number }>(
+      `SELECT 1 AS one FROM events WHERE message_id = ? AND user_id = ? AND kind = 'message' LIMIT 1`,
+    ),
+    insertSchedule: p<[string, number, string | null, string | null]>(
+      'INSERT INTO schedules (message_id, due_at, cron, tz) VALUES (?, ?, ?, ?)',
+    ),
+    dueSchedules: p<[number, number], ScheduleRow>('SELECT * FROM schedules WHERE due_at <= ? ORDER BY due_at LIMIT ?'),
+    getSchedule: p<[string], ScheduleRow>('SELECT * FROM schedules WHERE message_id = ?'),
+    nextDue: p<[], { due_at: number }>('SELECT due_at FROM schedules ORDER BY due_at LIMIT 1'),
+    advanceSchedule: p<[number, string]>('UPDATE schedules SET due_at = ?, occurrences = occurrences + 1 WHERE message_id = ?'),
+    deleteSchedule: p<[string]>('DELETE FROM schedules WHERE message_id = ?'),
+    listScheduled: p<[string, string, number], MessageRow & ScheduleRow>(
+      `SELECT m.id, m.message_json, m.target_json, s.due_at, s.cron, s.tz, s.occurrences
+       FROM messages m JOIN schedules s ON s.message_id = m.id
+       WHERE m.merchant_id = ? AND m.status = 'scheduled' AND m.id > ? ORDER BY m.id LIMIT ?`,
+    ),
+    subscribe: p<[string, string, number]>(
+      'INSERT INTO topic_subscriptions (topic, user_id, subscribed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
+    unsubscribe: p<[string, string]>('DELETE FROM topic_subscriptions WHERE topic = ? AND user_id = ?'),
+    topicsOf: p<[string], { topic: string }>('SELECT topic FROM topic_subscriptions WHERE user_id = ? ORDER BY topic'),
+    insertFanOut: p<[string, string, number, number]>(
+      'INSERT INTO fanout_jobs (message_id, topic, cutoff, created_at) VALUES (?, ?, ?, ?)',
+    ),
+    oldestFanOut: p<[], { message_id: string; topic: string; cutoff: number; after_user_id: string }>(
+      'SELECT message_id, topic, cutoff, after_user_id FROM fanout_jobs ORDER BY created_at, message_id LIMIT 1',
+    ),
+    subscribersAfter: p<[string, string, number, number], { user_id: string }>(
+      `SELECT user_id FROM topic_subscriptions WHERE topic = ? AND user_id > ? AND subscribed_at <= ?
+       ORDER BY user_id LIMIT ?`,
+    ),
+    moveFanOut: p<[string, string]>('UPDATE fanout_jobs SET after_user_id = ? WHERE message_id = ?'),
+    deleteFanOut: p<[string]>('DELETE FROM fanout_jobs WHERE message_id = ?'),
+    countFanOuts: p<[], { n: number }>('SELECT COUNT(*) AS n FROM fanout_jobs'),
+    listReplies: p<[string, string, number], { message_json: string }>(
+      `SELECT message_json FROM messages WHERE reply_to = ? AND status = 'reply' AND id > ? ORDER BY id LIMIT ?`,
+    ),
+    countRead: p<[string], { n: number }>('SELECT COUNT(*) AS n FROM message_states WHERE message_id = ? AND read = 1'),
+    status: p<[string], MessageRow & { delivered_live: number }>(
+      'SELECT id, merchant_id, message_json, status, target_json, delivered_live FROM messages WHERE id = ?',
+    ),
+  };
+}

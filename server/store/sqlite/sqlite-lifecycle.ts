@@ -1,0 +1,294 @@
+import type Database from 'better-sqlite3';
+import { messageSchema, type Message, type Recipients, type SendMessageResponse } from '../../../shared/message.schema.js';
+import type {
+  AcceptInput,
+  AcceptResult,
+  DueResult,
+  FanOutResult,
+  LifecycleOutcome,
+  MessageLifecycleStore,
+  MessageStatus,
+  MessageStatusRecord,
+  NextOccurrence,
+  ScheduledSummary,
+} from '../message-lifecycle.js';
+import type { AppendedEvent } from '../store.js';
+import type { GroupCommit } from './group-commit.js';
+import { prepareLifecycleStatements } from './sqlite-lifecycle-statements.js';
+
+/** Statuses in which a message has gone (or is going) to shoppers: retract and correct apply. */
+const DELIVERED: readonly MessageStatus[] = ['sent', 'sending'];
+
+/**
+ * SQLite side of the message lifecycle. Shares the store's connection and
+ * group commit; every public method is one transaction. The PostgreSQL
+ * version maps one to one: claims become SELECT … FOR UPDATE SKIP LOCKED.
+ */
+export class SqliteLifecycle implements MessageLifecycleStore {
+  private readonly s;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly groupCommit: GroupCommit,
+  ) {
+    this.s = prepareLifecycleStatements(db);
+  }
+
+  // ---- accepting -------------------------------------------------------------------------------
+
+  accept(input: AcceptInput): Promise<AcceptResult> {
+    // Through the group commit: the check, the message and the key share one savepoint, and
+    // writes are serialised, so two concurrent retries can never both pass the check.
+    return this.groupCommit.run((): AcceptResult => {
+      const { message, merchantId, target, schedule, idempotency, now } = input;
+      if (idempotency) {
+        const seen = this.s.getKey.get(merchantId, idempotency.key);
+        if (seen) {
+          if (seen.body_hash !== idempotency.bodyHash) return { kind: 'key-reused' };
+          return { kind: 'replayed', response: JSON.parse(seen.response_json) as SendMessageResponse };
+        }
+      }
+      const status: MessageStatus = schedule ? 'scheduled' : target.topic ? 'sending' : 'sent';
+      this.s.insertMessage.run(message.id, merchantId, JSON.stringify(message), 0, message.createdAt, status, JSON.stringify(target), null);
+      let events: AppendedEvent[] = [];
+      if (schedule) this.s.insertSchedule.run(message.id, schedule.dueAt, schedule.cron ?? null, schedule.tz ?? null);
+      else events = this.deliver(message, target, now);
+      const response: SendMessageResponse = {
+        id: message.id,
+        status: schedule ? 'scheduled' : 'queued',
+        recipients: events.length,
+      };
+      if (idempotency) this.s.putKey.run(merchantId, idempotency.key, idempotency.bodyHash, JSON.stringify(response), now);
+      return { kind: 'accepted', response, events };
+    });
+  }
+
+  async purgeIdempotencyKeys(before: number): Promise<number> {
+    return this.s.purgeKeys.run(before).changes;
+  }
+
+  /** Inside the caller's transaction: direct recipients get their events now; a topic gets a fan-out job. */
+  private deliver(message: Message, target: Recipients, now: number): AppendedEvent[] {
+    if (target.topic !== undefined) {
+      this.s.insertFanOut.run(message.id, target.topic, now, now);
+      return [];
+    }
+    const events = this.appendMessage(message, [...new Set(target.userIds)], now, true);
+    this.s.addRecipients.run(events.length, message.id);
+    return events;
+  }
+
+  /** Appends one event per shopper (bumping their seq, so each log stays gap-free) and optionally queues pushes. */
+  private append(message: Message, kind: 'message' | 'retracted', userIds: readonly string[], now: number, push: boolean): AppendedEvent[] {
+    let targets = 0;
+    const createdAt = new Date(now).toISOString();
+    const payload = kind === 'retracted' ? JSON.stringify({ messageId: message.id }) : null;
+    const events = userIds.map((userId): AppendedEvent => {
+      const seq = this.s.bumpSeq.get(userId)!.last_seq;
+      this.s.insertEvent.run(userId, seq, kind, message.id, createdAt, payload);
+      if (push) targets += this.s.queuePushJobs.run(message.id, now, userId).changes;
+      return {
+        userId,
+        event: kind === 'message' ? { seq, kind, message } : { seq, kind, messageId: message.id },
+      };
+    });
+    if (targets > 0) this.s.addPushTargets.run(targets, message.id);
+    return events;
+  }
+
+  private appendMessage(message: Message, userIds: readonly string[], now: number, push: boolean): AppendedEvent[] {
+    return this.append(message, 'message', userIds, now, push);
+  }
+
+  // ---- scheduling ------------------------------------------------------------------------------
+
+  async deliverDue(now: number, limit: number, next: NextOccurrence): Promise<DueResult> {
+    return this.db.transaction((): DueResult => {
+      const result: DueResult = { events: [], delivered: 0, fanOutQueued: false };
+      for (const schedule of this.s.dueSchedules.all(now, limit)) {
+        const row = this.s.getMessage.get(schedule.message_id)!;
+        const template = messageSchema.parse(JSON.parse(row.message_json));
+        const target = JSON.parse(row.target_json!) as Recipients;
+        if (schedule.cron === null) {
+          this.s.deleteSchedule.run(schedule.message_id);
+          // Expiry wins over delivery: a promotion that ended while we waited is never sent.
+          if (template.expiresAt && Date.parse(template.expiresAt) <= now) {
+            this.s.setStatus.run('expired', row.id);
+            continue;
+          }
+          const message = { ...template, deliverAt: new Date(now).toISOString() };
+          this.s.setJson.run(JSON.stringify(message), row.id);
+          this.s.setStatus.run(target.topic ? 'sending' : 'sent', row.id);
+          result.events.push(...this.deliver(message, target, now));
+        } else {
+          // Each occurrence is its own message (own id, own counts), so the inbox keeps them all.
+          const occurrence: Message = {
+            ...template,
+            id: `${row.id}.${schedule.occurrences + 1}`,
+            createdAt: new Date(now).toISOString(),
+            deliverAt: new Date(schedule.due_at).toISOString(),
+          };
+          this.s.insertMessage.run(occurrence.id, row.merchant_id, JSON.stringify(occurrence), 0, occurrence.createdAt,
+            target.topic ? 'sending' : 'sent', row.target_json, null);
+          result.events.push(...this.deliver(occurrence, target, now));
+          // From now, not from due_at: occurrences missed while down collapse into this one.
+          const following = next(schedule.cron, schedule.tz ?? undefined, now);
+          if (following === undefined) {
+            this.s.deleteSchedule.run(row.id);
+            this.s.setStatus.run('sent', row.id);
+          } else {
+            this.s.advanceSchedule.run(following, row.id);
+          }
+        }
+        result.delivered++;
+        if (target.topic) result.fanOutQueued = true;
+      }
+      return result;
+    })();
+  }
+
+  async nextDueAt(): Promise<number | undefined> {
+    return this.s.nextDue.get()?.due_at;
+  }
+
+  async listScheduled(merchantId: string, afterId: string, limit: number): Promise<ScheduledSummary[]> {
+    return this.s.listScheduled.all(merchantId, afterId, limit).map((row) => ({
+      id: row.id,
+      title: (JSON.parse(row.message_json) as Message).title,
+      dueAt: row.due_at,
+      cron: row.cron,
+      tz: row.tz,
+      occurrences: row.occurrences,
+      target: JSON.parse(row.target_json!) as Recipients,
+    }));
+  }
+
+  async cancel(merchantId: string, id: string): Promise<LifecycleOutcome<{ status: MessageStatus }>> {
+    return this.db.transaction((): LifecycleOutcome<{ status: MessageStatus }> => {
+      const row = this.s.getMessage.get(id);
+      if (!row || row.merchant_id !== merchantId || row.status === 'reply') return { ok: false, reason: 'not-found' };
+      if (row.status === 'cancelled') return { ok: true, value: { status: 'cancelled' } };
+      if (row.status !== 'scheduled') return { ok: false, reason: 'already-sent' };
+      this.s.deleteSchedule.run(id);
+      this.s.setStatus.run('cancelled', id);
+      return { ok: true, value: { status: 'cancelled' } };
+    })();
+  }
+
+  // ---- topics ----------------------------------------------------------------------------------
+
+  async subscribeTopic(userId: string, topic: string, now: number): Promise<void> {
+    this.s.subscribe.run(topic, userId, now);
+  }
+
+  async unsubscribeTopic(userId: string, topic: string): Promise<boolean> {
+    return this.s.unsubscribe.run(topic, userId).changes > 0;
+  }
+
+  async listTopics(userId: string): Promise<string[]> {
+    return this.s.topicsOf.all(userId).map((row) => row.topic);
+  }
+
+  async fanOutBatch(now: number, batchSize: number): Promise<FanOutResult> {
+    return this.db.transaction((): FanOutResult => {
+      const job = this.s.oldestFanOut.get();
+      if (!job) return { events: [], more: false };
+      const row = this.s.getMessage.get(job.message_id)!;
+      const message = messageSchema.parse(JSON.parse(row.message_json));
+      // Expired mid-broadcast: those not reached yet never get it (the rest hide it in their inbox).
+      const expired = message.expiresAt !== undefined && Date.parse(message.expiresAt) <= now;
+      const stopped = row.status !== 'sending' || expired;
+      const users = stopped ? [] : this.s.subscribersAfter.all(job.topic, job.after_user_id, job.cutoff, batchSize);
+      const events = this.appendMessage(message, users.map((u) => u.user_id), now, true);
+      this.s.addRecipients.run(events.length, message.id);
+      if (users.length < batchSize) {
+        this.s.deleteFanOut.run(job.message_id);
+        // Expired before reaching anyone: nobody got it, and the status says so.
+        const reachedNobody = expired && job.after_user_id === '' && users.length === 0;
+        if (row.status === 'sending') this.s.setStatus.run(reachedNobody ? 'expired' : 'sent', job.message_id);
+      } else {
+        this.s.moveFanOut.run(users[users.length - 1]!.user_id, job.message_id);
+      }
+      return { events, more: this.s.countFanOuts.get()!.n > 0 };
+    })();
+  }
+
+  // ---- retraction, correction, replies ----------------------------------------------------------
+
+  async retract(merchantId: string, id: string): Promise<LifecycleOutcome<AppendedEvent[]>> {
+    return this.db.transaction((): LifecycleOutcome<AppendedEvent[]> => {
+      const row = this.s.getMessage.get(id);
+      if (!row || row.merchant_id !== merchantId || row.status === 'reply') return { ok: false, reason: 'not-found' };
+      if (row.status === 'retracted') return { ok: true, value: [] };
+      if (!DELIVERED.includes(row.status)) return { ok: false, reason: 'not-sent' };
+      // Pushes not yet sent are dropped (counted as skipped); the jobs queued next carry the retraction.
+      const dropped = this.s.dropPushJobs.run(id).changes;
+      if (dropped > 0) this.s.addSkipped.run(dropped, id);
+      this.s.deleteFanOut.run(id);
+      this.s.setStatus.run('retracted', id);
+      const message = messageSchema.parse(JSON.parse(row.message_json));
+      const recipients = this.s.recipientsOf.all(id).map((r) => r.user_id);
+      return { ok: true, value: this.append(message, 'retracted', recipients, Date.now(), true) };
+    })();
+  }
+
+  async correct(merchantId: string, id: string, patch: (message: Message) => Message): Promise<LifecycleOutcome<AppendedEvent[]>> {
+    return this.db.transaction((): LifecycleOutcome<AppendedEvent[]> => {
+      const row = this.s.getMessage.get(id);
+      if (!row || row.merchant_id !== merchantId || row.status === 'reply') return { ok: false, reason: 'not-found' };
+      if (!DELIVERED.includes(row.status)) return { ok: false, reason: 'not-sent' };
+      const corrected = patch(messageSchema.parse(JSON.parse(row.message_json)));
+      this.s.setJson.run(JSON.stringify(corrected), id);
+      // Pushes still queued will carry the corrected text; new ones replace the tray entry (same tag).
+      this.s.dropPushJobs.run(id);
+      const recipients = this.s.recipientsOf.all(id).map((r) => r.user_id);
+      return { ok: true, value: this.appendMessage(corrected, recipients, Date.now(), true) };
+    })();
+  }
+
+  async reply(userId: string, messageId: string, build: (original: Message) => Message): Promise<LifecycleOutcome<AppendedEvent[]>> {
+    return this.groupCommit.run((): LifecycleOutcome<AppendedEvent[]> => {
+      const row = this.s.getMessage.get(messageId);
+      if (!row || !this.s.isRecipient.get(messageId, userId)) return { ok: false, reason: 'not-found' };
+      const original = messageSchema.parse(JSON.parse(row.message_json));
+      if (original.type !== 'user' || row.status === 'retracted') return { ok: false, reason: 'not-found' };
+      const reply = build(original);
+      this.s.insertMessage.run(reply.id, row.merchant_id, JSON.stringify(reply), 1, reply.createdAt, 'reply', null, messageId);
+      // The shopper's own words: into their log for their other devices, never pushed back at them.
+      return { ok: true, value: this.appendMessage(reply, [userId], Date.parse(reply.createdAt), false) };
+    });
+  }
+
+  async listReplies(
+    merchantId: string,
+    messageId: string,
+    afterId: string,
+    limit: number,
+  ): Promise<LifecycleOutcome<{ userId: string; message: Message }[]>> {
+    const row = this.s.getMessage.get(messageId);
+    if (!row || row.merchant_id !== merchantId) return { ok: false, reason: 'not-found' };
+    const replies = this.s.listReplies.all(messageId, afterId, limit).map((r) => messageSchema.parse(JSON.parse(r.message_json)));
+    return { ok: true, value: replies.map((message) => ({ userId: message.sender!.id, message })) };
+  }
+
+  // ---- status ----------------------------------------------------------------------------------
+
+  async getStatus(id: string): Promise<MessageStatusRecord | undefined> {
+    const row = this.s.status.get(id);
+    if (!row) return undefined;
+    const schedule = this.s.getSchedule.get(id);
+    return {
+      status: row.status,
+      target: row.target_json ? (JSON.parse(row.target_json) as Recipients) : undefined,
+      deliveredLive: row.delivered_live,
+      schedule: schedule && { dueAt: schedule.due_at, cron: schedule.cron, tz: schedule.tz, occurrences: schedule.occurrences },
+      read: this.s.countRead.get(id)!.n,
+    };
+  }
+
+  async addDeliveredLive(counts: ReadonlyMap<string, number>): Promise<void> {
+    this.db.transaction(() => {
+      for (const [id, n] of counts) this.s.addLive.run(n, id);
+    })();
+  }
+}

@@ -1,0 +1,53 @@
+import type { Logger } from 'pino';
+import type { Bus } from '../bus/bus.js';
+import { BackgroundLoop } from '../scheduler/background-loop.js';
+import { publishCommitted } from '../services/publish.js';
+import type { Store } from '../store/store.js';
+
+export interface FanOutWorkerOptions {
+  store: Store;
+  bus: Bus;
+  logger: Logger;
+  pushQueue: { wake(): void };
+  /** Subscribers appended per transaction. */
+  batchSize?: number;
+  pollMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Delivers topic broadcasts off the request path. Each step appends one
+ * batch of subscribers (in user_id order, after the job's stored position)
+ * and moves the position in the same transaction, so a crash resumes where
+ * the last commit left off: no subscriber twice, none skipped. Each
+ * shopper's seq is bumped as for a direct message, so logs stay gap-free.
+ */
+export class FanOutWorker {
+  private readonly loop: BackgroundLoop;
+  private readonly now: () => number;
+
+  constructor(private readonly options: FanOutWorkerOptions) {
+    this.now = options.now ?? Date.now;
+    this.loop = new BackgroundLoop('fan-out', options.logger, () => this.step());
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  wake(): void {
+    this.loop.wake();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  private async step(): Promise<number> {
+    const { store, bus, logger } = this.options;
+    const result = await store.lifecycle.fanOutBatch(this.now(), this.options.batchSize ?? 1_000);
+    if (result.events.length > 0) this.options.pushQueue.wake();
+    publishCommitted(bus, logger, result.events);
+    return result.more ? 0 : (this.options.pollMs ?? 1_000);
+  }
+}
