@@ -1,4 +1,4 @@
-import { en } from '../i18n/en.js';
+import { t } from '../i18n/i18n.js';
 import { ApiError, NetworkError, ProtocolError } from './api-error.js';
 
 /**
@@ -7,13 +7,13 @@ import { ApiError, NetworkError, ProtocolError } from './api-error.js';
  * is written for developers but beats saying nothing.
  */
 export function describeError(error: unknown): string {
-  if (error instanceof NetworkError) return en.errors.network;
-  if (error instanceof ProtocolError) return en.errors.protocol;
+  if (error instanceof NetworkError) return t.errors.network;
+  if (error instanceof ProtocolError) return t.errors.protocol;
   if (error instanceof ApiError) return messageForCode(error.code) ?? error.message;
-  return en.errors.byCode.internal;
+  return t.errors.byCode.internal;
 }
 
 /** Codes outside `ERROR_CODES` (an `http-<status>` fallback, a newer server) have no sentence. */
 function messageForCode(code: string): string | undefined {
-  return Object.hasOwn(en.errors.byCode, code) ? en.errors.byCode[code as keyof typeof en.errors.byCode] : undefined;
+  return Object.hasOwn(t.errors.byCode, code) ? t.errors.byCode[code as keyof typeof t.errors.byCode] : undefined;
 }

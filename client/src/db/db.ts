@@ -1,5 +1,11 @@
-import { Dexie, type EntityTable } from 'dexie';
+import { Dexie, type EntityTable, type Transaction } from 'dexie';
 import type { Message } from '../../../shared/message.schema.js';
+import { rankOf } from '../../../shared/inbox/ordering.js';
+import { threadHead, threadKeyOf } from '../../../shared/inbox/thread.js';
+
+/** Which list a message is in: IndexedDB cannot index booleans, and one small number keys three lists. */
+export const BOX = { inbox: 0, archive: 1, deleted: 2 } as const;
+export type Box = (typeof BOX)[keyof typeof BOX];
 
 /**
  * A message as the inbox keeps it: the wire message plus local fields.
@@ -12,6 +18,21 @@ export interface StoredMessage extends Message {
   seq: number;
   /** 0/1 rather than boolean: IndexedDB cannot index booleans. */
   read: 0 | 1;
+  archived: 0 | 1;
+  /** Deleted rows stay as tombstones so an older state change cannot bring them back. */
+  deleted: 0 | 1;
+  /** When each state field was last set, by any device (ISO): per-field last-writer-wins. */
+  readAt?: string;
+  archivedAt?: string;
+  deletedAt?: string;
+  /** Derived from archived/deleted (see boxOf). */
+  box: Box;
+  /** "Priority, then time" key (shared/inbox/ordering.ts); depends on priority, createdAt and read. */
+  rank: number;
+  /** collapseKey or own id (shared/inbox/thread.ts). */
+  threadKey: string;
+  /** 1 for the newest message of its thread within its box: the row the inbox lists. */
+  head: 0 | 1;
   receivedAt: string;
   createdAtMs: number;
   expiresAtMs?: number;
@@ -22,24 +43,49 @@ export interface MetaRow {
   key: MetaKey;
   value: unknown;
 }
-export type MetaKey = 'session' | 'owner' | 'cursor';
+export type MetaKey = 'session' | 'owner' | 'cursor' | 'preferences' | 'preferencesPending';
+
+/** A local state change waiting for `POST /me/state`; one row per message, fields merged by LWW. */
+export interface OutboxRow {
+  messageId: string;
+  state: Partial<Record<'read' | 'archived' | 'deleted', { value: boolean; at: string }>>;
+}
+
+/** A message the merchant retracted: it must not come back from a push or a stale event. */
+export interface RetractedRow {
+  id: string;
+}
 
 export type TidingsDb = Dexie & {
   messages: EntityTable<StoredMessage, 'id'>;
   meta: EntityTable<MetaRow, 'key'>;
+  outbox: EntityTable<OutboxRow, 'messageId'>;
+  retracted: EntityTable<RetractedRow, 'id'>;
 };
 
 export const DB_NAME = 'tidings';
+
+export function boxOf(message: Pick<StoredMessage, 'archived' | 'deleted'>): Box {
+  return message.deleted === 1 ? BOX.deleted : message.archived === 1 ? BOX.archive : BOX.inbox;
+}
 
 /**
  * The one schema, shared by the page and the service worker so that a message
  * stored by either lands in the same tables. Add versions, never edit one that
  * has shipped: browsers upgrade from whatever version they hold.
  *
- * - `[createdAtMs+id]`: newest-first listing with keyset paging (id breaks ties).
- * - `read`: unread count straight from the index.
- * - `[read+expiresAtMs]`: unread messages that have expired, to subtract from
- *   the unread count without scanning (messages without expiry are not in it).
+ * Version 2 (see docs/inbox-ordering.md for the query plan):
+ * - `[box+head+createdAtMs+id]`, `[box+head+rank+id]`: inbox and archive, one
+ *   row per thread, in either ordering, keyset-paged; a date range bounds the
+ *   first directly.
+ * - `[box+head+category+createdAtMs+id]`, `[box+head+category+rank+id]`: the
+ *   same per category, so a rare category fills its page without a scan; a
+ *   multi-category filter merges one walk per category.
+ * - `[createdAtMs+id]`, `[rank+id]`: history (every message, threads
+ *   unfolded); the few tombstones are skipped while walking.
+ * - `[box+read]`, `[box+read+expiresAtMs]`: the unread count as two index
+ *   counts, and "mark all read" without a scan of read rows.
+ * - `[threadKey+createdAtMs]`: a thread's timeline and its head.
  */
 export function openDb(name: string = DB_NAME): TidingsDb {
   const db = new Dexie(name) as TidingsDb;
@@ -47,7 +93,36 @@ export function openDb(name: string = DB_NAME): TidingsDb {
     messages: 'id, [createdAtMs+id], read, [read+expiresAtMs]',
     meta: 'key',
   });
+  db.version(2)
+    .stores({
+      messages:
+        'id, [createdAtMs+id], [rank+id], [box+head+createdAtMs+id], [box+head+rank+id], [box+head+category+createdAtMs+id], [box+head+category+rank+id], [box+read], [box+read+expiresAtMs], [threadKey+createdAtMs]',
+      meta: 'key',
+      outbox: 'messageId',
+      retracted: 'id',
+    })
+    .upgrade(upgradeToV2);
   return db;
+}
+
+/** v1 rows had only `read`: nothing archived or deleted, ranks and thread heads computed once. */
+async function upgradeToV2(tx: Transaction): Promise<void> {
+  const table = tx.table<StoredMessage, string>('messages');
+  const rows = await table.toArray();
+  const threads = new Map<string, StoredMessage[]>();
+  for (const row of rows) {
+    row.archived = 0;
+    row.deleted = 0;
+    row.box = BOX.inbox;
+    row.rank = rankOf(row);
+    row.threadKey = threadKeyOf(row);
+    row.head = 0;
+    const list = threads.get(row.threadKey);
+    if (list) list.push(row);
+    else threads.set(row.threadKey, [row]);
+  }
+  for (const list of threads.values()) threadHead(list)!.head = 1;
+  await table.bulkPut(rows);
 }
 
 export const db = openDb();

@@ -3,91 +3,21 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { applyEvents } from '../sync/apply-events.js';
 import { message, messageEvent } from '../test-support/messages.js';
 import { db } from './db.js';
-import {
-  countUnread,
-  hasOlderThan,
-  keyOf,
-  listDownTo,
-  listNewest,
-  PUSHED_SEQ,
-  setRead,
-  storePushedMessage,
-} from './message.repository.js';
+import { changeLocally } from './message-state.repository.js';
+import { countUnread, PUSHED_SEQ, storePushedMessage } from './message.repository.js';
 import { readCursor } from './meta.repository.js';
 
 const NOW = Date.UTC(2025, 0, 1, 13, 0);
-const ids = (messages: { id: string }[]) => messages.map((m) => m.id);
+const setRead = (id: string, read: boolean) => changeLocally([id], 'read', read, new Date(NOW).toISOString());
 
 beforeEach(async () => {
-  await db.messages.clear();
-  await db.meta.clear();
+  await Promise.all(db.tables.map((table) => table.clear()));
 });
 
 /** Events 1..count whose messages are created one minute apart, in the given minute order. */
 async function seed(minutes: number[], extra: (index: number) => Parameters<typeof message>[2] = () => ({})) {
   await applyEvents(minutes.map((minute, index) => messageEvent(index + 1, message(`m${minute}`, minute, extra(index)))));
 }
-
-describe('listNewest', () => {
-  it('lists newest first by createdAt, not by arrival', async () => {
-    await seed([5, 1, 9, 3]);
-    const page = await listNewest({ limit: 10, now: NOW });
-    expect(ids(page.messages)).toEqual(['m9', 'm5', 'm3', 'm1']);
-    expect(page.more).toBe(false);
-  });
-
-  it('pages by key without gaps or repeats', async () => {
-    await seed([1, 2, 3, 4, 5]);
-    const first = await listNewest({ limit: 2, now: NOW });
-    expect(ids(first.messages)).toEqual(['m5', 'm4']);
-    expect(first.more).toBe(true);
-    const second = await listNewest({ limit: 2, before: keyOf(first.messages[1]!), now: NOW });
-    expect(ids(second.messages)).toEqual(['m3', 'm2']);
-    const third = await listNewest({ limit: 2, before: keyOf(second.messages[1]!), now: NOW });
-    expect(ids(third.messages)).toEqual(['m1']);
-    expect(third.more).toBe(false);
-  });
-
-  it('orders messages created in the same millisecond by id, so paging stays stable', async () => {
-    await applyEvents([messageEvent(1, message('b', 1)), messageEvent(2, message('a', 1)), messageEvent(3, message('c', 1))]);
-    const first = await listNewest({ limit: 1, now: NOW });
-    const rest = await listNewest({ limit: 5, before: keyOf(first.messages[0]!), now: NOW });
-    expect([...ids(first.messages), ...ids(rest.messages)]).toEqual(['c', 'b', 'a']);
-  });
-
-  it('compares instants, not strings, when precision differs', async () => {
-    await applyEvents([
-      messageEvent(1, message('whole', 0, { createdAt: '2025-01-01T12:00:01Z' })),
-      messageEvent(2, message('fraction', 0, { createdAt: '2025-01-01T12:00:00.500Z' })),
-    ]);
-    expect(ids((await listNewest({ limit: 5, now: NOW })).messages)).toEqual(['whole', 'fraction']);
-  });
-
-  it('hides expired messages and still fills the page', async () => {
-    const past = new Date(NOW - 1000).toISOString();
-    await seed([1, 2, 3, 4], (index) => (index % 2 === 1 ? { expiresAt: past } : {}));
-    const page = await listNewest({ limit: 2, now: NOW });
-    expect(ids(page.messages)).toEqual(['m3', 'm1']);
-    expect(page.more).toBe(false);
-  });
-});
-
-describe('listDownTo', () => {
-  it('returns everything from the newest down to the floor, inclusive', async () => {
-    await seed([1, 2, 3, 4]);
-    const floor = (await db.messages.get('m2'))!;
-    expect(ids(await listDownTo(keyOf(floor), NOW))).toEqual(['m4', 'm3', 'm2']);
-  });
-});
-
-describe('hasOlderThan', () => {
-  it('tells whether a visible message sorts below the key', async () => {
-    await seed([1, 2], (index) => (index === 0 ? { expiresAt: new Date(NOW - 1).toISOString() } : {}));
-    const newest = (await db.messages.get('m2'))!;
-    expect(await hasOlderThan(keyOf(newest), NOW)).toBe(false);
-    expect(await hasOlderThan(keyOf(newest), NOW - 10_000)).toBe(true);
-  });
-});
 
 describe('countUnread', () => {
   it('counts unread messages that have not expired', async () => {
@@ -133,5 +63,38 @@ describe('storePushedMessage', () => {
     expect(result).toMatchObject({ applied: 1, cursor: '1' });
     expect(await db.messages.get('p1')).toMatchObject({ title: 'Synced', read: 1, seq: 1 });
     expect(await db.messages.count()).toBe(1);
+  });
+});
+
+describe('retraction', () => {
+  it('removes the message, and neither a push nor a replayed event brings it back', async () => {
+    await seed([1, 2]);
+    await applyEvents([{ seq: 3, kind: 'retracted', messageId: 'm1' }]);
+    expect(await db.messages.get('m1')).toBeUndefined();
+    expect(await storePushedMessage(message('m1', 1), new Date(NOW).toISOString())).toBe(false);
+    await applyEvents([messageEvent(4, message('m1', 1, { title: 'Corrected' }))]);
+    expect(await db.messages.get('m1')).toBeUndefined();
+    expect(await countUnread(NOW)).toBe(1);
+  });
+
+  it('drops a queued local change for the retracted message', async () => {
+    await seed([1]);
+    await setRead('m1', true);
+    expect(await db.outbox.count()).toBe(1);
+    await applyEvents([{ seq: 2, kind: 'retracted', messageId: 'm1' }]);
+    expect(await db.outbox.count()).toBe(0);
+  });
+});
+
+describe('thread heads', () => {
+  it('marks only the newest message of a collapseKey as head, per box', async () => {
+    await seed([1, 2, 3], () => ({ collapseKey: 'order:1' }));
+    const heads = async () => (await db.messages.toArray()).filter((row) => row.head === 1).map((row) => row.id).sort();
+    expect(await heads()).toEqual(['m3']);
+    await changeLocally(['m3'], 'archived', true, new Date(NOW).toISOString());
+    // m3 heads the thread in the archive, m2 in the inbox.
+    expect(await heads()).toEqual(['m2', 'm3']);
+    await changeLocally(['m2'], 'deleted', true, new Date(NOW).toISOString());
+    expect(await heads()).toEqual(['m1', 'm2', 'm3']);
   });
 });

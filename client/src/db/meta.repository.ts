@@ -39,10 +39,12 @@ export async function writeCursor(cursor: Cursor): Promise<void> {
   await db.meta.put({ key: 'cursor', value: cursor });
 }
 
-/** Drops every message and the cursor; the next sync starts from the beginning. */
+/** Drops every message, queued change and preference; the next sync starts from the beginning. */
 async function wipeInbox(): Promise<void> {
   await db.messages.clear();
-  await db.meta.bulkDelete(['cursor', 'owner']);
+  await db.outbox.clear();
+  await db.retracted.clear();
+  await db.meta.bulkDelete(['cursor', 'owner', 'preferences', 'preferencesPending']);
 }
 
 /**
@@ -51,7 +53,7 @@ async function wipeInbox(): Promise<void> {
  * names the user (see `confirmUser`). Returns false when nothing changed.
  */
 export function signIn(token: string, userId: string | null): Promise<boolean> {
-  return db.transaction('rw', db.meta, db.messages, async () => {
+  return db.transaction('rw', [db.meta, db.messages, db.outbox, db.retracted], async () => {
     const current = await get<Session>('session');
     if (current?.token === token) return false;
     const session: Session = { token, userId, expired: false };
@@ -67,7 +69,7 @@ export function signIn(token: string, userId: string | null): Promise<boolean> {
  * beginning instead of from the old cursor.
  */
 export function confirmUser(userId: string): Promise<boolean> {
-  return db.transaction('rw', db.meta, db.messages, async () => {
+  return db.transaction('rw', [db.meta, db.messages, db.outbox, db.retracted], async () => {
     const current = await get<Session>('session');
     if (current && current.userId !== userId) {
       await db.meta.put({ key: 'session', value: { ...current, userId } });
@@ -90,7 +92,7 @@ async function claimInbox(userId: string): Promise<boolean> {
  * tables have no owner, meaning they belong to the current token.
  */
 export function releaseInboxForUnknownUser(): Promise<void> {
-  return db.transaction('rw', db.meta, db.messages, async () => {
+  return db.transaction('rw', [db.meta, db.messages, db.outbox, db.retracted], async () => {
     const session = await get<Session>('session');
     if (session?.userId !== null) return;
     if ((await get<string>('owner')) !== undefined) await wipeInbox();
@@ -106,8 +108,10 @@ export function markSessionExpired(): Promise<void> {
 
 /** Sign-out: nothing of the shopper stays on the device. */
 export function signOut(): Promise<void> {
-  return db.transaction('rw', db.meta, db.messages, async () => {
+  return db.transaction('rw', [db.meta, db.messages, db.outbox, db.retracted], async () => {
     await db.messages.clear();
+    await db.outbox.clear();
+    await db.retracted.clear();
     await db.meta.clear();
   });
 }

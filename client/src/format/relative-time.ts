@@ -1,12 +1,12 @@
-import { en } from '../i18n/en.js';
+import { t } from '../i18n/i18n.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-const relative = new Intl.RelativeTimeFormat(en.locale, { numeric: 'auto' });
-const absolute = new Intl.DateTimeFormat(en.locale, { dateStyle: 'medium' });
-const precise = new Intl.DateTimeFormat(en.locale, { dateStyle: 'full', timeStyle: 'short' });
+const relative = new Intl.RelativeTimeFormat(t.locale, { numeric: 'auto' });
+const absolute = new Intl.DateTimeFormat(t.locale, { dateStyle: 'medium' });
+const precise = new Intl.DateTimeFormat(t.locale, { dateStyle: 'full', timeStyle: 'short' });
 
 /**
  * "just now", "5 minutes ago", "yesterday", then a date once a week has
@@ -16,7 +16,7 @@ const precise = new Intl.DateTimeFormat(en.locale, { dateStyle: 'full', timeStyl
  */
 export function formatRelativeTime(instant: number, now: number): string {
   const age = now - instant;
-  if (age < MINUTE) return en.time.justNow;
+  if (age < MINUTE) return t.time.justNow;
   if (age < HOUR) return relative.format(-Math.floor(age / MINUTE), 'minute');
   if (age < DAY) return relative.format(-Math.floor(age / HOUR), 'hour');
   if (age < 7 * DAY) return relative.format(-Math.floor(age / DAY), 'day');

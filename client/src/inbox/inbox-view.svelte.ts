@@ -1,49 +1,74 @@
 import { liveQuery } from 'dexie';
+import type { InboxFilter, InboxView as ViewName } from '../../../shared/inbox/filter.js';
+import type { InboxOrdering } from '../../../shared/inbox/ordering.js';
 import type { StoredMessage } from '../db/db.js';
-import { countUnread, hasOlderThan, keyOf, listDownTo, listNewest, type MessageKey } from '../db/message.repository.js';
+import { queryInbox, threadCounts } from '../db/inbox-query.js';
+import { countUnread } from '../db/message.repository.js';
 
 export const PAGE_SIZE = 50;
+
+/**
+ * Rows walked per page shown. A filter no index serves (search, type) and
+ * that matches rarely returns what it found within this budget and says
+ * "more"; the list asks again with the next page's budget. Keeps every
+ * query well under a frame budget's worth of milliseconds at 100,000 rows.
+ */
+const SCAN_PER_PAGE = 1_000;
 
 /** How often relative times and expiry are re-evaluated without any new data. */
 const CLOCK_TICK_MS = 60_000;
 
 /**
- * What the inbox shows, read live from Dexie. The first page is the newest
- * `PAGE_SIZE` messages; "load more" finds the next page by key and lowers the
- * floor of the live window to its last message, so everything on screen —
- * however far the shopper scrolled — keeps following new arrivals and read
- * changes, and no query ever skips rows by offset.
+ * What the inbox shows, read live from Dexie: the first `limit` rows of the
+ * chosen view, ordering and filter, walked from the top of the matching
+ * index (keyset: never an offset). "More" raises the limit by a page, so
+ * everything on screen keeps following new arrivals and state changes from
+ * any device; the virtual list renders only the rows in view.
  */
 export class InboxView {
+  view = $state<ViewName>('inbox');
+  ordering = $state<InboxOrdering>('priority');
+  filter = $state<InboxFilter>({});
   messages = $state<StoredMessage[]>([]);
-  /** Older messages exist below what is shown. */
+  /** Messages per thread, by threadKey, for the heads listed. */
+  counts = $state<Map<string, number>>(new Map());
+  /** More rows may match below what is shown. */
   more = $state(false);
   loaded = $state(false);
   unread = $state(0);
-  loadingMore = $state(false);
+  /** The thread whose timeline is open, if any. */
+  openThread = $state<string | null>(null);
   /** Drives relative times and hides messages whose expiry has passed. */
   now = $state(Date.now());
-  private floor = $state<MessageKey | null>(null);
+  private limit = $state(PAGE_SIZE);
 
   /**
    * Subscribes to the data the view needs; call from an `$effect`, which
-   * re-subscribes when the floor moves or the clock ticks. Returns the cleanup.
+   * re-subscribes when the view, filter, limit or clock change. Returns the cleanup.
    */
   watch(): () => void {
-    const floor = this.floor;
-    const now = this.now;
+    const query = {
+      view: this.view,
+      ordering: this.ordering,
+      filter: $state.snapshot(this.filter) as InboxFilter,
+      now: this.now,
+      limit: this.limit,
+      scanBudget: (this.limit / PAGE_SIZE) * SCAN_PER_PAGE,
+    };
     const list = liveQuery(async () => {
-      if (floor === null) return listNewest({ limit: PAGE_SIZE, now });
-      const [messages, more] = await Promise.all([listDownTo(floor, now), hasOlderThan(floor, now)]);
-      return { messages, more };
+      const page = await queryInbox(query);
+      const counts = query.view === 'history' ? new Map<string, number>() : await threadCounts(page.messages);
+      return { ...page, counts };
     }).subscribe({
       next: (page) => {
         this.messages = page.messages;
+        this.counts = page.counts;
         this.more = page.more;
         this.loaded = true;
       },
       error: (error: unknown) => console.error('tidings: inbox query failed', error),
     });
+    const now = this.now;
     const unread = liveQuery(() => countUnread(now)).subscribe({
       next: (count) => (this.unread = count),
       error: (error: unknown) => console.error('tidings: unread count failed', error),
@@ -60,25 +85,38 @@ export class InboxView {
     return () => clearInterval(timer);
   }
 
+  setView(view: ViewName): void {
+    this.view = view;
+    this.openThread = null;
+    this.limit = PAGE_SIZE;
+  }
+
+  setOrdering(ordering: InboxOrdering): void {
+    this.ordering = ordering;
+    this.limit = PAGE_SIZE;
+  }
+
+  setFilter(filter: InboxFilter): void {
+    this.filter = filter;
+    this.limit = PAGE_SIZE;
+  }
+
   /** Back to the first page, e.g. when another shopper signs in. */
   reset(): void {
-    this.floor = null;
+    this.limit = PAGE_SIZE;
+    this.openThread = null;
     this.messages = [];
     this.more = false;
     this.loaded = false;
   }
 
-  async loadMore(): Promise<void> {
-    const last = this.messages.at(-1);
-    if (!last || this.loadingMore) return;
-    this.loadingMore = true;
-    try {
-      const page = await listNewest({ limit: PAGE_SIZE, before: keyOf(last), now: this.now });
-      const oldest = page.messages.at(-1);
-      if (oldest) this.floor = keyOf(oldest);
-      else this.more = false;
-    } finally {
-      this.loadingMore = false;
-    }
+  /** One more page; the live query re-runs with the bigger limit. */
+  loadMore(): void {
+    if (this.more) this.limit += PAGE_SIZE;
+  }
+
+  /** Messages in the row's thread (1 for a message of its own). */
+  countOf(message: StoredMessage): number {
+    return this.counts.get(message.threadKey) ?? 1;
   }
 }

@@ -1,9 +1,9 @@
-import { setRead } from '../db/message.repository.js';
+import { markRead } from './message-state.service.js';
 
 /**
- * The way the UI changes read state. Today it is local only; it is the one
- * place a later outbox hooks into to tell the shopper's other devices.
+ * Read state of one message, for callers that need nothing else (the service
+ * worker's notification click): stored, queued in the outbox, sent.
  */
-export function setMessageRead(id: string, read: boolean): Promise<void> {
-  return setRead(id, read);
+export async function setMessageRead(id: string, read: boolean): Promise<void> {
+  await markRead([id], read);
 }

@@ -1,11 +1,13 @@
 import { messageSchema, type Message } from '../../../shared/message.schema.js';
-import { pushPayloadSchema, type PushPayload } from '../../../shared/push.schema.js';
+import { anyPushPayloadSchema, type AnyPushPayload } from '../../../shared/push.schema.js';
 import { apiRequest } from '../api/api-client.js';
 import { storePushedMessage } from '../db/message.repository.js';
+import { handleRetraction } from './retraction.js';
 import { readSession } from '../db/meta.repository.js';
 import { en } from '../i18n/en.js';
 import { APP_ICON, STATUS_BAR_BADGE, notificationContent } from '../notifications/notification-content.js';
 import { decideNotification, isInboxInView } from '../notifications/notification-policy.js';
+import { preferenceFilter } from './preference-filter.js';
 import { refreshUnreadBadge } from './unread-badge.js';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -36,6 +38,10 @@ async function receive(event: PushEvent): Promise<void> {
     await showUnreadable();
     return;
   }
+  if (payload.kind === 'retracted') {
+    await handleRetraction(payload.messageId);
+    return;
+  }
   const session = await readSession().catch(() => undefined);
   if (!session) {
     // Signed out on this device: the messages are nobody's here. Stop the
@@ -53,7 +59,9 @@ async function receive(event: PushEvent): Promise<void> {
   await refreshUnreadBadge();
 
   const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-  const decision = decideNotification(message, { now: Date.now(), origin: self.location.origin, windows });
+  // Muted, below the minimum priority, or in quiet hours: stored above, but no notification.
+  const allows = await preferenceFilter();
+  const decision = decideNotification(message, { now: Date.now(), origin: self.location.origin, windows, allows });
   if (!decision.show) return;
   const { title, options } = notificationContent(message);
   await self.registration.showNotification(title, options).catch((error: unknown) => {
@@ -62,14 +70,14 @@ async function receive(event: PushEvent): Promise<void> {
 }
 
 /** The push's JSON as the shared schema has it, or null (logged) for anything else. */
-function readPayload(data: PushMessageData | null): PushPayload | null {
+function readPayload(data: PushMessageData | null): AnyPushPayload | null {
   let json: unknown;
   try {
     json = data?.json();
   } catch {
     json = undefined;
   }
-  const parsed = pushPayloadSchema.safeParse(json);
+  const parsed = anyPushPayloadSchema.safeParse(json);
   if (parsed.success) return parsed.data;
   console.warn('tidings: ignored a push that is not a Tidings message', parsed.error);
   return null;

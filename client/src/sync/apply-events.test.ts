@@ -1,14 +1,16 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '../db/db.js';
-import { setRead } from '../db/message.repository.js';
+import { changeLocally } from '../db/message-state.repository.js';
 import { readCursor, writeCursor } from '../db/meta.repository.js';
+import { readPreferences } from '../db/preferences.repository.js';
 import { message, messageEvent } from '../test-support/messages.js';
 import { applyEvents, type IncomingEvent } from './apply-events.js';
 
+const setRead = (id: string, read: boolean) => changeLocally([id], 'read', read, '2025-01-01T12:00:00.000Z');
+
 beforeEach(async () => {
-  await db.messages.clear();
-  await db.meta.clear();
+  await Promise.all(db.tables.map((table) => table.clear()));
 });
 
 describe('applyEvents', () => {
@@ -80,5 +82,62 @@ describe('applyEvents', () => {
     await expect(applyEvents([messageEvent(1), messageEvent(2, broken)])).rejects.toThrow();
     expect(await readCursor()).toBe('0');
     expect(await db.messages.count()).toBe(0);
+  });
+});
+
+describe('state events', () => {
+  const at = (minute: number) => new Date(Date.UTC(2025, 0, 1, 12, minute)).toISOString();
+
+  it('apply each field only when its change is newer than the local one', async () => {
+    await applyEvents([messageEvent(1, message('a', 1))]);
+    await changeLocally(['a'], 'read', true, at(10));
+    await applyEvents([
+      // Older read=false loses; archived has no local stamp yet and wins.
+      { seq: 2, kind: 'state', messageId: 'a', state: { read: { value: false, at: at(5) }, archived: { value: true, at: at(5) } } },
+    ]);
+    expect(await db.messages.get('a')).toMatchObject({ read: 1, readAt: at(10), archived: 1, archivedAt: at(5), box: 1 });
+    await applyEvents([{ seq: 3, kind: 'state', messageId: 'a', state: { read: { value: false, at: at(11) } } }]);
+    expect(await db.messages.get('a')).toMatchObject({ read: 0, archived: 1 });
+  });
+
+  it('converge whatever order two devices’ changes arrive in', async () => {
+    const changes = [
+      { read: { value: true, at: at(3) } },
+      { read: { value: false, at: at(7) }, deleted: { value: true, at: at(2) } },
+      { deleted: { value: false, at: at(4) } },
+    ];
+    const finalState = async (order: number[]) => {
+      await Promise.all(db.tables.map((table) => table.clear()));
+      await applyEvents([messageEvent(1, message('a', 1))]);
+      await applyEvents(order.map((index, position) => ({ seq: position + 2, kind: 'state', messageId: 'a', state: changes[index]! })));
+      const row = (await db.messages.get('a'))!;
+      return [row.read, row.deleted, row.box];
+    };
+    const expected = await finalState([0, 1, 2]);
+    expect(expected).toEqual([0, 0, 0]);
+    expect(await finalState([2, 1, 0])).toEqual(expected);
+    expect(await finalState([1, 0, 2])).toEqual(expected);
+  });
+
+  it('keep local state when a corrected message arrives', async () => {
+    await applyEvents([messageEvent(1, message('a', 1, { priority: 3 }))]);
+    await changeLocally(['a'], 'archived', true, at(2));
+    await applyEvents([messageEvent(2, message('a', 1, { priority: 5, title: 'Corrected' }))]);
+    const row = (await db.messages.get('a'))!;
+    expect(row).toMatchObject({ title: 'Corrected', archived: 1, box: 1 });
+    expect(row.rank).toBeGreaterThan(row.createdAtMs);
+  });
+});
+
+describe('preference events', () => {
+  const prefs = (minPushPriority: number) => ({ mutedCategories: ['promotion'], minPushPriority, quietHours: null, timeZone: 'Asia/Shanghai' });
+
+  it('keep the newest by changedAt, in meta where the service worker reads them', async () => {
+    await applyEvents([
+      { seq: 1, kind: 'preferences', preferences: prefs(4), changedAt: '2025-01-02T00:00:00.000Z' },
+      { seq: 2, kind: 'preferences', preferences: prefs(2), changedAt: '2025-01-01T00:00:00.000Z' },
+    ]);
+    expect(await readPreferences()).toEqual({ preferences: prefs(4), changedAt: '2025-01-02T00:00:00.000Z' });
+    expect((await db.meta.get('preferences'))?.value).toMatchObject({ preferences: { minPushPriority: 4 } });
   });
 });

@@ -1,0 +1,41 @@
+import 'fake-indexeddb/auto';
+import { Dexie } from 'dexie';
+import { describe, expect, it } from 'vitest';
+import { rankOf } from '../../../shared/inbox/ordering.js';
+import { openDb } from './db.js';
+
+describe('schema version 2', () => {
+  it('upgrades v1 rows: nothing archived or deleted, ranks computed, one head per thread', async () => {
+    const name = 'tidings-upgrade-test';
+    const v1 = new Dexie(name);
+    v1.version(1).stores({ messages: 'id, [createdAtMs+id], read, [read+expiresAtMs]', meta: 'key' });
+    const row = (id: string, minute: number, extra: Record<string, unknown> = {}) => ({
+      id,
+      seq: minute,
+      type: 'system',
+      category: 'order',
+      priority: 3,
+      title: id,
+      read: 0,
+      receivedAt: '2025-01-01T00:00:00.000Z',
+      createdAt: new Date(minute * 60_000).toISOString(),
+      createdAtMs: minute * 60_000,
+      ...extra,
+    });
+    await v1.table('messages').bulkPut([row('placed', 1, { collapseKey: 'order:1', read: 1 }), row('shipped', 2, { collapseKey: 'order:1' }), row('solo', 3)]);
+    await v1.table('meta').put({ key: 'cursor', value: '3' });
+    v1.close();
+
+    const db = openDb(name);
+    const rows = await db.messages.orderBy('id').toArray();
+    expect(rows.map((r) => [r.id, r.box, r.archived, r.deleted, r.head, r.threadKey])).toEqual([
+      ['placed', 0, 0, 0, 0, 'c:order:1'],
+      ['shipped', 0, 0, 0, 1, 'c:order:1'],
+      ['solo', 0, 0, 0, 1, 'm:solo'],
+    ]);
+    expect(rows[0]!.rank).toBe(rankOf(rows[0]!));
+    expect(await db.meta.get('cursor')).toEqual({ key: 'cursor', value: '3' });
+    expect(await db.messages.where('[box+head+createdAtMs+id]').between([0, 1, Dexie.minKey, Dexie.minKey], [0, 1, Dexie.maxKey, [[]]]).count()).toBe(2);
+    db.close();
+  });
+});

@@ -1,0 +1,23 @@
+import type { Preferences } from '../../../shared/preferences.schema.js';
+import { pendingPreferences, saveLocalPreferences } from '../db/preferences.repository.js';
+import { outboxSync } from '../sync/outbox-sync.js';
+
+/**
+ * Saving preferences: stored on this device at once (the service worker
+ * reads them there for the very next push) and sent to the server, which
+ * keeps the newest by `changedAt` and tells the shopper's other devices.
+ * Offline, the save stays pending and goes out with the next flush.
+ * Resolves to whether the server has it already.
+ */
+export async function savePreferences(preferences: Preferences, now: Date = new Date()): Promise<boolean> {
+  const changedAt = now.toISOString();
+  await saveLocalPreferences(preferences, changedAt);
+  await outboxSync.request();
+  return (await pendingPreferences()) === undefined;
+}
+
+/** Every IANA zone the browser knows, for the time-zone picker. */
+export function knownTimeZones(current: string): string[] {
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return zones.includes(current) ? zones : [current, ...zones];
+}

@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, CDPSession, Page, Worker } from 'playwright-core';
+import { EndpointAllowlist } from '../../server/push/endpoint-allowlist.js';
+import { LoopbackPushService, type SyntheticSubscription } from '../../server/test-support/push-service.js';
+import { messageTo, startTestServer, TEST_MERCHANT_KEY, type TestServer } from '../../server/test-support/test-server.js';
+import { CLIENT_DIST, launchChromium } from './support/browser.js';
+
+/*
+ * A muted category, end to end: the shopper's preferences are saved through
+ * the server (as another device of theirs would), reach this browser through
+ * the event log, and are enforced twice: the server does not send the push,
+ * and a push that arrives anyway is stored but not shown by the service worker.
+ * Push delivery is the loopback push service + DevTools approach of push.test.ts.
+ */
+
+const SHOPPER = 'e2e-preferences';
+const EVENTUALLY = { timeout: 10_000 };
+
+let browser: Browser;
+let push: LoopbackPushService;
+let server: TestServer;
+let context: BrowserContext;
+let page: Page;
+let cdp: CDPSession;
+let registrationId: string;
+let device: SyntheticSubscription;
+let token: string;
+
+interface WorkerScope {
+  registration: { getNotifications(): Promise<Notification[]> };
+}
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  push = await LoopbackPushService.start();
+  server = await startTestServer({
+    staticDir: CLIENT_DIST,
+    push: { allowlist: EndpointAllowlist.parse(`default,${push.origin}`), pollMs: 50 },
+  });
+  token = await server.tokenFor(SHOPPER);
+  context = await browser.newContext({ permissions: ['notifications'] });
+  page = await context.newPage();
+  await page.goto(`${server.url}/#token=${token}`);
+  await page.getByRole('status', { name: /Live/ }).waitFor();
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+
+  cdp = await context.newCDPSession(page);
+  const registered = new Promise<string>((resolve) => {
+    cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+      const ours = registrations.find((registration) => registration.scopeURL === `${server.url}/` && !registration.isDeleted);
+      if (ours) resolve(ours.registrationId);
+    });
+  });
+  await cdp.send('ServiceWorker.enable');
+  registrationId = await registered;
+
+  device = push.subscription();
+  const res = await fetch(`${server.url}/api/v1/me/push-subscriptions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(device.json),
+  });
+  expect(res.status).toBe(201);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await push?.close();
+});
+
+function serviceWorker(): Worker {
+  const worker = context.serviceWorkers().find((candidate) => candidate.url() === `${server.url}/sw.js`);
+  if (!worker) throw new Error('the service worker is not running');
+  return worker;
+}
+
+/** A row of the shopper's Dexie tables, read with plain IndexedDB from the service worker's side. */
+function storedRow(store: 'messages' | 'meta', key: string): Promise<Record<string, unknown> | undefined> {
+  return serviceWorker().evaluate(
+    ([store, key]) =>
+      new Promise<Record<string, unknown> | undefined>((resolve, reject) => {
+        const open = indexedDB.open('tidings');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const request = open.result.transaction(store, 'readonly').objectStore(store).get(key);
+          request.onsuccess = () => {
+            resolve(request.result as Record<string, unknown> | undefined);
+            open.result.close();
+          };
+          request.onerror = () => reject(request.error);
+        };
+      }),
+    [store, key] as const,
+  );
+}
+
+function shownTitles(): Promise<string[]> {
+  return serviceWorker().evaluate(async () =>
+    (await (self as unknown as WorkerScope).registration.getNotifications()).map((notification) => notification.title),
+  );
+}
+
+async function send(overrides: Record<string, unknown>): Promise<string> {
+  const res = await server.send(messageTo([SHOPPER], overrides));
+  expect(res.status).toBe(202);
+  return ((await res.json()) as { id: string }).id;
+}
+
+async function pushReport(id: string): Promise<Record<string, unknown>> {
+  const res = await fetch(`${server.url}/api/v1/messages/${id}`, { headers: { authorization: `Bearer ${TEST_MERCHANT_KEY}` } });
+  expect(res.status).toBe(200);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+async function deliver(plaintext: string): Promise<void> {
+  await cdp.send('ServiceWorker.deliverPushMessage', { origin: server.url, registrationId, data: plaintext });
+}
+
+describe('a muted category in Chromium', () => {
+  it('reaches this browser’s Dexie from a change saved on another device', async () => {
+    const res = await fetch(`${server.url}/api/v1/me/preferences`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ preferences: { mutedCategories: ['promotion'], timeZone: 'UTC' }, changedAt: new Date().toISOString() }),
+    });
+    expect(res.status).toBe(200);
+    await expect
+      .poll(async () => ((await storedRow('meta', 'preferences'))?.value as { preferences?: { mutedCategories?: string[] } } | undefined)?.preferences?.mutedCategories, EVENTUALLY)
+      .toEqual(['promotion']);
+  });
+
+  it('is not pushed by the server, while another category is', async () => {
+    // No app window in front of the shopper, or the service worker would stay quiet for that reason instead.
+    await page.goto('about:blank');
+
+    const muted = await send({ category: 'promotion', title: 'Weekend sale', priority: 5 });
+    const wanted = await send({ category: 'order', title: 'Order #7 shipped' });
+    await push.waitFor(() => push.receivedFor(device.json.endpoint).length >= 1);
+    await expect.poll(async () => (await pushReport(muted)).pushPending, EVENTUALLY).toBe(0);
+    expect(await pushReport(muted)).toMatchObject({ pushTargets: 1, pushed: 0, pushSkipped: 1 });
+    expect(await pushReport(wanted)).toMatchObject({ pushTargets: 1, pushed: 1 });
+    const received = push.receivedFor(device.json.endpoint).map((p) => JSON.parse(p.plaintext) as { message: { id: string } });
+    expect(received.map((p) => p.message.id)).toEqual([wanted]);
+
+    // The control: an unmuted push is shown, so the silence below means something.
+    await deliver(push.receivedFor(device.json.endpoint)[0]!.plaintext);
+    await expect.poll(shownTitles, EVENTUALLY).toContain('Order #7 shipped');
+  });
+
+  it('is stored but not shown when a push arrives anyway', async () => {
+    // A push the server would not send today, e.g. one sent before the preference reached it.
+    const template = JSON.parse(push.receivedFor(device.json.endpoint)[0]!.plaintext) as { message: Record<string, unknown> };
+    const forged = (id: string, category: string, title: string) =>
+      JSON.stringify({ ...template, message: { ...template.message, id, category, title, collapseKey: undefined } });
+
+    await deliver(forged('forged-muted', 'promotion', 'Flash sale, muted'));
+    await expect.poll(async () => (await storedRow('messages', 'forged-muted'))?.title, EVENTUALLY).toBe('Flash sale, muted');
+    // A later unmuted push is shown: by then the muted one has long been decided.
+    await deliver(forged('forged-order', 'order', 'Order #8 paid'));
+    await expect.poll(shownTitles, EVENTUALLY).toContain('Order #8 paid');
+    expect(await shownTitles()).not.toContain('Flash sale, muted');
+  });
+});

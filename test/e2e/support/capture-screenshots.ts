@@ -1,0 +1,65 @@
+/**
+ * Captures the README's screenshots from the built app in headless Chromium
+ * with a few realistic messages: `npm run build && npx tsx test/e2e/support/capture-screenshots.ts`.
+ */
+import path from 'node:path';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { PACKAGE_ROOT } from '../../../server/config.js';
+import { messageTo, startTestServer, tempDir } from '../../../server/test-support/test-server.js';
+import { CLIENT_DIST, launchChromium } from './browser.js';
+
+const OUT = path.join(PACKAGE_ROOT, 'docs', 'screenshots');
+const SHOPPER = 'shopper-ana';
+
+const MESSAGES: Record<string, unknown>[] = [
+  { category: 'promotion', priority: 2, title: 'Weekend sale: 20% off kitchenware', body: 'Ends Sunday at midnight. Use code COOK20 at checkout.' },
+  { category: 'order', title: 'Order #1042 placed', body: 'We have your order of 3 items, total €64.90.', collapseKey: 'order:1042', url: '/orders/1042' },
+  { category: 'payment', title: 'Payment received for order #1042', body: '€64.90 charged to your Visa ending 4242.', collapseKey: 'order:1042' },
+  { category: 'review', priority: 1, title: 'How was your last purchase?', body: 'Tell other shoppers what you think of the ceramic mug.' },
+  { type: 'user', category: 'chat', title: 'Lin Mei replied to your question', body: 'Yes, the teapot is dishwasher safe. Happy to help!', sender: { id: 'seller-lin', name: 'Lin Mei' } },
+  { category: 'shipping', priority: 4, title: 'Order #1042 shipped', body: 'Tracking number 1Z999AA10123456784, arriving Thursday.', collapseKey: 'order:1042', url: '/orders/1042' },
+  { category: 'account', priority: 5, title: 'Card declined for order #1043', body: 'Update your payment method within 24 hours to keep your order.' },
+];
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(OUT, name) });
+}
+
+const server = await startTestServer({ dataDir: tempDir(), staticDir: CLIENT_DIST });
+const browser = await launchChromium();
+try {
+  for (const message of MESSAGES) await server.send(messageTo([SHOPPER], message));
+  const open = async (options: BrowserContextOptions) => {
+    const context = await browser.newContext({ viewport: { width: 412, height: 900 }, deviceScaleFactor: 1, ...options });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/#token=${await server.tokenFor(SHOPPER)}`);
+    await page.locator('article').first().waitFor();
+    return { context, page };
+  };
+
+  const light = await open({ colorScheme: 'light', locale: 'en-US' });
+  await shot(light.page, 'inbox-light.png');
+  await light.page.getByRole('button', { name: 'More filters' }).click();
+  await light.page.getByRole('button', { name: 'Order', exact: true }).click();
+  await light.page.getByRole('button', { name: 'Shipping', exact: true }).click();
+  await shot(light.page, 'filters.png');
+  await light.page.getByRole('button', { name: 'Clear filters' }).click();
+  await light.page.getByRole('button', { name: 'Order #1042 shipped' }).click();
+  await shot(light.page, 'thread.png');
+  await light.context.close();
+
+  const dark = await open({ colorScheme: 'dark', locale: 'en-US' });
+  await shot(dark.page, 'inbox-dark.png');
+  await dark.page.getByRole('button', { name: 'Settings' }).click();
+  await shot(dark.page, 'preferences-dark.png');
+  await dark.context.close();
+
+  const zh = await open({ colorScheme: 'light', locale: 'zh-CN' });
+  await shot(zh.page, 'inbox-zh-CN.png');
+  await zh.context.close();
+  console.log(`screenshots in ${OUT}`);
+} finally {
+  await browser.close();
+  await server.close();
+}
