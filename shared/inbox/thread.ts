@@ -8,12 +8,20 @@
 export interface Threadable {
   id: string;
   collapseKey?: string | undefined;
+  /** Set on a shopper's reply: the message it answers. */
+  inReplyTo?: string | undefined;
   createdAtMs: number;
 }
 
-/** The key messages of one thread share: the collapseKey, or the message's own id. */
-export function threadKeyOf(message: Pick<Threadable, 'id' | 'collapseKey'>): string {
-  return message.collapseKey !== undefined && message.collapseKey.length > 0 ? `c:${message.collapseKey}` : `m:${message.id}`;
+/**
+ * The key messages of one thread share: the collapseKey, or the message's own
+ * id. A reply to a message without a collapseKey carries that message's id as
+ * its collapseKey, so it joins the thread of the message it answers.
+ */
+export function threadKeyOf(message: Pick<Threadable, 'id' | 'collapseKey' | 'inReplyTo'>): string {
+  const { collapseKey, inReplyTo } = message;
+  if (inReplyTo !== undefined && collapseKey === inReplyTo) return `m:${inReplyTo}`;
+  return collapseKey !== undefined && collapseKey.length > 0 ? `c:${collapseKey}` : `m:${message.id}`;
 }
 
 /** Newer first by createdAt, ties by id: the same total order as "newest first". */

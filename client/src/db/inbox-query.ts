@@ -115,7 +115,8 @@ export async function threadCounts(heads: readonly StoredMessage[]): Promise<Map
   const counts = new Map<string, number>();
   await Promise.all(
     heads
-      .filter((head) => head.threadKey.startsWith('c:'))
+      // A lone message's thread ('m:' key) has more than one message only once someone replied.
+      .filter((head) => head.threadKey.startsWith('c:') || head.type === 'user')
       .map(async (head) => {
         const count = await db.messages
           .where('[threadKey+createdAtMs]')

@@ -129,7 +129,7 @@ function toStored(message: Message, seq: number, existing: StoredMessage | undef
     deleted: existing?.deleted ?? 0,
     box: BOX.inbox,
     rank: 0,
-    threadKey: threadKeyOf({ id: message.id, collapseKey: message.collapseKey }),
+    threadKey: threadKeyOf({ id: message.id, collapseKey: message.collapseKey, inReplyTo: message.inReplyTo }),
     // Provisional for a collapsed thread (refreshThreadHeads settles it); always 1 for a message of its own.
     head: message.collapseKey ? (existing?.head ?? 1) : 1,
     receivedAt: existing?.receivedAt ?? receivedAt,

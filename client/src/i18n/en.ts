@@ -90,6 +90,11 @@ export const en = {
   thread: {
     back: 'Back',
     title: 'Timeline',
+    replyTo: (name: string) => `Reply to ${name}`,
+    replyPlaceholder: 'Write a reply…',
+    send: 'Send reply',
+    sending: 'Sending…',
+    replyFailed: 'Your reply was not sent.',
   },
   preferences: {
     open: 'Settings',

@@ -68,7 +68,15 @@ export const zhCN: Strings = {
     nothingToDo: '没有需要更改的消息',
     dismiss: '关闭',
   },
-  thread: { back: '返回', title: '时间线' },
+  thread: {
+    back: '返回',
+    title: '时间线',
+    replyTo: (name: string) => `回复 ${name}`,
+    replyPlaceholder: '写下回复…',
+    send: '发送回复',
+    sending: '正在发送…',
+    replyFailed: '回复未发送。',
+  },
   preferences: {
     open: '设置',
     title: '通知设置',
