@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, CDPSession, Page, Worker } from 'playwright-core';
-import { EndpointAllowlist } from '../../server/push/endpoint-allowlist.js';
-import { LoopbackPushService, type SyntheticSubscription } from '../../server/test-support/push-service.js';
-import { messageTo, startTestServer, TEST_MERCHANT_KEY, type TestServer } from '../../server/test-support/test-server.js';
-import { CLIENT_DIST, launchChromium } from './support/browser.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { LoopbackPushService, SyntheticSubscription } from '../../server/test-support/push-service.js';
+import { messageTo, TEST_MERCHANT_KEY, type TestServer } from '../../server/test-support/test-server.js';
+import { launchChromium } from './support/browser.js';
+import { startPushDevice, type PushDevice } from './support/push-device.js';
 
 /*
  * A muted category, end to end: the shopper's preferences are saved through
@@ -21,9 +21,8 @@ let push: LoopbackPushService;
 let server: TestServer;
 let context: BrowserContext;
 let page: Page;
-let cdp: CDPSession;
-let registrationId: string;
 let device: SyntheticSubscription;
+let pushDevice: PushDevice;
 let token: string;
 
 interface WorkerScope {
@@ -32,54 +31,20 @@ interface WorkerScope {
 
 beforeAll(async () => {
   browser = await launchChromium();
-  push = await LoopbackPushService.start();
-  server = await startTestServer({
-    staticDir: CLIENT_DIST,
-    push: { allowlist: EndpointAllowlist.parse(`default,${push.origin}`), pollMs: 50 },
-  });
-  token = await server.tokenFor(SHOPPER);
-  context = await browser.newContext({ permissions: ['notifications'] });
-  page = await context.newPage();
-  await page.goto(`${server.url}/#token=${token}`);
-  await page.getByRole('status', { name: /Live/ }).waitFor();
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
-
-  cdp = await context.newCDPSession(page);
-  const registered = new Promise<string>((resolve) => {
-    cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
-      const ours = registrations.find((registration) => registration.scopeURL === `${server.url}/` && !registration.isDeleted);
-      if (ours) resolve(ours.registrationId);
-    });
-  });
-  await cdp.send('ServiceWorker.enable');
-  registrationId = await registered;
-
-  device = push.subscription();
-  const res = await fetch(`${server.url}/api/v1/me/push-subscriptions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(device.json),
-  });
-  expect(res.status).toBe(201);
+  pushDevice = await startPushDevice(browser, SHOPPER);
+  ({ push, server, context, page } = pushDevice);
+  device = pushDevice.subscription;
+  token = pushDevice.token;
 });
 
 afterAll(async () => {
+  await pushDevice?.close();
   await browser?.close();
-  await server?.close();
-  await push?.close();
 });
-
-function serviceWorker(): Worker {
-  const worker = context.serviceWorkers().find((candidate) => candidate.url() === `${server.url}/sw.js`);
-  if (!worker) throw new Error('the service worker is not running');
-  return worker;
-}
 
 /** A row of the shopper's Dexie tables, read with plain IndexedDB from the service worker's side. */
 function storedRow(store: 'messages' | 'meta', key: string): Promise<Record<string, unknown> | undefined> {
-  return serviceWorker().evaluate(
+  return pushDevice.serviceWorker().evaluate(
     ([store, key]) =>
       new Promise<Record<string, unknown> | undefined>((resolve, reject) => {
         const open = indexedDB.open('tidings');
@@ -98,7 +63,7 @@ function storedRow(store: 'messages' | 'meta', key: string): Promise<Record<stri
 }
 
 function shownTitles(): Promise<string[]> {
-  return serviceWorker().evaluate(async () =>
+  return pushDevice.serviceWorker().evaluate(async () =>
     (await (self as unknown as WorkerScope).registration.getNotifications()).map((notification) => notification.title),
   );
 }
@@ -113,10 +78,6 @@ async function pushReport(id: string): Promise<Record<string, unknown>> {
   const res = await fetch(`${server.url}/api/v1/messages/${id}`, { headers: { authorization: `Bearer ${TEST_MERCHANT_KEY}` } });
   expect(res.status).toBe(200);
   return (await res.json()) as Record<string, unknown>;
-}
-
-async function deliver(plaintext: string): Promise<void> {
-  await cdp.send('ServiceWorker.deliverPushMessage', { origin: server.url, registrationId, data: plaintext });
 }
 
 describe('a muted category in Chromium', () => {
@@ -146,7 +107,7 @@ describe('a muted category in Chromium', () => {
     expect(received.map((p) => p.message.id)).toEqual([wanted]);
 
     // The control: an unmuted push is shown, so the silence below means something.
-    await deliver(push.receivedFor(device.json.endpoint)[0]!.plaintext);
+    await pushDevice.deliver(push.receivedFor(device.json.endpoint)[0]!.plaintext);
     await expect.poll(shownTitles, EVENTUALLY).toContain('Order #7 shipped');
   });
 
@@ -156,10 +117,10 @@ describe('a muted category in Chromium', () => {
     const forged = (id: string, category: string, title: string) =>
       JSON.stringify({ ...template, message: { ...template.message, id, category, title, collapseKey: undefined } });
 
-    await deliver(forged('forged-muted', 'promotion', 'Flash sale, muted'));
+    await pushDevice.deliver(forged('forged-muted', 'promotion', 'Flash sale, muted'));
     await expect.poll(async () => (await storedRow('messages', 'forged-muted'))?.title, EVENTUALLY).toBe('Flash sale, muted');
     // A later unmuted push is shown: by then the muted one has long been decided.
-    await deliver(forged('forged-order', 'order', 'Order #8 paid'));
+    await pushDevice.deliver(forged('forged-order', 'order', 'Order #8 paid'));
     await expect.poll(shownTitles, EVENTUALLY).toContain('Order #8 paid');
     expect(await shownTitles()).not.toContain('Flash sale, muted');
   });

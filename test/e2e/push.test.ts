@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, CDPSession, Page, Worker } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { pushPayloadSchema } from '../../shared/push.schema.js';
-import { EndpointAllowlist } from '../../server/push/endpoint-allowlist.js';
-import { LoopbackPushService, type SyntheticSubscription } from '../../server/test-support/push-service.js';
-import { messageTo, startTestServer, type TestServer } from '../../server/test-support/test-server.js';
-import { CLIENT_DIST, launchChromium } from './support/browser.js';
+import type { LoopbackPushService, SyntheticSubscription } from '../../server/test-support/push-service.js';
+import { messageTo, type TestServer } from '../../server/test-support/test-server.js';
+import { launchChromium } from './support/browser.js';
+import { startPushDevice, type PushDevice } from './support/push-device.js';
 
 /*
  * Web Push from the merchant's POST to the notification the shopper sees.
@@ -25,9 +25,8 @@ let push: LoopbackPushService;
 let server: TestServer;
 let context: BrowserContext;
 let page: Page;
-let cdp: CDPSession;
-let registrationId: string;
 let device: SyntheticSubscription;
+let pushDevice: PushDevice;
 
 /** What `getNotifications()` shows, as plain data. */
 interface ShownNotification {
@@ -60,43 +59,14 @@ interface StoredRow {
 
 beforeAll(async () => {
   browser = await launchChromium();
-  push = await LoopbackPushService.start();
-  server = await startTestServer({
-    staticDir: CLIENT_DIST,
-    push: { allowlist: EndpointAllowlist.parse(`default,${push.origin}`), pollMs: 50 },
-  });
-  context = await browser.newContext({ permissions: ['notifications'] });
-  page = await context.newPage();
-  await page.goto(`${server.url}/#token=${await server.tokenFor(SHOPPER)}`);
-  await page.getByRole('status', { name: /Live/ }).waitFor();
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
-
-  cdp = await context.newCDPSession(page);
-  const registered = new Promise<string>((resolve) => {
-    cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
-      const ours = registrations.find((registration) => registration.scopeURL === `${server.url}/` && !registration.isDeleted);
-      if (ours) resolve(ours.registrationId);
-    });
-  });
-  await cdp.send('ServiceWorker.enable');
-  registrationId = await registered;
-
-  // The device, subscribed through the real route with the shopper's token.
-  device = push.subscription();
-  const res = await fetch(`${server.url}/api/v1/me/push-subscriptions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${await server.tokenFor(SHOPPER)}` },
-    body: JSON.stringify(device.json),
-  });
-  expect(res.status).toBe(201);
+  pushDevice = await startPushDevice(browser, SHOPPER);
+  ({ push, server, context, page } = pushDevice);
+  device = pushDevice.subscription;
 });
 
 afterAll(async () => {
+  await pushDevice?.close();
   await browser?.close();
-  await server?.close();
-  await push?.close();
 });
 
 /** The merchant sends; resolves with the decrypted plaintext the push service received for the device. */
@@ -113,19 +83,8 @@ async function sendAndReceive(overrides: Record<string, unknown>): Promise<{ id:
   return { id, plaintext: received.plaintext };
 }
 
-/** What the browser's push service would do: wake the service worker with the plaintext. */
-async function deliver(plaintext: string): Promise<void> {
-  await cdp.send('ServiceWorker.deliverPushMessage', { origin: server.url, registrationId, data: plaintext });
-}
-
-function serviceWorker(): Worker {
-  const worker = context.serviceWorkers().find((candidate) => candidate.url() === `${server.url}/sw.js`);
-  if (!worker) throw new Error('the service worker is not running');
-  return worker;
-}
-
 function shownNotifications(): Promise<ShownNotification[]> {
-  return serviceWorker().evaluate(async () => {
+  return pushDevice.serviceWorker().evaluate(async () => {
     const notifications = await (self as unknown as WorkerScope).registration.getNotifications();
     return notifications.map((notification) => {
       const rich = notification as Notification & Omit<ShownNotification, 'title'>;
@@ -147,7 +106,7 @@ function shownNotifications(): Promise<ShownNotification[]> {
 
 /** A row of the shopper's Dexie tables, read with plain IndexedDB from the service worker's side. */
 function storedRow(store: 'messages' | 'meta', key: string): Promise<StoredRow | { value: unknown } | undefined> {
-  return serviceWorker().evaluate(
+  return pushDevice.serviceWorker().evaluate(
     ([store, key]) =>
       new Promise((resolve, reject) => {
         const open = indexedDB.open('tidings');
@@ -176,7 +135,7 @@ const storedCursor = async () => ((await storedRow('meta', 'cursor')) as { value
  * this path shows.
  */
 async function click(tag: string, action = ''): Promise<void> {
-  const problem = await serviceWorker().evaluate(
+  const problem = await pushDevice.serviceWorker().evaluate(
     async ([tag, action]) => {
       const scope = self as unknown as WorkerScope;
       const [notification] = await scope.registration.getNotifications({ tag });
@@ -213,7 +172,7 @@ describe('Web Push in Chromium', () => {
     const cursor = await storedCursor();
 
     const seen = await sendAndReceive({ title: 'Seen in the app', collapseKey: 'order:7', priority: 4 });
-    await deliver(seen.plaintext);
+    await pushDevice.deliver(seen.plaintext);
     await expect.poll(() => storedMessage(seen.id), EVENTUALLY).toMatchObject({ title: 'Seen in the app', seq: 0, read: 0 });
     await card('Seen in the app').waitFor();
     expect(await storedCursor()).toBe(cursor);
@@ -240,7 +199,7 @@ describe('Web Push in Chromium', () => {
         { title: 'Get help', url: 'https://shop.example/help' },
       ],
     });
-    await deliver(shipped.plaintext);
+    await pushDevice.deliver(shipped.plaintext);
     await expect.poll(shownNotifications, EVENTUALLY).toEqual([
       {
         title: 'Order #1042 shipped',
@@ -267,7 +226,7 @@ describe('Web Push in Chromium', () => {
       priority: 1,
       actions: [{ title: 'Track parcel', url: '/orders/1042/tracking' }],
     });
-    await deliver(delivered.plaintext);
+    await pushDevice.deliver(delivered.plaintext);
     await expect
       .poll(async () => (await shownNotifications()).map(({ title, tag, silent }) => ({ title, tag, silent })), EVENTUALLY)
       .toEqual([{ title: 'Order #1042 delivered', tag: 'order:1042', silent: true }]);
@@ -281,7 +240,7 @@ describe('Web Push in Chromium', () => {
     const body = `${'All the details of your return. '.repeat(124)}The end.`;
     const long = await sendAndReceive({ title: 'Your return, in full', body, category: 'account' });
     expect(pushPayloadSchema.parse(JSON.parse(long.plaintext)).truncated).toBe(true);
-    await deliver(long.plaintext);
+    await pushDevice.deliver(long.plaintext);
     await expect.poll(async () => (await storedMessage(long.id))?.body, EVENTUALLY).toBe(body);
     const shown = async () => (await shownNotifications()).find((notification) => notification.tag === long.id);
     await expect.poll(async () => (await shown())?.body, EVENTUALLY).toBe(body);
