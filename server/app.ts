@@ -63,6 +63,7 @@ export interface PushDeps {
   vapidSubject?: string;
   allowlist?: EndpointAllowlist;
   concurrency?: number;
+  encryptThreads?: number;
   leaseMs?: number;
   pollMs?: number;
   timeoutMs?: number;
@@ -98,6 +99,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     // A send must end well within its lease, or another worker could send it too.
     timeoutMs: pushDeps.timeoutMs ?? Math.min(20_000, Math.floor(leaseMs / 3)),
     ...(pushDeps.tls ? { tls: pushDeps.tls } : {}),
+    ...(pushDeps.encryptThreads !== undefined ? { encryptThreads: pushDeps.encryptThreads } : {}),
   });
   const preferences = new PreferencesService({ store, bus, logger });
   const states = new MessageStateService({ store, bus, logger });

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
     [{ PUSH_ENDPOINT_ALLOWLIST: 'http://10.0.0.5:8080' }, /PUSH_ENDPOINT_ALLOWLIST: .*only allowed for loopback/],
     [{ PUSH_ENDPOINT_ALLOWLIST: '*.com' }, /PUSH_ENDPOINT_ALLOWLIST/],
     [{ PUSH_CONCURRENCY: '0' }, /PUSH_CONCURRENCY/],
+    [{ PUSH_ENCRYPT_THREADS: '-1' }, /PUSH_ENCRYPT_THREADS/],
   ])('refuses %j with a message naming it', (env, pattern) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(pattern);

@@ -34,6 +34,7 @@ const envSchema = z.object({
   VAPID_PRIVATE_KEY: optionalText,
   PUSH_ENDPOINT_ALLOWLIST: optionalText,
   PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
+  PUSH_ENCRYPT_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   PUSH_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(60),
   BOOTSTRAP_MERCHANT_KEY: optionalText.pipe(
     z.string().min(24, 'must be at least 24 characters (use `npm run merchant-key` to make one)').optional(),
@@ -76,6 +77,8 @@ export interface PushConfig {
   vapidSubject: string;
   allowlist: EndpointAllowlist;
   concurrency: number;
+  /** Worker threads for RFC 8291 encryption; 0 encrypts on the event loop; undefined: cores − 1. */
+  encryptThreads: number | undefined;
   leaseSeconds: number;
 }
 
@@ -106,6 +109,7 @@ function pushConfig(e: z.infer<typeof envSchema>): PushConfig {
     vapidSubject: subject,
     allowlist,
     concurrency: e.PUSH_CONCURRENCY,
+    encryptThreads: e.PUSH_ENCRYPT_THREADS,
     leaseSeconds: e.PUSH_LEASE_SECONDS,
   };
 }

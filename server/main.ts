@@ -35,6 +35,7 @@ async function main(): Promise<void> {
       vapidSubject: config.push.vapidSubject,
       allowlist: config.push.allowlist,
       concurrency: config.push.concurrency,
+      ...(config.push.encryptThreads !== undefined ? { encryptThreads: config.push.encryptThreads } : {}),
       leaseMs: config.push.leaseSeconds * 1000,
     },
   });

@@ -104,7 +104,8 @@ describe('the push queue across SIGKILL', () => {
     const second = await start(dataDir);
     expect(await until(() => report(second, id), (r) => r.pushPending === 0)).toMatchObject({ pushed: DEVICES });
     for (const device of devices) expect(push.receivedFor(device.json.endpoint).length).toBeGreaterThanOrEqual(1);
-    // A push accepted but not yet recorded when the process died is sent again: at most one per slot.
+    // A push accepted but not yet recorded when the process died is sent again; a slot is held until
+    // its outcome is committed, so that is at most one per slot.
     expect(receivedHere().length - DEVICES).toBeLessThanOrEqual(CONCURRENCY);
   });
 });

@@ -56,7 +56,8 @@ const FLUSH_DELAY_MS = 5;
  * answered 2xx *and* the settle committed. The one window for a repeat is a
  * crash between those two (at most FLUSH_DELAY_MS plus one commit); a crash
  * anywhere else either repeats nothing or resends a push the service never
- * accepted.
+ * accepted. A slot stays taken until its outcome is committed, so at most
+ * `concurrency` pushes can ever be repeated by one crash.
  */
 export class PushWorker {
   private readonly now: () => number;
@@ -66,6 +67,8 @@ export class PushWorker {
   private readonly messages = new Map<string, Prepared>();
   private readonly pending: PushJobOutcome[] = [];
   private inFlight = 0;
+  /** Claimed and not yet settled: in flight, or sent and waiting for the settle commit. */
+  private unsettled = 0;
   private running: Promise<void> | undefined;
   private stopping = false;
   private woken = false;
@@ -121,7 +124,7 @@ export class PushWorker {
 
   private async loop(): Promise<void> {
     while (!this.stopping) {
-      const free = this.options.concurrency - this.inFlight;
+      const free = this.options.concurrency - this.unsettled;
       if (free < this.batchMin) {
         await this.sleep(this.pollMs);
         continue;
@@ -158,6 +161,7 @@ export class PushWorker {
 
   private async dispatch(job: ClaimedPushJob): Promise<void> {
     this.inFlight++;
+    this.unsettled++;
     let outcome: PushJobOutcome;
     try {
       outcome = await this.process(job);
@@ -170,7 +174,6 @@ export class PushWorker {
     this.scheduleFlush();
     this.inFlight--;
     if (this.inFlight === 0) for (const resolve of this.idle) resolve();
-    if (this.options.concurrency - this.inFlight >= this.batchMin) this.wake();
   }
 
   private async process(job: ClaimedPushJob): Promise<PushJobOutcome> {
@@ -268,6 +271,8 @@ export class PushWorker {
         // The leases run out and the jobs are sent again: a repeat, never a loss.
         this.options.logger.error({ err, jobs: batch.length }, 'recording push outcomes failed');
       }
+      this.unsettled -= batch.length;
+      if (this.options.concurrency - this.unsettled >= this.batchMin) this.wake();
     });
     return this.flushing;
   }

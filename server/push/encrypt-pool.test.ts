@@ -1,0 +1,65 @@
+import crypto from 'node:crypto';
+import ece from 'http_ece';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EncryptPool, encryptInline } from './encrypt-pool.js';
+
+function browserKeys() {
+  const ecdh = crypto.createECDH('prime256v1');
+  const p256dh = ecdh.generateKeys().toString('base64url');
+  const auth = crypto.randomBytes(16).toString('base64url');
+  return { ecdh, p256dh, auth };
+}
+
+function decrypt(cipherText: Buffer, keys: ReturnType<typeof browserKeys>): string {
+  return ece.decrypt(cipherText, { version: 'aes128gcm', privateKey: keys.ecdh, authSecret: keys.auth }).toString('utf8');
+}
+
+describe('EncryptPool', () => {
+  let pool: EncryptPool | undefined;
+  afterEach(() => pool?.close());
+
+  it('encrypts each job for its own subscription, across threads and batches', async () => {
+    pool = new EncryptPool(2);
+    const subs = Array.from({ length: 40 }, browserKeys);
+    // Two plaintexts interleaved: a batch sends each once, and each job must still get its own.
+    const texts = subs.map((_, i) => (i % 2 === 0 ? `even ${'é'.repeat(100)}` : 'odd'));
+    const cipherTexts = await Promise.all(subs.map((s, i) => pool!.encrypt({ p256dh: s.p256dh, auth: s.auth, plaintext: texts[i]! })));
+    cipherTexts.forEach((cipherText, i) => expect(decrypt(cipherText, subs[i]!)).toBe(texts[i]));
+  });
+
+  it('takes a Buffer plaintext as well as a string', async () => {
+    pool = new EncryptPool(1);
+    const keys = browserKeys();
+    const cipherText = await pool.encrypt({ p256dh: keys.p256dh, auth: keys.auth, plaintext: Buffer.from('bytes') });
+    expect(decrypt(cipherText, keys)).toBe('bytes');
+  });
+
+  it('fails only the job with a malformed key', async () => {
+    pool = new EncryptPool(1);
+    const good = browserKeys();
+    const results = await Promise.allSettled([
+      pool.encrypt({ p256dh: 'not-a-key', auth: good.auth, plaintext: 'x' }),
+      pool.encrypt({ p256dh: good.p256dh, auth: good.auth, plaintext: 'y' }),
+    ]);
+    expect(results[0]!.status).toBe('rejected');
+    expect(results[1]!.status).toBe('fulfilled');
+    expect(decrypt((results[1] as PromiseFulfilledResult<Buffer>).value, good)).toBe('y');
+  });
+
+  it('refuses work once closed', async () => {
+    pool = new EncryptPool(1);
+    const keys = browserKeys();
+    await pool.encrypt({ p256dh: keys.p256dh, auth: keys.auth, plaintext: 'warm' });
+    await pool.close();
+    await expect(pool.encrypt({ p256dh: keys.p256dh, auth: keys.auth, plaintext: 'late' })).rejects.toThrow(/closed/);
+  });
+
+  it('matches the inline path', () => {
+    const keys = browserKeys();
+    expect(decrypt(encryptInline({ p256dh: keys.p256dh, auth: keys.auth, plaintext: 'inline' }), keys)).toBe('inline');
+  });
+
+  it('rejects a thread count below one', () => {
+    expect(() => new EncryptPool(0)).toThrow(RangeError);
+  });
+});
