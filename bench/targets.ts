@@ -68,7 +68,14 @@ export interface TidingsOptions {
 export async function startTidings(userIds: string[], options: TidingsOptions = {}): Promise<Target> {
   const dataDir = fs.mkdtempSync(path.join(options.dataRoot ?? os.tmpdir(), 'tidings-bench-'));
   dataDirs.add(dataDir);
-  const env: Record<string, string> = { DATA_DIR: dataDir, BOOTSTRAP_MERCHANT_KEY: BENCH_MERCHANT_KEY, LOG_LEVEL: 'warn' };
+  const env: Record<string, string> = {
+    DATA_DIR: dataDir,
+    BOOTSTRAP_MERCHANT_KEY: BENCH_MERCHANT_KEY,
+    LOG_LEVEL: 'warn',
+    // One merchant and one IP send everything here; the baseline has no limits either.
+    RATE_LIMIT_MERCHANT_PER_SECOND: '0',
+    RATE_LIMIT_IP_PER_SECOND: '0',
+  };
   const auth = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_MERCHANT_KEY}` };
   const minter = await startServerProcess(env);
   live.add(minter.child);
