@@ -1,10 +1,10 @@
 import { createMerchant } from './auth/merchant-keys.js';
 import { ConfigError, loadConfig } from './config.js';
-import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import { openStore } from './store/open-store.js';
 
 const USAGE = `Usage: tidings create-merchant-key [--name <name>]
 
-Creates a merchant key in the configured store (DATA_DIR) and prints it once.
+Creates a merchant key in the configured store (DATABASE_URL, or SQLite in DATA_DIR) and prints it once.
 Only its hash is stored: keep the printed key safe.`;
 
 /** Operator commands that act on the store directly. */
@@ -21,10 +21,10 @@ async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig(process.env);
-  const store = SqliteStore.open(config.dataDir);
+  const store = await openStore(config);
   try {
     const { merchant, key } = await createMerchant(store, name);
-    process.stderr.write(`Created merchant "${merchant.name}" (${merchant.id}) in ${config.dataDir}. The key, shown only this once:\n`);
+    process.stderr.write(`Created merchant "${merchant.name}" (${merchant.id}) in the ${store.kind} store. The key, shown only this once:\n`);
     process.stdout.write(`${key}\n`);
   } finally {
     await store.close();

@@ -14,14 +14,26 @@ describe('loadConfig', () => {
     expect(loadConfig({ DEMO: '1', HOST: '0.0.0.0' })).toMatchObject({ demo: true, host: '0.0.0.0' });
   });
 
+  it('accepts a PostgreSQL DATABASE_URL and a pool size', () => {
+    expect(loadConfig({})).toMatchObject({ databaseUrl: undefined, databasePoolSize: 10 });
+    expect(loadConfig({ DATABASE_URL: 'postgresql://tidings:pw@db:5432/tidings', DATABASE_POOL_SIZE: '20' })).toMatchObject({
+      databaseUrl: 'postgresql://tidings:pw@db:5432/tidings',
+      databasePoolSize: 20,
+    });
+    expect(loadConfig({ DATABASE_URL: ' postgres://db/tidings ' }).databaseUrl).toBe('postgres://db/tidings');
+  });
+
   it.each([
     [{ PORT: 'eighty' }, /PORT/],
     [{ PORT: '70000' }, /PORT/],
     [{ PUBLIC_URL: 'ftp://x' }, /PUBLIC_URL/],
     [{ BOOTSTRAP_MERCHANT_KEY: 'short' }, /BOOTSTRAP_MERCHANT_KEY: must be at least 24/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ REDIS_URL: 'http://cache:6379' }, /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/],
+    [{ REDIS_URL: 'cache:6379' }, /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/],
     [{ NODE_ENV: 'production', DEMO: '1' }, /demo mode/],
-    [{ DATABASE_URL: 'postgres://x' }, /DATABASE_URL: PostgreSQL is not supported yet/],
+    [{ DATABASE_URL: 'mysql://db/tidings' }, /DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/],
+    [{ DATABASE_URL: 'postgres://x', DATABASE_POOL_SIZE: '0' }, /DATABASE_POOL_SIZE/],
     [{ VAPID_SUBJECT: 'admin@shop.example' }, /VAPID_SUBJECT: must be a mailto: address or an https: URL/],
     [{ VAPID_PUBLIC_KEY: 'BAAA' }, /set both or neither/],
     [{ VAPID_PUBLIC_KEY: 'BAAA', VAPID_PRIVATE_KEY: 'AAAA' }, /VAPID_PUBLIC_KEY: must be unpadded base64url/],
@@ -32,6 +44,17 @@ describe('loadConfig', () => {
   ])('refuses %j with a message naming it', (env, pattern) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(pattern);
+  });
+
+  it('accepts a Redis URL for the bus between instances, and leaves it unset by default', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://cache:6379' }).redisUrl).toBe('redis://cache:6379');
+    expect(loadConfig({ REDIS_URL: ' rediss://user:pw@cache.example:6380/0 ' }).redisUrl).toBe('rediss://user:pw@cache.example:6380/0');
+    expect(loadConfig({}).redisUrl).toBeUndefined();
+    expect(loadConfig({ REDIS_URL: '' }).redisUrl).toBeUndefined();
+  });
+
+  it('does not echo a Redis password in its refusal', () => {
+    expect(() => loadConfig({ REDIS_URL: 'http://user:hunter2@cache' })).toThrow(/^(?![\s\S]*hunter2)/);
   });
 
   it('reads Web Push settings, checking that the VAPID keys belong together', () => {

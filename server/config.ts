@@ -21,8 +21,19 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: optionalText,
   DATA_DIR: z.string().default('./data'),
-  DATABASE_URL: optionalText,
-  REDIS_URL: optionalText,
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL (unset it to use the embedded SQLite store)')
+      .optional(),
+  ),
+  // Connections each instance keeps to PostgreSQL; instances × pool size must stay under max_connections.
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
+  REDIS_URL: optionalText.pipe(
+    z
+      .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL, e.g. redis://redis:6379' })
+      .optional(),
+  ),
   PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   VAPID_SUBJECT: optionalText.pipe(
     z
@@ -56,7 +67,9 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** Set: the PostgreSQL store; unset: SQLite in dataDir. */
   databaseUrl: string | undefined;
+  databasePoolSize: number;
   redisUrl: string | undefined;
   publicUrl: string | undefined;
   bootstrapMerchantKey: string | undefined;
@@ -127,12 +140,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Config 
   if (demo && production) {
     throw new ConfigError('Invalid configuration:\n  demo mode (--demo or DEMO) is refused when NODE_ENV=production');
   }
-  if (e.DATABASE_URL) {
-    throw new ConfigError('Invalid configuration:\n  DATABASE_URL: PostgreSQL is not supported yet; unset it to use the embedded SQLite store');
-  }
-  if (e.REDIS_URL) {
-    throw new ConfigError('Invalid configuration:\n  REDIS_URL: the Redis bus is not supported yet; unset it to use the in-process bus');
-  }
   return {
     production,
     port: e.PORT,
@@ -140,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Config 
     host: e.HOST ?? (demo ? '127.0.0.1' : '0.0.0.0'),
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     redisUrl: e.REDIS_URL,
     publicUrl: e.PUBLIC_URL,
     bootstrapMerchantKey: e.BOOTSTRAP_MERCHANT_KEY,

@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
-import { MemoryBus } from './bus/memory-bus.js';
+import { openBus } from './bus/open-bus.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import { openStore } from './store/open-store.js';
 
 /** The process: configuration, logging, signals. Composition lives in app.ts. */
 async function main(): Promise<void> {
@@ -18,8 +18,8 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  const store = SqliteStore.open(config.dataDir);
-  const bus = new MemoryBus();
+  const store = await openStore(config);
+  const bus = await openBus(config.redisUrl, logger);
   const app = await createApp({
     store,
     bus,

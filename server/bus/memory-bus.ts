@@ -6,11 +6,20 @@ export class MemoryBus implements Bus {
   private readonly handlers = new Map<string, Set<BusHandler>>();
 
   async publish(events: readonly AppendedEvent[]): Promise<void> {
+    // One broken subscriber must not starve the others; the caller logs the failure.
+    let failure: unknown;
     for (const { userId, event } of events) {
       const set = this.handlers.get(userId);
       if (!set) continue;
-      for (const handler of set) handler(event);
+      for (const handler of [...set]) {
+        try {
+          handler(event);
+        } catch (err) {
+          failure ??= err;
+        }
+      }
     }
+    if (failure !== undefined) throw failure;
   }
 
   subscribe(userId: string, handler: BusHandler): () => void {

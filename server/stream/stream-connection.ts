@@ -131,7 +131,11 @@ export class StreamConnection {
       heartbeatMs: this.options.heartbeatMs,
     });
     // Subscribe before replaying, so nothing committed during the replay slips between the two.
-    this.unsubscribe = this.options.bus.subscribe(this.userId, (event) => this.onLiveEvent(event));
+    this.unsubscribe = this.options.bus.subscribe(
+      this.userId,
+      (event) => this.onLiveEvent(event),
+      () => this.onBusGap(),
+    );
     void this.catchUp().then(
       () => {
         if (!this.closed) this.send({ type: 'synced', cursor: cursorOf(this.lastSent) });
@@ -147,6 +151,12 @@ export class StreamConnection {
       return;
     }
     // A gap (or a replay still running): read what is missing from the log.
+    void this.catchUp().catch((err: unknown) => this.fail(err));
+  }
+
+  /** The bus may have dropped live events that nothing later would reveal: read the log to be sure. */
+  private onBusGap(): void {
+    if (this.closed) return;
     void this.catchUp().catch((err: unknown) => this.fail(err));
   }
 

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { createApp, type App, type AppDeps } from '../app.js';
 import { MemoryBus } from '../bus/memory-bus.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { Store } from '../store/store.js';
 
 export const TEST_MERCHANT_KEY = 'tdk_test-merchant-key-0123456789abcdef';
 
@@ -15,7 +16,7 @@ export function tempDir(prefix = 'tidings-test-'): string {
 
 export interface TestServer {
   app: App;
-  store: SqliteStore;
+  store: Store;
   url: string;
   wsUrl: string;
   dataDir: string;
@@ -26,12 +27,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** The whole app in-process on a temporary SQLite file, listening on a free port. */
+/** The whole app in-process on a temporary SQLite file (or the given store), listening on a free port. */
 export async function startTestServer(
   options: Partial<AppDeps> & { dataDir?: string; port?: number } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir();
-  const store = SqliteStore.open(dataDir);
+  // A given store (e.g. PostgreSQL) is used as is and closed with the server.
+  const store = options.store ?? SqliteStore.open(dataDir);
   const bus = new MemoryBus();
   const { dataDir: _dir, port: _port, ...deps } = options;
   const app = await createApp({

@@ -1,0 +1,174 @@
+import type { PoolClient } from 'pg';
+
+/**
+ * Schema history of the PostgreSQL store. Append only: a released migration
+ * is never edited; `schema_migrations` records which versions have run.
+ *
+ * Equivalent to the SQLite schema (server/store/sqlite/migrations.ts) as it
+ * stands after all its migrations: epoch milliseconds and seqs are BIGINT,
+ * wall-clock instants handed back to callers are ISO 8601 text (the Store
+ * returns them verbatim, exactly as SQLite does), JSON bodies are TEXT so a
+ * message round-trips byte for byte. user_id columns use the "C" collation so
+ * the database orders shoppers exactly as the store's lock ordering does.
+ */
+export const POSTGRES_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+  CREATE TABLE merchants (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    key_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+  );
+
+  -- status: queued, scheduled, sending (topic fan-out running), sent, cancelled, expired, retracted, reply.
+  CREATE TABLE messages (
+    id TEXT PRIMARY KEY,
+    merchant_id TEXT NOT NULL REFERENCES merchants(id),
+    message_json TEXT NOT NULL,
+    recipients INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    push_targets INTEGER NOT NULL DEFAULT 0,
+    pushed INTEGER NOT NULL DEFAULT 0,
+    push_failed INTEGER NOT NULL DEFAULT 0,
+    push_skipped INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'sent',
+    target_json TEXT,
+    delivered_live INTEGER NOT NULL DEFAULT 0,
+    reply_to TEXT
+  );
+  CREATE INDEX messages_by_merchant_status ON messages (merchant_id, status, id);
+  CREATE INDEX messages_by_reply_to ON messages (reply_to, created_at, id) WHERE reply_to IS NOT NULL;
+
+  -- One row per shopper: the seq of the last event in their log. Bumped with
+  -- INSERT … ON CONFLICT DO UPDATE inside the writing transaction: the row
+  -- lock serialises writers for one shopper, so seqs commit in order and a
+  -- reader that saw seq n can never later find a lower one appear.
+  CREATE TABLE shoppers (
+    user_id TEXT COLLATE "C" PRIMARY KEY,
+    last_seq BIGINT NOT NULL
+  );
+
+  CREATE TABLE events (
+    user_id TEXT COLLATE "C" NOT NULL,
+    seq BIGINT NOT NULL,
+    kind TEXT NOT NULL,
+    message_id TEXT REFERENCES messages(id),
+    created_at TEXT NOT NULL,
+    payload_json TEXT,
+    PRIMARY KEY (user_id, seq)
+  );
+  CREATE INDEX events_by_message ON events (message_id, user_id);
+
+  CREATE TABLE push_subscriptions (
+    endpoint TEXT PRIMARY KEY,
+    user_id TEXT COLLATE "C" NOT NULL,
+    p256dh TEXT NOT NULL,
+    auth TEXT NOT NULL,
+    expiration_time BIGINT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX push_subscriptions_by_user ON push_subscriptions (user_id, updated_at);
+
+  -- The durable push queue; due_at (epoch ms) is both the retry time and the
+  -- lease. Claimed with FOR UPDATE SKIP LOCKED so instances never share a job.
+  CREATE TABLE push_jobs (
+    id BIGSERIAL PRIMARY KEY,
+    message_id TEXT NOT NULL REFERENCES messages(id),
+    user_id TEXT COLLATE "C" NOT NULL,
+    endpoint TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    due_at BIGINT NOT NULL
+  );
+  CREATE INDEX push_jobs_by_due ON push_jobs (due_at);
+  CREATE INDEX push_jobs_by_message ON push_jobs (message_id);
+
+  CREATE TABLE schedules (
+    message_id TEXT PRIMARY KEY REFERENCES messages(id),
+    due_at BIGINT NOT NULL,
+    cron TEXT,
+    tz TEXT,
+    occurrences INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX schedules_by_due ON schedules (due_at);
+
+  CREATE TABLE idempotency_keys (
+    merchant_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    body_hash TEXT NOT NULL,
+    response_json TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (merchant_id, key)
+  );
+  CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
+
+  CREATE TABLE topic_subscriptions (
+    topic TEXT NOT NULL,
+    user_id TEXT COLLATE "C" NOT NULL,
+    subscribed_at BIGINT NOT NULL,
+    PRIMARY KEY (topic, user_id)
+  );
+  CREATE INDEX topic_subscriptions_by_user ON topic_subscriptions (user_id, topic);
+
+  CREATE TABLE fanout_jobs (
+    message_id TEXT PRIMARY KEY REFERENCES messages(id),
+    topic TEXT NOT NULL,
+    cutoff BIGINT NOT NULL,
+    after_user_id TEXT COLLATE "C" NOT NULL DEFAULT '',
+    created_at BIGINT NOT NULL
+  );
+
+  CREATE TABLE message_states (
+    user_id TEXT COLLATE "C" NOT NULL,
+    message_id TEXT NOT NULL REFERENCES messages(id),
+    read BOOLEAN,
+    read_at TEXT,
+    archived BOOLEAN,
+    archived_at TEXT,
+    deleted BOOLEAN,
+    deleted_at TEXT,
+    PRIMARY KEY (user_id, message_id)
+  );
+  CREATE INDEX message_states_by_message ON message_states (message_id, read);
+
+  CREATE TABLE shopper_preferences (
+    user_id TEXT COLLATE "C" PRIMARY KEY,
+    preferences_json TEXT NOT NULL,
+    changed_at TEXT NOT NULL
+  );
+  `,
+];
+
+/**
+ * Runs pending migrations in one transaction under a transaction-scoped
+ * advisory lock (keyed by schema), so instances starting together apply each
+ * version once: the second waits, then finds nothing left to do. Refuses a
+ * database that is newer than this code.
+ */
+export async function migrate(client: PoolClient, migrations: readonly string[] = POSTGRES_MIGRATIONS): Promise<number> {
+  await client.query('BEGIN');
+  try {
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('tidings-migrate:' || current_schema()))`);
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+    );
+    const { rows } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations');
+    const current = rows[0]?.version ?? 0;
+    if (current > migrations.length) {
+      throw new Error(
+        `database schema version ${current} is newer than this Tidings (knows ${migrations.length}); upgrade Tidings`,
+      );
+    }
+    for (let version = current; version < migrations.length; version++) {
+      await client.query(migrations[version]!);
+      await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [version + 1]);
+    }
+    await client.query('COMMIT');
+    return migrations.length - current;
+  } catch (err) {
+    await client.query('ROLLBACK');
+    throw err;
+  }
+}

@@ -1,0 +1,442 @@
+import type { Pool, PoolClient } from 'pg';
+import { messageSchema, type Message, type Recipients, type SendMessageResponse } from '../../../shared/message.schema.js';
+import type {
+  AcceptInput,
+  AcceptResult,
+  DueResult,
+  FanOutResult,
+  LifecycleOutcome,
+  MessageLifecycleStore,
+  MessageStatus,
+  MessageStatusRecord,
+  NextOccurrence,
+  ScheduledSummary,
+} from '../message-lifecycle.js';
+import type { AppendedEvent } from '../store.js';
+import { appendEvents } from './postgres-event-log.js';
+import { withTransaction } from './transaction.js';
+
+/** Statuses in which a message has gone (or is going) to shoppers: retract and correct apply. */
+const DELIVERED: readonly MessageStatus[] = ['sent', 'sending'];
+
+interface MessageRow {
+  id: string;
+  merchant_id: string;
+  message_json: string;
+  status: MessageStatus;
+  target_json: string | null;
+}
+
+interface ScheduleRow {
+  message_id: string;
+  due_at: number;
+  cron: string | null;
+  tz: string | null;
+  occurrences: number;
+}
+
+const MESSAGE_COLUMNS = 'id, merchant_id, message_json, status, target_json';
+
+async function getMessage(client: PoolClient | Pool, id: string, lock = false): Promise<MessageRow | undefined> {
+  const { rows } = await client.query<MessageRow>(
+    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
+  return rows[0];
+}
+
+async function insertMessage(
+  client: PoolClient,
+  message: Message,
+  merchantId: string,
+  recipients: number,
+  status: MessageStatus,
+  targetJson: string | null,
+  replyTo: string | null,
+): Promise<void> {
+  await client.query(
+    `INSERT INTO messages (id, merchant_id, message_json, recipients, created_at, status, target_json, reply_to)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [message.id, merchantId, JSON.stringify(message), recipients, message.createdAt, status, targetJson, replyTo],
+  );
+}
+
+/**
+ * PostgreSQL side of the message lifecycle, one to one with SqliteLifecycle.
+ * Every public method is one transaction. Work that several instances poll
+ * for (due schedules, fan-out jobs) is claimed with FOR UPDATE SKIP LOCKED,
+ * so each piece is done by exactly one instance and the others move on.
+ */
+export class PostgresLifecycle implements MessageLifecycleStore {
+  constructor(private readonly pool: Pool) {}
+
+  // ---- accepting -------------------------------------------------------------------------------
+
+  accept(input: AcceptInput): Promise<AcceptResult> {
+    return withTransaction(this.pool, async (client): Promise<AcceptResult> => {
+      const { message, merchantId, target, schedule, idempotency, now } = input;
+      if (idempotency) {
+        // Claim the key first: a concurrent retry on another instance blocks on this row until we
+        // commit, then sees our answer; if we roll back, it proceeds as the first.
+        const claimed = await client.query(
+          `INSERT INTO idempotency_keys (merchant_id, key, body_hash, response_json, created_at)
+           VALUES ($1, $2, $3, '', $4) ON CONFLICT DO NOTHING`,
+          [merchantId, idempotency.key, idempotency.bodyHash, now],
+        );
+        if (claimed.rowCount === 0) {
+          const { rows } = await client.query<{ body_hash: string; response_json: string }>(
+            'SELECT body_hash, response_json FROM idempotency_keys WHERE merchant_id = $1 AND key = $2',
+            [merchantId, idempotency.key],
+          );
+          const seen = rows[0]!;
+          if (seen.body_hash !== idempotency.bodyHash) return { kind: 'key-reused' };
+          return { kind: 'replayed', response: JSON.parse(seen.response_json) as SendMessageResponse };
+        }
+      }
+      const status: MessageStatus = schedule ? 'scheduled' : target.topic ? 'sending' : 'sent';
+      await insertMessage(client, message, merchantId, 0, status, JSON.stringify(target), null);
+      let events: AppendedEvent[] = [];
+      if (schedule) {
+        await client.query('INSERT INTO schedules (message_id, due_at, cron, tz) VALUES ($1, $2, $3, $4)', [
+          message.id,
+          schedule.dueAt,
+          schedule.cron ?? null,
+          schedule.tz ?? null,
+        ]);
+      } else {
+        events = await this.deliver(client, message, target, now);
+      }
+      const response: SendMessageResponse = { id: message.id, status: schedule ? 'scheduled' : 'queued', recipients: events.length };
+      if (idempotency) {
+        await client.query('UPDATE idempotency_keys SET response_json = $3 WHERE merchant_id = $1 AND key = $2', [
+          merchantId,
+          idempotency.key,
+          JSON.stringify(response),
+        ]);
+      }
+      return { kind: 'accepted', response, events };
+    });
+  }
+
+  async purgeIdempotencyKeys(before: number): Promise<number> {
+    return (await this.pool.query('DELETE FROM idempotency_keys WHERE created_at < $1', [before])).rowCount ?? 0;
+  }
+
+  /** Inside the caller's transaction: direct recipients get their events now; a topic gets a fan-out job. */
+  private async deliver(client: PoolClient, message: Message, target: Recipients, now: number): Promise<AppendedEvent[]> {
+    if (target.topic !== undefined) {
+      await client.query('INSERT INTO fanout_jobs (message_id, topic, cutoff, created_at) VALUES ($1, $2, $3, $3)', [
+        message.id,
+        target.topic,
+        now,
+      ]);
+      return [];
+    }
+    const events = await this.append(client, message, 'message', [...new Set(target.userIds)], now, true);
+    await client.query('UPDATE messages SET recipients = recipients + $1 WHERE id = $2', [events.length, message.id]);
+    return events;
+  }
+
+  /** Appends one event per shopper (gap-free seqs, see appendEvents) and optionally queues pushes. */
+  private async append(
+    client: PoolClient,
+    message: Message,
+    kind: 'message' | 'retracted',
+    userIds: readonly string[],
+    now: number,
+    push: boolean,
+  ): Promise<AppendedEvent[]> {
+    if (userIds.length === 0) return [];
+    const seqs = await appendEvents(client, userIds, {
+      kind,
+      messageId: message.id,
+      payloadJson: kind === 'retracted' ? JSON.stringify({ messageId: message.id }) : null,
+      createdAt: new Date(now).toISOString(),
+    });
+    if (push) {
+      const queued = await client.query(
+        `INSERT INTO push_jobs (message_id, user_id, endpoint, due_at)
+         SELECT $1, user_id, endpoint, $2 FROM push_subscriptions WHERE user_id = ANY($3::text[])`,
+        [message.id, now, userIds],
+      );
+      if ((queued.rowCount ?? 0) > 0) {
+        await client.query('UPDATE messages SET push_targets = push_targets + $1 WHERE id = $2', [queued.rowCount, message.id]);
+      }
+    }
+    return userIds.map((userId, i): AppendedEvent => ({
+      userId,
+      event: kind === 'message' ? { seq: seqs[i]!, kind, message } : { seq: seqs[i]!, kind, messageId: message.id },
+    }));
+  }
+
+  private async setStatus(client: PoolClient, id: string, status: MessageStatus): Promise<void> {
+    await client.query('UPDATE messages SET status = $1 WHERE id = $2', [status, id]);
+  }
+
+  // ---- scheduling ------------------------------------------------------------------------------
+
+  async deliverDue(now: number, limit: number, next: NextOccurrence): Promise<DueResult> {
+    return withTransaction(this.pool, async (client): Promise<DueResult> => {
+      const result: DueResult = { events: [], delivered: 0, fanOutQueued: false };
+      // SKIP LOCKED: another instance delivering the same due rows right now keeps them; we take the rest.
+      const { rows: due } = await client.query<ScheduleRow>(
+        'SELECT * FROM schedules WHERE due_at <= $1 ORDER BY due_at, message_id LIMIT $2 FOR UPDATE SKIP LOCKED',
+        [now, limit],
+      );
+      for (const schedule of due) {
+        const row = (await getMessage(client, schedule.message_id))!;
+        const template = messageSchema.parse(JSON.parse(row.message_json));
+        const target = JSON.parse(row.target_json!) as Recipients;
+        if (schedule.cron === null) {
+          await client.query('DELETE FROM schedules WHERE message_id = $1', [row.id]);
+          // Expiry wins over delivery: a promotion that ended while we waited is never sent.
+          if (template.expiresAt && Date.parse(template.expiresAt) <= now) {
+            await this.setStatus(client, row.id, 'expired');
+            continue;
+          }
+          const message = { ...template, deliverAt: new Date(now).toISOString() };
+          await client.query('UPDATE messages SET message_json = $1, status = $2 WHERE id = $3', [
+            JSON.stringify(message),
+            target.topic ? 'sending' : 'sent',
+            row.id,
+          ]);
+          result.events.push(...(await this.deliver(client, message, target, now)));
+        } else {
+          // Each occurrence is its own message (own id, own counts), so the inbox keeps them all.
+          const occurrence: Message = {
+            ...template,
+            id: `${row.id}.${schedule.occurrences + 1}`,
+            createdAt: new Date(now).toISOString(),
+            deliverAt: new Date(schedule.due_at).toISOString(),
+          };
+          await insertMessage(client, occurrence, row.merchant_id, 0, target.topic ? 'sending' : 'sent', row.target_json, null);
+          result.events.push(...(await this.deliver(client, occurrence, target, now)));
+          // From now, not from due_at: occurrences missed while down collapse into this one.
+          const following = next(schedule.cron, schedule.tz ?? undefined, now);
+          if (following === undefined) {
+            await client.query('DELETE FROM schedules WHERE message_id = $1', [row.id]);
+            await this.setStatus(client, row.id, 'sent');
+          } else {
+            await client.query('UPDATE schedules SET due_at = $1, occurrences = occurrences + 1 WHERE message_id = $2', [
+              following,
+              row.id,
+            ]);
+          }
+        }
+        result.delivered++;
+        if (target.topic) result.fanOutQueued = true;
+      }
+      return result;
+    });
+  }
+
+  async nextDueAt(): Promise<number | undefined> {
+    const { rows } = await this.pool.query<{ due_at: number }>('SELECT due_at FROM schedules ORDER BY due_at LIMIT 1');
+    return rows[0]?.due_at;
+  }
+
+  async listScheduled(merchantId: string, afterId: string, limit: number): Promise<ScheduledSummary[]> {
+    const { rows } = await this.pool.query<MessageRow & ScheduleRow>(
+      `SELECT m.id, m.message_json, m.target_json, s.due_at, s.cron, s.tz, s.occurrences
+       FROM messages m JOIN schedules s ON s.message_id = m.id
+       WHERE m.merchant_id = $1 AND m.status = 'scheduled' AND m.id > $2 ORDER BY m.id LIMIT $3`,
+      [merchantId, afterId, limit],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      title: (JSON.parse(row.message_json) as Message).title,
+      dueAt: row.due_at,
+      cron: row.cron,
+      tz: row.tz,
+      occurrences: row.occurrences,
+      target: JSON.parse(row.target_json!) as Recipients,
+    }));
+  }
+
+  async cancel(merchantId: string, id: string): Promise<LifecycleOutcome<{ status: MessageStatus }>> {
+    return withTransaction(this.pool, async (client): Promise<LifecycleOutcome<{ status: MessageStatus }>> => {
+      const before = await getMessage(client, id);
+      if (!before || before.merchant_id !== merchantId || before.status === 'reply') return { ok: false, reason: 'not-found' };
+      if (before.status === 'cancelled') return { ok: true, value: { status: 'cancelled' } };
+      // Delete the schedule first: if an instance is delivering it right now, this waits for that
+      // commit, and the status read next tells whether it went out (then it is too late to cancel).
+      await client.query('DELETE FROM schedules WHERE message_id = $1', [id]);
+      const row = (await getMessage(client, id, true))!;
+      if (row.status === 'cancelled') return { ok: true, value: { status: 'cancelled' } };
+      if (row.status !== 'scheduled') return { ok: false, reason: 'already-sent' };
+      await this.setStatus(client, id, 'cancelled');
+      return { ok: true, value: { status: 'cancelled' } };
+    });
+  }
+
+  // ---- topics ----------------------------------------------------------------------------------
+
+  async subscribeTopic(userId: string, topic: string, now: number): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO topic_subscriptions (topic, user_id, subscribed_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [topic, userId, now],
+    );
+  }
+
+  async unsubscribeTopic(userId: string, topic: string): Promise<boolean> {
+    const result = await this.pool.query('DELETE FROM topic_subscriptions WHERE topic = $1 AND user_id = $2', [topic, userId]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async listTopics(userId: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ topic: string }>(
+      'SELECT topic FROM topic_subscriptions WHERE user_id = $1 ORDER BY topic',
+      [userId],
+    );
+    return rows.map((row) => row.topic);
+  }
+
+  async fanOutBatch(now: number, batchSize: number): Promise<FanOutResult> {
+    return withTransaction(this.pool, async (client): Promise<FanOutResult> => {
+      // SKIP LOCKED: instances work on different broadcasts at once instead of queueing on the oldest.
+      const { rows: jobs } = await client.query<{ message_id: string; topic: string; cutoff: number; after_user_id: string }>(
+        `SELECT message_id, topic, cutoff, after_user_id FROM fanout_jobs
+         ORDER BY created_at, message_id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      );
+      const job = jobs[0];
+      if (!job) return { events: [], more: false };
+      const row = (await getMessage(client, job.message_id))!;
+      const message = messageSchema.parse(JSON.parse(row.message_json));
+      // Expired mid-broadcast: those not reached yet never get it (the rest hide it in their inbox).
+      const expired = message.expiresAt !== undefined && Date.parse(message.expiresAt) <= now;
+      const stopped = row.status !== 'sending' || expired;
+      const users = stopped
+        ? []
+        : (
+            await client.query<{ user_id: string }>(
+              `SELECT user_id FROM topic_subscriptions WHERE topic = $1 AND user_id > $2 AND subscribed_at <= $3
+               ORDER BY user_id LIMIT $4`,
+              [job.topic, job.after_user_id, job.cutoff, batchSize],
+            )
+          ).rows.map((u) => u.user_id);
+      const events = await this.append(client, message, 'message', users, now, true);
+      await client.query('UPDATE messages SET recipients = recipients + $1 WHERE id = $2', [events.length, message.id]);
+      if (users.length < batchSize) {
+        await client.query('DELETE FROM fanout_jobs WHERE message_id = $1', [job.message_id]);
+        // Expired before reaching anyone: nobody got it, and the status says so.
+        const reachedNobody = expired && job.after_user_id === '' && users.length === 0;
+        if (row.status === 'sending') await this.setStatus(client, job.message_id, reachedNobody ? 'expired' : 'sent');
+      } else {
+        await client.query('UPDATE fanout_jobs SET after_user_id = $1 WHERE message_id = $2', [users[users.length - 1], job.message_id]);
+      }
+      const { rows: left } = await client.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM fanout_jobs');
+      return { events, more: left[0]!.n > 0 };
+    });
+  }
+
+  // ---- retraction, correction, replies ----------------------------------------------------------
+
+  async retract(merchantId: string, id: string): Promise<LifecycleOutcome<AppendedEvent[]>> {
+    return withTransaction(this.pool, async (client): Promise<LifecycleOutcome<AppendedEvent[]>> => {
+      const row = await getMessage(client, id, true);
+      if (!row || row.merchant_id !== merchantId || row.status === 'reply') return { ok: false, reason: 'not-found' };
+      if (row.status === 'retracted') return { ok: true, value: [] };
+      if (!DELIVERED.includes(row.status)) return { ok: false, reason: 'not-sent' };
+      // Pushes not yet sent are dropped (counted as skipped); the jobs queued next carry the retraction.
+      const dropped = (await client.query('DELETE FROM push_jobs WHERE message_id = $1', [id])).rowCount ?? 0;
+      if (dropped > 0) await client.query('UPDATE messages SET push_skipped = push_skipped + $1 WHERE id = $2', [dropped, id]);
+      await client.query('DELETE FROM fanout_jobs WHERE message_id = $1', [id]);
+      await this.setStatus(client, id, 'retracted');
+      const message = messageSchema.parse(JSON.parse(row.message_json));
+      return { ok: true, value: await this.append(client, message, 'retracted', await this.recipientsOf(client, id), Date.now(), true) };
+    });
+  }
+
+  async correct(merchantId: string, id: string, patch: (message: Message) => Message): Promise<LifecycleOutcome<AppendedEvent[]>> {
+    return withTransaction(this.pool, async (client): Promise<LifecycleOutcome<AppendedEvent[]>> => {
+      const row = await getMessage(client, id, true);
+      if (!row || row.merchant_id !== merchantId || row.status === 'reply') return { ok: false, reason: 'not-found' };
+      if (!DELIVERED.includes(row.status)) return { ok: false, reason: 'not-sent' };
+      const corrected = patch(messageSchema.parse(JSON.parse(row.message_json)));
+      await client.query('UPDATE messages SET message_json = $1 WHERE id = $2', [JSON.stringify(corrected), id]);
+      // Pushes still queued will carry the corrected text; new ones replace the tray entry (same tag).
+      await client.query('DELETE FROM push_jobs WHERE message_id = $1', [id]);
+      return { ok: true, value: await this.append(client, corrected, 'message', await this.recipientsOf(client, id), Date.now(), true) };
+    });
+  }
+
+  private async recipientsOf(client: PoolClient, id: string): Promise<string[]> {
+    const { rows } = await client.query<{ user_id: string }>(
+      `SELECT DISTINCT user_id FROM events WHERE message_id = $1 AND kind = 'message' ORDER BY user_id`,
+      [id],
+    );
+    return rows.map((r) => r.user_id);
+  }
+
+  async reply(userId: string, messageId: string, build: (original: Message) => Message): Promise<LifecycleOutcome<AppendedEvent[]>> {
+    return withTransaction(this.pool, async (client): Promise<LifecycleOutcome<AppendedEvent[]>> => {
+      const row = await getMessage(client, messageId);
+      const received = await client.query(
+        `SELECT 1 FROM events WHERE message_id = $1 AND user_id = $2 AND kind = 'message' LIMIT 1`,
+        [messageId, userId],
+      );
+      if (!row || received.rowCount === 0) return { ok: false, reason: 'not-found' };
+      const original = messageSchema.parse(JSON.parse(row.message_json));
+      if (original.type !== 'user' || row.status === 'retracted') return { ok: false, reason: 'not-found' };
+      const reply = build(original);
+      await insertMessage(client, reply, row.merchant_id, 1, 'reply', null, messageId);
+      // The shopper's own words: into their log for their other devices, never pushed back at them.
+      return { ok: true, value: await this.append(client, reply, 'message', [userId], Date.parse(reply.createdAt), false) };
+    });
+  }
+
+  async listReplies(
+    merchantId: string,
+    messageId: string,
+    afterId: string,
+    limit: number,
+  ): Promise<LifecycleOutcome<{ userId: string; message: Message }[]>> {
+    const row = await getMessage(this.pool, messageId);
+    if (!row || row.merchant_id !== merchantId) return { ok: false, reason: 'not-found' };
+    const { rows } = await this.pool.query<{ message_json: string }>(
+      `SELECT message_json FROM messages WHERE reply_to = $1 AND status = 'reply' AND id > $2 ORDER BY id LIMIT $3`,
+      [messageId, afterId, limit],
+    );
+    const replies = rows.map((r) => messageSchema.parse(JSON.parse(r.message_json)));
+    return { ok: true, value: replies.map((message) => ({ userId: message.sender!.id, message })) };
+  }
+
+  // ---- status ----------------------------------------------------------------------------------
+
+  async getStatus(id: string): Promise<MessageStatusRecord | undefined> {
+    const { rows } = await this.pool.query<{
+      status: MessageStatus;
+      target_json: string | null;
+      delivered_live: number;
+      due_at: number | null;
+      cron: string | null;
+      tz: string | null;
+      occurrences: number | null;
+      read: number;
+    }>(
+      `SELECT m.status, m.target_json, m.delivered_live, s.due_at, s.cron, s.tz, s.occurrences,
+         (SELECT COUNT(*)::int FROM message_states ms WHERE ms.message_id = m.id AND ms.read) AS read
+       FROM messages m LEFT JOIN schedules s ON s.message_id = m.id WHERE m.id = $1`,
+      [id],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      status: row.status,
+      target: row.target_json ? (JSON.parse(row.target_json) as Recipients) : undefined,
+      deliveredLive: row.delivered_live,
+      schedule:
+        row.due_at === null ? undefined : { dueAt: row.due_at, cron: row.cron, tz: row.tz, occurrences: row.occurrences ?? 0 },
+      read: row.read,
+    };
+  }
+
+  async addDeliveredLive(counts: ReadonlyMap<string, number>): Promise<void> {
+    if (counts.size === 0) return;
+    await this.pool.query(
+      `UPDATE messages m SET delivered_live = m.delivered_live + c.n
+       FROM unnest($1::text[], $2::int[]) AS c(id, n) WHERE m.id = c.id`,
+      [[...counts.keys()], [...counts.values()]],
+    );
+  }
+}

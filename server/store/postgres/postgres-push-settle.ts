@@ -1,0 +1,46 @@
+import type { PoolClient } from 'pg';
+import type { PushJobOutcome } from '../store.js';
+
+const COUNT_COLUMN = { pushed: 'pushed', failed: 'push_failed', skipped: 'push_skipped' } as const;
+
+/**
+ * Applies push outcomes inside the caller's transaction: one delete per kind,
+ * one count update per kind. Only jobs this delete actually removed are
+ * counted, so a worker whose lease ran out and who settles a job someone else
+ * already settled changes nothing (the row lock makes the second delete wait,
+ * then find nothing).
+ */
+export async function settlePushJobs(client: PoolClient, outcomes: readonly PushJobOutcome[]): Promise<void> {
+  const done = { pushed: [] as number[], failed: [] as number[], skipped: [] as number[] };
+  const retries: { id: number; dueAt: number }[] = [];
+  const gone: string[] = [];
+  for (const outcome of outcomes) {
+    switch (outcome.kind) {
+      case 'retry':
+        retries.push(outcome);
+        break;
+      case 'gone':
+        gone.push(outcome.endpoint);
+        done.failed.push(outcome.id);
+        break;
+      default:
+        done[outcome.kind].push(outcome.id);
+    }
+  }
+  if (retries.length > 0) {
+    await client.query(
+      `UPDATE push_jobs j SET due_at = r.due FROM unnest($1::bigint[], $2::bigint[]) AS r(id, due) WHERE j.id = r.id`,
+      [retries.map((r) => r.id), retries.map((r) => r.dueAt)],
+    );
+  }
+  if (gone.length > 0) await client.query('DELETE FROM push_subscriptions WHERE endpoint = ANY($1::text[])', [gone]);
+  for (const kind of ['pushed', 'failed', 'skipped'] as const) {
+    if (done[kind].length === 0) continue;
+    await client.query(
+      `WITH settled AS (DELETE FROM push_jobs WHERE id = ANY($1::bigint[]) RETURNING message_id)
+       UPDATE messages m SET ${COUNT_COLUMN[kind]} = m.${COUNT_COLUMN[kind]} + c.n
+       FROM (SELECT message_id, COUNT(*)::int AS n FROM settled GROUP BY message_id) c WHERE m.id = c.message_id`,
+      [done[kind]],
+    );
+  }
+}

@@ -1,0 +1,302 @@
+import pg from 'pg';
+import { messageSchema, type Message } from '../../../shared/message.schema.js';
+import type { SyncEvent } from '../../../shared/event.schema.js';
+import type { MessageState } from '../../../shared/message-state-merge.js';
+import type {
+  AppendedEvent,
+  ClaimedPushJob,
+  MerchantRecord,
+  MessageStatesResult,
+  MessageStateUpdate,
+  PushJobOutcome,
+  PushSubscriptionRecord,
+  Store,
+  StoredMessage,
+  StoredPreferences,
+} from '../store.js';
+import { appendEvents, READ_EVENTS_SQL, toEvent, type ReadEventRow } from './postgres-event-log.js';
+import { PostgresLifecycle } from './postgres-lifecycle.js';
+import { PostgresShopperState } from './postgres-shopper-state.js';
+import { settlePushJobs } from './postgres-push-settle.js';
+import { migrate } from './migrations.js';
+import { withTransaction } from './transaction.js';
+
+export interface PostgresStoreOptions {
+  connectionString: string;
+  /** Connections per instance (DATABASE_POOL_SIZE); default 10. */
+  poolSize?: number;
+  /** Tests isolate each store in its own schema; production uses the database's default search_path. */
+  schema?: string;
+}
+
+interface SubscriptionRow {
+  endpoint: string;
+  user_id: string;
+  p256dh: string;
+  auth: string;
+  expiration_time: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+function toSubscription(row: SubscriptionRow): PushSubscriptionRecord {
+  return {
+    endpoint: row.endpoint,
+    userId: row.user_id,
+    p256dh: row.p256dh,
+    auth: row.auth,
+    expirationTime: row.expiration_time,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+const INT8_OID = 20;
+/**
+ * BIGINT columns (seqs, epoch ms, ids) come back as numbers: every value the
+ * store keeps is below 2^53, and callers expect numbers, as from SQLite. Set
+ * per pool, not globally, so other pg users in the process are unaffected.
+ */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** The store for several instances: PostgreSQL through a pool, every write one transaction. */
+export class PostgresStore implements Store {
+  readonly kind = 'postgres';
+  readonly lifecycle: PostgresLifecycle;
+  private readonly shopperState: PostgresShopperState;
+
+  /** Connects, migrates the schema (once across instances) and returns the store. */
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      types,
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    });
+    // An idle connection that breaks (server restart) must not crash the process; the pool replaces it.
+    pool.on('error', () => undefined);
+    try {
+      const client = await pool.connect();
+      try {
+        await migrate(client);
+      } finally {
+        client.release();
+      }
+    } catch (err) {
+      await pool.end();
+      throw err;
+    }
+    return new PostgresStore(pool);
+  }
+
+  private constructor(private readonly pool: pg.Pool) {
+    this.lifecycle = new PostgresLifecycle(pool);
+    this.shopperState = new PostgresShopperState();
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  async getOrInitSetting(key: string, value: string): Promise<string> {
+    const { rows } = await this.pool.query<{ value: string }>(
+      `WITH ins AS (INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING value)
+       SELECT value FROM ins UNION ALL SELECT value FROM settings WHERE key = $1 LIMIT 1`,
+      [key, value],
+    );
+    // A concurrent first writer can commit between our snapshot and the conflict check: read it again.
+    if (rows[0]) return rows[0].value;
+    const again = await this.pool.query<{ value: string }>('SELECT value FROM settings WHERE key = $1', [key]);
+    return again.rows[0]!.value;
+  }
+
+  async createMerchant(merchant: MerchantRecord & { keyHash: string }): Promise<void> {
+    await this.pool.query('INSERT INTO merchants (id, name, key_hash, created_at) VALUES ($1, $2, $3, $4)', [
+      merchant.id,
+      merchant.name,
+      merchant.keyHash,
+      merchant.createdAt,
+    ]);
+  }
+
+  async findMerchantByKeyHash(keyHash: string): Promise<MerchantRecord | undefined> {
+    const { rows } = await this.pool.query<{ id: string; name: string; created_at: string }>(
+      'SELECT id, name, created_at FROM merchants WHERE key_hash = $1',
+      [keyHash],
+    );
+    const row = rows[0];
+    return row && { id: row.id, name: row.name, createdAt: row.created_at };
+  }
+
+  async insertMessage(message: Message, merchantId: string, userIds: readonly string[]): Promise<AppendedEvent[]> {
+    const unique = [...new Set(userIds)];
+    return withTransaction(this.pool, async (client) => {
+      await client.query(
+        'INSERT INTO messages (id, merchant_id, message_json, recipients, created_at) VALUES ($1, $2, $3, $4, $5)',
+        [message.id, merchantId, JSON.stringify(message), unique.length, message.createdAt],
+      );
+      const seqs = await appendEvents(client, unique, {
+        kind: 'message',
+        messageId: message.id,
+        payloadJson: null,
+        createdAt: message.createdAt,
+      });
+      const queued = await client.query(
+        `INSERT INTO push_jobs (message_id, user_id, endpoint, due_at)
+         SELECT $1, user_id, endpoint, $2 FROM push_subscriptions WHERE user_id = ANY($3::text[])`,
+        [message.id, Date.parse(message.createdAt), unique],
+      );
+      if ((queued.rowCount ?? 0) > 0) {
+        await client.query('UPDATE messages SET push_targets = $1 WHERE id = $2', [queued.rowCount, message.id]);
+      }
+      return unique.map((userId, i): AppendedEvent => ({ userId, event: { seq: seqs[i]!, kind: 'message', message } }));
+    });
+  }
+
+  async getMessage(id: string): Promise<StoredMessage | undefined> {
+    const { rows } = await this.pool.query<{
+      message_json: string;
+      merchant_id: string;
+      recipients: number;
+      push_targets: number;
+      pushed: number;
+      push_failed: number;
+      push_skipped: number;
+    }>(
+      `SELECT message_json, merchant_id, recipients, push_targets, pushed, push_failed, push_skipped
+       FROM messages WHERE id = $1`,
+      [id],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      message: messageSchema.parse(JSON.parse(row.message_json)),
+      merchantId: row.merchant_id,
+      recipients: row.recipients,
+      push: { targets: row.push_targets, pushed: row.pushed, failed: row.push_failed, skipped: row.push_skipped },
+    };
+  }
+
+  async getMessageForRecipient(id: string, userId: string): Promise<Message | undefined> {
+    const { rows } = await this.pool.query<{ message_json: string }>(
+      `SELECT m.message_json FROM events e JOIN messages m ON m.id = e.message_id
+       WHERE e.message_id = $1 AND e.user_id = $2 LIMIT 1`,
+      [id, userId],
+    );
+    return rows[0] && messageSchema.parse(JSON.parse(rows[0].message_json));
+  }
+
+  async savePushSubscription(
+    subscription: Omit<PushSubscriptionRecord, 'createdAt' | 'updatedAt'>,
+    now: string,
+    maxPerUser: number,
+  ): Promise<{ devices: number; evicted: number }> {
+    return withTransaction(this.pool, async (client) => {
+      await client.query(
+        `INSERT INTO push_subscriptions (endpoint, user_id, p256dh, auth, expiration_time, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6)
+         ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id, p256dh = excluded.p256dh,
+           auth = excluded.auth, expiration_time = excluded.expiration_time, updated_at = excluded.updated_at`,
+        [subscription.endpoint, subscription.userId, subscription.p256dh, subscription.auth, subscription.expirationTime, now],
+      );
+      // The subscription just saved sorts first, so a tie on updated_at never evicts it.
+      const evicted = await client.query(
+        `DELETE FROM push_subscriptions WHERE endpoint IN (
+           SELECT endpoint FROM push_subscriptions WHERE user_id = $1
+           ORDER BY (endpoint = $2) DESC, updated_at DESC, endpoint OFFSET $3)`,
+        [subscription.userId, subscription.endpoint, maxPerUser],
+      );
+      const { rows } = await client.query<{ n: number }>(
+        'SELECT COUNT(*)::int AS n FROM push_subscriptions WHERE user_id = $1',
+        [subscription.userId],
+      );
+      return { devices: rows[0]!.n, evicted: evicted.rowCount ?? 0 };
+    });
+  }
+
+  async deletePushSubscription(userId: string, endpoint: string): Promise<boolean> {
+    const result = await this.pool.query('DELETE FROM push_subscriptions WHERE endpoint = $1 AND user_id = $2', [endpoint, userId]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async listPushSubscriptions(userId: string): Promise<PushSubscriptionRecord[]> {
+    const { rows } = await this.pool.query<SubscriptionRow>(
+      'SELECT * FROM push_subscriptions WHERE user_id = $1 ORDER BY updated_at DESC, endpoint',
+      [userId],
+    );
+    return rows.map(toSubscription);
+  }
+
+  async claimPushJobs(now: number, leaseMs: number, limit: number): Promise<ClaimedPushJob[]> {
+    return withTransaction(this.pool, async (client) => {
+      // SKIP LOCKED: instances claiming at once each take different rows instead of waiting or doubling up.
+      const { rows: leased } = await client.query<{ id: number; message_id: string; user_id: string; endpoint: string; attempts: number; due_at: number }>(
+        `WITH due AS (
+           SELECT id, due_at FROM push_jobs WHERE due_at <= $2 ORDER BY due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+         UPDATE push_jobs j SET due_at = $1, attempts = j.attempts + 1 FROM due WHERE j.id = due.id
+         RETURNING j.id, j.message_id, j.user_id, j.endpoint, j.attempts - 1 AS attempts, due.due_at`,
+        [now + leaseMs, now, limit],
+      );
+      if (leased.length === 0) return [];
+      leased.sort((a, b) => a.due_at - b.due_at || a.id - b.id);
+      const { rows: subs } = await client.query<SubscriptionRow>(
+        'SELECT * FROM push_subscriptions WHERE endpoint = ANY($1::text[])',
+        [leased.map((job) => job.endpoint)],
+      );
+      const subscriptions = new Map(subs.map((row) => [row.endpoint, toSubscription(row)]));
+      const claimed: ClaimedPushJob[] = [];
+      const orphans: PushJobOutcome[] = [];
+      for (const job of leased) {
+        const subscription = subscriptions.get(job.endpoint);
+        // Unsubscribed, or the device now belongs to another shopper: this push is not theirs.
+        if (!subscription || subscription.userId !== job.user_id) orphans.push({ id: job.id, kind: 'skipped' });
+        else claimed.push({ id: job.id, messageId: job.message_id, attempts: job.attempts, subscription });
+      }
+      await settlePushJobs(client, orphans);
+      return claimed;
+    });
+  }
+
+  async settlePushJobs(outcomes: readonly PushJobOutcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    await withTransaction(this.pool, (client) => settlePushJobs(client, outcomes));
+  }
+
+  async readEvents(userId: string, afterSeq: number, limit: number): Promise<SyncEvent[]> {
+    const { rows } = await this.pool.query<ReadEventRow>(READ_EVENTS_SQL, [userId, afterSeq, limit]);
+    return rows.map(toEvent);
+  }
+
+  async applyMessageStates(userId: string, changes: readonly MessageStateUpdate[]): Promise<MessageStatesResult> {
+    return withTransaction(this.pool, (client) => this.shopperState.applyMessageStates(client, userId, changes));
+  }
+
+  async getMessageState(userId: string, messageId: string): Promise<MessageState | undefined> {
+    const client = await this.pool.connect();
+    try {
+      return await this.shopperState.getMessageState(client, userId, messageId);
+    } finally {
+      client.release();
+    }
+  }
+
+  async getPreferences(userId: string): Promise<StoredPreferences | undefined> {
+    const client = await this.pool.connect();
+    try {
+      return await this.shopperState.getPreferences(client, userId);
+    } finally {
+      client.release();
+    }
+  }
+
+  async savePreferences(userId: string, update: StoredPreferences): Promise<{ current: StoredPreferences; appended?: AppendedEvent }> {
+    return withTransaction(this.pool, (client) => this.shopperState.savePreferences(client, userId, update));
+  }
+}

@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { PostgresStore } from '../store/postgres/postgres-store.js';
+import { TEST_DATABASE_URL } from './services.js';
+
+/**
+ * A throwaway schema in the test database, so every PostgreSQL store a test
+ * opens starts empty and tests can run in parallel without seeing each other.
+ */
+export interface TestSchema {
+  name: string;
+  /** Opens a store (one pool: one "instance") on this schema; migrations run on the first. */
+  open(poolSize?: number): Promise<PostgresStore>;
+  drop(): Promise<void>;
+}
+
+export async function createTestSchema(url = TEST_DATABASE_URL): Promise<TestSchema> {
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  await query(url, `CREATE SCHEMA ${name}`);
+  return {
+    name,
+    open: (poolSize = 4) => PostgresStore.open({ connectionString: url, schema: name, poolSize }),
+    drop: () => query(url, `DROP SCHEMA ${name} CASCADE`),
+  };
+}
+
+async function query(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
