@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../../shared/message.schema.js';
 import { postgresAvailable, requireService, TEST_DATABASE_URL } from '../../test-support/services.js';
 import { createTestSchema, type TestSchema } from '../../test-support/postgres-schema.js';
+import { lifecycleContract } from '../lifecycle.contract.js';
 import { storeContract } from '../store.contract.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { PostgresStore } from './postgres-store.js';
@@ -25,6 +26,10 @@ function message(id: string): Message {
 
 describe.skipIf(!available)('postgres', () => {
   storeContract('postgres', async () => (await freshSchema()).open());
+  lifecycleContract('postgres', async () => {
+    const schema = await freshSchema();
+    return () => schema.open();
+  });
 
   describe('PostgresStore', () => {
     it('records its schema version and does not rerun migrations on reopening', async () => {

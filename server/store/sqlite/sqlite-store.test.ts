@@ -2,11 +2,16 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test-support/test-server.js';
+import { lifecycleContract } from '../lifecycle.contract.js';
 import { storeContract } from '../store.contract.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { SQLITE_FILE_NAME, SqliteStore } from './sqlite-store.js';
 
 storeContract('sqlite', async () => SqliteStore.open(tempDir()));
+lifecycleContract('sqlite', async () => {
+  const dir = tempDir();
+  return async () => SqliteStore.open(dir);
+});
 
 describe('SqliteStore', () => {
   it('runs in WAL mode and records its schema version', async () => {

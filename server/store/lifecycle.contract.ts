@@ -1,0 +1,277 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { messagesOf, type SyncEvent } from '../../shared/event.schema.js';
+import type { Message, Recipients } from '../../shared/message.schema.js';
+import type { AcceptInput, NextOccurrence, ScheduleSpec } from './message-lifecycle.js';
+import type { Store } from './store.js';
+
+/** A fixed clock, far from the real one, so nothing here depends on when the suite runs. */
+const T = Date.UTC(2030, 0, 1);
+const MINUTE = 60_000;
+
+function message(id: string, extra: Partial<Message> = {}): Message {
+  return { id, type: 'system', category: 'order', priority: 3, title: id, createdAt: new Date(T).toISOString(), ...extra };
+}
+
+const never: NextOccurrence = () => {
+  throw new Error('a one-off schedule asked for its next occurrence');
+};
+
+/**
+ * The behaviour of `store.lifecycle` every Store must have. `openDatabase`
+ * makes a fresh, empty database and returns a function that opens a store on
+ * it; calling that twice gives two instances sharing one database, as two
+ * Tidings processes would.
+ */
+export function lifecycleContract(name: string, openDatabase: () => Promise<() => Promise<Store>>): void {
+  describe(`${name} lifecycle contract`, () => {
+    let openStore: () => Promise<Store>;
+    let opened: Store[];
+    let store: Store;
+    beforeEach(async () => {
+      const open = await openDatabase();
+      opened = [];
+      openStore = async () => {
+        const instance = await open();
+        opened.push(instance);
+        return instance;
+      };
+      store = await openStore();
+      await store.createMerchant({ id: 'm1', name: 'Acme', keyHash: 'hash-1', createdAt: new Date(T).toISOString() });
+    });
+    afterEach(async () => {
+      await Promise.all(opened.map((instance) => instance.close()));
+    });
+
+    const send = (msg: Message, target: Recipients, schedule?: ScheduleSpec, extra: Partial<AcceptInput> = {}) =>
+      store.lifecycle.accept({ message: msg, merchantId: 'm1', target, schedule, now: T, ...extra });
+    const log = async (userId: string, from: Store = store): Promise<SyncEvent[]> => from.readEvents(userId, 0, 100);
+    const idsIn = async (userId: string) => messagesOf(await log(userId)).map((m) => m.id);
+
+    describe('scheduling', () => {
+      it('holds a message until it is due, then delivers it once to each recipient', async () => {
+        const accepted = await send(message('s1'), { userIds: ['u1', 'u2'] }, { dueAt: T + MINUTE });
+        expect(accepted).toMatchObject({ kind: 'accepted', response: { id: 's1', status: 'scheduled', recipients: 0 }, events: [] });
+        expect(await store.lifecycle.nextDueAt()).toBe(T + MINUTE);
+        expect((await store.lifecycle.listScheduled('m1', '', 10)).map((s) => [s.id, s.dueAt])).toEqual([['s1', T + MINUTE]]);
+
+        expect(await store.lifecycle.deliverDue(T + MINUTE - 1, 10, never)).toEqual({ events: [], delivered: 0, fanOutQueued: false });
+        expect(await log('u1')).toEqual([]);
+        expect((await store.lifecycle.getStatus('s1'))?.status).toBe('scheduled');
+
+        const due = await store.lifecycle.deliverDue(T + MINUTE, 10, never);
+        expect(due.delivered).toBe(1);
+        expect(due.events.map((e) => [e.userId, e.event.seq])).toEqual([['u1', 1], ['u2', 1]]);
+        expect(await idsIn('u1')).toEqual(['s1']);
+        expect(await idsIn('u2')).toEqual(['s1']);
+        expect((await store.lifecycle.getStatus('s1'))?.status).toBe('sent');
+        expect(await store.lifecycle.nextDueAt()).toBeUndefined();
+        expect(await store.lifecycle.listScheduled('m1', '', 10)).toEqual([]);
+
+        expect((await store.lifecycle.deliverDue(T + 10 * MINUTE, 10, never)).delivered).toBe(0);
+        expect(await idsIn('u1')).toEqual(['s1']);
+      });
+
+      it('delivers each due schedule once when two instances on one database claim at the same time', async () => {
+        const other = await openStore();
+        const users = Array.from({ length: 12 }, (_, i) => `c${String(i).padStart(2, '0')}`);
+        for (const [i, user] of users.entries()) await send(message(`due-${i}`), { userIds: [user] }, { dueAt: T + i });
+        // 6 claims of 3 = 18 slots for 12 schedules, alternating between the two instances.
+        const claims = await Promise.all(
+          Array.from({ length: 6 }, (_, i) => (i % 2 ? other : store).lifecycle.deliverDue(T + MINUTE, 3, never)),
+        );
+        expect(claims.reduce((sum, claim) => sum + claim.delivered, 0)).toBe(12);
+        expect(claims.flatMap((claim) => claim.events.map((e) => e.userId)).sort()).toEqual(users);
+        for (const [i, user] of users.entries()) expect(await idsIn(user)).toEqual([`due-${i}`]);
+        expect(await other.lifecycle.nextDueAt()).toBeUndefined();
+      });
+
+      it('cancels before it is due so it is never delivered, and answers already-sent after', async () => {
+        await send(message('early'), { userIds: ['u1'] }, { dueAt: T + MINUTE });
+        await send(message('late'), { userIds: ['u1'] }, { dueAt: T + MINUTE });
+        expect(await store.lifecycle.cancel('m1', 'early')).toEqual({ ok: true, value: { status: 'cancelled' } });
+        expect(await store.lifecycle.cancel('m1', 'early')).toEqual({ ok: true, value: { status: 'cancelled' } });
+
+        expect((await store.lifecycle.deliverDue(T + MINUTE, 10, never)).delivered).toBe(1);
+        expect(await idsIn('u1')).toEqual(['late']);
+        expect((await store.lifecycle.getStatus('early'))?.status).toBe('cancelled');
+        expect(await store.lifecycle.cancel('m1', 'late')).toEqual({ ok: false, reason: 'already-sent' });
+        expect((await store.lifecycle.getStatus('late'))?.status).toBe('sent');
+        expect(await store.lifecycle.cancel('m2', 'late')).toEqual({ ok: false, reason: 'not-found' });
+        expect(await store.lifecycle.cancel('m1', 'ghost')).toEqual({ ok: false, reason: 'not-found' });
+      });
+
+      it('moves a recurring schedule to its next occurrence, each occurrence its own message, until there is none', async () => {
+        const calls: [string, string | undefined, number][] = [];
+        const next: NextOccurrence = (cron, tz, after) => {
+          calls.push([cron, tz, after]);
+          return calls.length < 2 ? after + MINUTE : undefined;
+        };
+        await send(message('weekly', { type: 'scheduled' }), { userIds: ['u1'] }, { dueAt: T, cron: '0 9 * * 1', tz: 'Europe/Berlin' });
+
+        expect((await store.lifecycle.deliverDue(T + 5, 10, next)).delivered).toBe(1);
+        expect(calls).toEqual([['0 9 * * 1', 'Europe/Berlin', T + 5]]);
+        expect(await store.lifecycle.getStatus('weekly')).toMatchObject({
+          status: 'scheduled',
+          schedule: { dueAt: T + 5 + MINUTE, cron: '0 9 * * 1', tz: 'Europe/Berlin', occurrences: 1 },
+        });
+        expect(await store.lifecycle.nextDueAt()).toBe(T + 5 + MINUTE);
+        expect((await store.lifecycle.deliverDue(T + MINUTE, 10, next)).delivered).toBe(0);
+
+        expect((await store.lifecycle.deliverDue(T + 5 + MINUTE, 10, next)).delivered).toBe(1);
+        const occurrences = messagesOf(await log('u1'));
+        expect(occurrences.map((m) => m.title)).toEqual(['weekly', 'weekly']);
+        expect(new Set([...occurrences.map((m) => m.id), 'weekly']).size).toBe(3);
+        expect(await store.lifecycle.getStatus('weekly')).toMatchObject({ status: 'sent', schedule: undefined });
+        expect(await store.lifecycle.nextDueAt()).toBeUndefined();
+      });
+    });
+
+    describe('idempotency', () => {
+      it('replays the first answer for the same key and body, and refuses the key with another body', async () => {
+        const key = (bodyHash: string) => ({ idempotency: { key: 'k1', bodyHash } });
+        const first = await send(message('i1'), { userIds: ['u1'] }, undefined, key('h1'));
+        expect(first).toMatchObject({ kind: 'accepted', response: { id: 'i1', status: 'queued', recipients: 1 } });
+        const again = await send(message('i2'), { userIds: ['u1'] }, undefined, key('h1'));
+        expect(again).toEqual({ kind: 'replayed', response: { id: 'i1', status: 'queued', recipients: 1 } });
+        expect(await send(message('i3'), { userIds: ['u1'] }, undefined, key('h2'))).toEqual({ kind: 'key-reused' });
+        expect(await idsIn('u1')).toEqual(['i1']);
+        expect(await store.lifecycle.getStatus('i2')).toBeUndefined();
+
+        // Keys belong to a merchant, and are forgotten after the purge.
+        await store.createMerchant({ id: 'm2', name: 'Other', keyHash: 'hash-2', createdAt: new Date(T).toISOString() });
+        expect((await send(message('i4'), { userIds: ['u1'] }, undefined, { merchantId: 'm2', ...key('h2') })).kind).toBe('accepted');
+        expect(await store.lifecycle.purgeIdempotencyKeys(T + 1)).toBe(2);
+        expect((await send(message('i5'), { userIds: ['u1'] }, undefined, key('h2'))).kind).toBe('accepted');
+      });
+
+      it('accepts a key once when two instances get the same request at the same time', async () => {
+        const other = await openStore();
+        const request = (from: Store, id: string) =>
+          from.lifecycle.accept({
+            message: message(id),
+            merchantId: 'm1',
+            target: { userIds: ['u1'] },
+            idempotency: { key: 'k', bodyHash: 'h' },
+            now: T,
+          });
+        const answers = await Promise.all([request(store, 'x1'), request(other, 'x2')]);
+        expect(answers.map((a) => a.kind).sort()).toEqual(['accepted', 'replayed']);
+        // Both answer with the one message that was stored.
+        const ids = answers.map((a) => (a.kind === 'key-reused' ? undefined : a.response.id));
+        expect(ids[1]).toBe(ids[0]);
+        expect(await idsIn('u1')).toEqual([ids[0]]);
+      });
+    });
+
+    describe('topics', () => {
+      it('fans out to subscribers only, in resumable batches, one gap-free event per subscriber', async () => {
+        const subscribers = ['u1', 'u2', 'u3', 'u4', 'u5'];
+        for (const user of subscribers) await store.lifecycle.subscribeTopic(user, 'sale', T - MINUTE);
+        await store.lifecycle.subscribeTopic('u9', 'news', T - MINUTE);
+        await store.lifecycle.subscribeTopic('u3', 'news', T - MINUTE);
+        expect(await store.lifecycle.listTopics('u3')).toEqual(['news', 'sale']);
+        await send(message('before'), { userIds: ['u1', 'u4'] });
+
+        const accepted = await send(message('promo'), { topic: 'sale' });
+        expect(accepted).toMatchObject({ kind: 'accepted', response: { id: 'promo', recipients: 0 }, events: [] });
+        expect((await store.lifecycle.getStatus('promo'))?.status).toBe('sending');
+        // Joined after the broadcast was sent: not part of it.
+        await store.lifecycle.subscribeTopic('u6', 'sale', T + MINUTE);
+
+        const first = await store.lifecycle.fanOutBatch(T, 2);
+        expect(first.events.map((e) => e.userId)).toEqual(['u1', 'u2']);
+        expect(first.more).toBe(true);
+        // The rest from another instance: the position is in the database, not in the process.
+        const other = await openStore();
+        const rest = [];
+        for (let more = true; more; ) {
+          const batch = await other.lifecycle.fanOutBatch(T, 2);
+          rest.push(...batch.events);
+          more = batch.more;
+        }
+        expect(rest.map((e) => e.userId)).toEqual(['u3', 'u4', 'u5']);
+        expect(await store.lifecycle.fanOutBatch(T, 2)).toEqual({ events: [], more: false });
+
+        for (const user of subscribers) {
+          const events = await log(user);
+          expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+          expect(messagesOf(events).filter((m) => m.id === 'promo')).toHaveLength(1);
+        }
+        expect(await idsIn('u1')).toEqual(['before', 'promo']);
+        expect(await log('u6')).toEqual([]);
+        expect(await log('u9')).toEqual([]);
+        expect((await store.lifecycle.getStatus('promo'))?.status).toBe('sent');
+
+        expect(await store.lifecycle.unsubscribeTopic('u3', 'news')).toBe(true);
+        expect(await store.lifecycle.unsubscribeTopic('u3', 'news')).toBe(false);
+        expect(await store.lifecycle.listTopics('u3')).toEqual(['sale']);
+      });
+    });
+
+    describe('retraction, correction and replies', () => {
+      it('appends retracted to every recipient’s log, once', async () => {
+        await send(message('r1'), { userIds: ['u1', 'u2'] });
+        await send(message('later'), { userIds: ['u2'] }, { dueAt: T + MINUTE });
+        const retracted = await store.lifecycle.retract('m1', 'r1');
+        expect(retracted.ok && retracted.value.map((e) => [e.userId, e.event])).toEqual([
+          ['u1', { seq: 2, kind: 'retracted', messageId: 'r1' }],
+          ['u2', { seq: 2, kind: 'retracted', messageId: 'r1' }],
+        ]);
+        expect((await log('u1')).at(-1)).toEqual({ seq: 2, kind: 'retracted', messageId: 'r1' });
+        expect((await log('u2')).at(-1)).toEqual({ seq: 2, kind: 'retracted', messageId: 'r1' });
+        expect((await store.lifecycle.getStatus('r1'))?.status).toBe('retracted');
+        expect(await store.lifecycle.retract('m1', 'r1')).toEqual({ ok: true, value: [] });
+        expect(await log('u1')).toHaveLength(2);
+        expect(await store.lifecycle.retract('m1', 'later')).toEqual({ ok: false, reason: 'not-sent' });
+        expect(await store.lifecycle.retract('m2', 'r1')).toEqual({ ok: false, reason: 'not-found' });
+      });
+
+      it('appends the corrected message under the same id to every recipient’s log', async () => {
+        await send(message('c1', { title: 'Shipped tomorow' }), { userIds: ['u1', 'u2'] });
+        const editedAt = new Date(T + MINUTE).toISOString();
+        const corrected = await store.lifecycle.correct('m1', 'c1', (m) => ({ ...m, title: 'Shipped tomorrow', editedAt }));
+        expect(corrected.ok && corrected.value.map((e) => [e.userId, e.event.seq, e.event.kind])).toEqual([
+          ['u1', 2, 'message'],
+          ['u2', 2, 'message'],
+        ]);
+        for (const user of ['u1', 'u2']) {
+          const last = messagesOf(await log(user)).at(-1);
+          expect(last).toMatchObject({ id: 'c1', title: 'Shipped tomorrow', editedAt });
+        }
+        await send(message('later'), { userIds: ['u1'] }, { dueAt: T + MINUTE });
+        expect(await store.lifecycle.correct('m1', 'later', (m) => m)).toEqual({ ok: false, reason: 'not-sent' });
+      });
+
+      it('puts a shopper’s reply in their own log only, and lists it for the merchant', async () => {
+        const question = message('q1', { type: 'user', sender: { id: 'seller-1', name: 'Seller' }, collapseKey: 'thread:1' });
+        await send(question, { userIds: ['u1', 'u2'] });
+        await send(message('sys'), { userIds: ['u1'] });
+        const build = (original: Message): Message => ({
+          ...message('reply-1', { type: 'user', body: 'Size M' }),
+          sender: { id: 'u1', name: 'You' },
+          collapseKey: original.collapseKey,
+          inReplyTo: original.id,
+        });
+        const replied = await store.lifecycle.reply('u1', 'q1', build);
+        expect(replied.ok && replied.value.map((e) => [e.userId, e.event.seq])).toEqual([['u1', 3]]);
+        expect(await idsIn('u1')).toEqual(['q1', 'sys', 'reply-1']);
+        expect(await idsIn('u2')).toEqual(['q1']);
+        expect(await store.lifecycle.listReplies('m1', 'q1', '', 10)).toEqual({
+          ok: true,
+          value: [{ userId: 'u1', message: build(question) }],
+        });
+        expect((await store.lifecycle.getStatus('reply-1'))?.status).toBe('reply');
+
+        expect(await store.lifecycle.reply('u3', 'q1', build)).toEqual({ ok: false, reason: 'not-found' });
+        expect(await store.lifecycle.reply('u1', 'sys', build)).toEqual({ ok: false, reason: 'not-found' });
+      });
+
+      it('adds up live delivery counts per message', async () => {
+        await send(message('d1'), { userIds: ['u1', 'u2'] });
+        await store.lifecycle.addDeliveredLive(new Map([['d1', 2]]));
+        await store.lifecycle.addDeliveredLive(new Map([['d1', 1], ['ghost', 5]]));
+        expect(await store.lifecycle.getStatus('d1')).toMatchObject({ status: 'sent', deliveredLive: 3, target: { userIds: ['u1', 'u2'] } });
+      });
+    });
+  });
+}
