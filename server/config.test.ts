@@ -53,6 +53,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ REDIS_URL: '' }).redisUrl).toBeUndefined();
   });
 
+  it('reads an optional Redis channel prefix, refusing one with spaces', () => {
+    expect(loadConfig({ REDIS_PREFIX: ' shop-a: ' }).redisPrefix).toBe('shop-a:');
+    expect(loadConfig({}).redisPrefix).toBeUndefined();
+    expect(() => loadConfig({ REDIS_PREFIX: 'shop a' })).toThrow(/REDIS_PREFIX: must not contain spaces/);
+  });
+
   it('does not echo a Redis password in its refusal', () => {
     expect(() => loadConfig({ REDIS_URL: 'http://user:hunter2@cache' })).toThrow(/^(?![\s\S]*hunter2)/);
   });

@@ -34,6 +34,8 @@ const envSchema = z.object({
       .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL, e.g. redis://redis:6379' })
       .optional(),
   ),
+  // Namespaces the Redis channels, so several deployments can share one Redis; default `tidings:`.
+  REDIS_PREFIX: optionalText.pipe(z.string().regex(/^\S+$/, 'must not contain spaces').optional()),
   PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   VAPID_SUBJECT: optionalText.pipe(
     z
@@ -71,6 +73,8 @@ export interface Config {
   databaseUrl: string | undefined;
   databasePoolSize: number;
   redisUrl: string | undefined;
+  /** Channel prefix on Redis; undefined: the bus default. */
+  redisPrefix: string | undefined;
   publicUrl: string | undefined;
   bootstrapMerchantKey: string | undefined;
   staticDir: string;
@@ -149,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Config 
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     publicUrl: e.PUBLIC_URL,
     bootstrapMerchantKey: e.BOOTSTRAP_MERCHANT_KEY,
     staticDir: path.resolve(e.STATIC_DIR ?? path.join(PACKAGE_ROOT, 'dist', 'client')),

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const store = await openStore(config);
-  const bus = await openBus(config.redisUrl, logger);
+  const bus = await openBus(config.redisUrl, logger, config.redisPrefix);
   const app = await createApp({
     store,
     bus,

@@ -9,12 +9,12 @@ import { RedisBus, redactUrl } from './redis-bus.js';
  * Redis does not answer, so a misconfigured fleet is noticed at once rather
  * than running as islands.
  */
-export async function openBus(redisUrl: string | undefined, logger: Logger): Promise<Bus> {
+export async function openBus(redisUrl: string | undefined, logger: Logger, channelPrefix?: string): Promise<Bus> {
   if (!redisUrl) {
     logger.debug('in-process bus: live events reach streams on this instance only');
     return new MemoryBus();
   }
-  const bus = await RedisBus.connect({ url: redisUrl, logger });
+  const bus = await RedisBus.connect({ url: redisUrl, logger, ...(channelPrefix ? { channelPrefix } : {}) });
   logger.info({ redis: redactUrl(redisUrl) }, 'Redis bus connected: live events reach streams on every instance');
   return bus;
 }
