@@ -48,6 +48,34 @@ describe('the outbox', () => {
     expect(await db.outbox.count()).toBe(0);
   });
 
+  it('sets aside a batch the server refuses for good, so later changes are not stuck behind it', async () => {
+    await applyEvents([messageEvent(1, message('a', 1)), messageEvent(2, message('b', 2))]);
+    await changeLocally(['a'], 'read', true, at(1));
+    let refuse = true;
+    const accept = globalThis.fetch;
+    vi.stubGlobal('fetch', async (url: URL, init: RequestInit) => {
+      if (!refuse) return accept(url, init);
+      const error = { error: { code: 'validation-failed', message: 'Invalid state' } };
+      return new Response(JSON.stringify(error), { status: 400, headers: { 'Content-Type': 'application/json' } });
+    });
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    await flushOnce();
+    expect(await db.outbox.count()).toBe(0);
+    expect((await db.messages.get('a'))?.read).toBe(1);
+    refuse = false;
+    await changeLocally(['b'], 'read', true, at(2));
+    await flushOnce();
+    expect(requests.map((r) => r.body)).toEqual([{ changes: [{ messageId: 'b', state: { read: { value: true, at: at(2) } } }] }]);
+  });
+
+  it('keeps a batch queued on a server error, to try again', async () => {
+    await applyEvents([messageEvent(1, message('a', 1))]);
+    await changeLocally(['a'], 'read', true, at(1));
+    vi.stubGlobal('fetch', async () => new Response('{}', { status: 503, headers: { 'Content-Type': 'application/json' } }));
+    await expect(flushOnce()).rejects.toThrow();
+    expect(await db.outbox.count()).toBe(1);
+  });
+
   it('keeps everything queued while offline, and sends it once back online', async () => {
     await applyEvents([messageEvent(1, message('a', 1))]);
     await changeLocally(['a'], 'read', true, at(1));

@@ -1,4 +1,4 @@
-import { NetworkError, isTokenRejected } from '../api/api-error.js';
+import { ApiError, NetworkError, isTokenRejected } from '../api/api-error.js';
 import { postState, putPreferences } from '../api/me-state.api.js';
 import { acknowledge, peekOutbox } from '../db/message-state.repository.js';
 import { readSession } from '../db/meta.repository.js';
@@ -49,14 +49,29 @@ export async function flushOnce(): Promise<void> {
   for (;;) {
     const batch = await peekOutbox(STATE_BATCH);
     if (batch.length === 0) break;
-    await postState(session.token, { changes: batch.map((row) => ({ messageId: row.messageId, state: row.state })) });
+    await refusedForGood(() => postState(session.token, { changes: batch.map((row) => ({ messageId: row.messageId, state: row.state })) }));
     await acknowledge(batch);
     if (batch.length < STATE_BATCH) break;
   }
   const preferences = await pendingPreferences();
   if (preferences) {
-    await putPreferences(session.token, preferences);
+    await refusedForGood(() => putPreferences(session.token, preferences));
     await acknowledgePreferences(preferences.changedAt);
+  }
+}
+
+/**
+ * Runs a send; a 400 means the server will never take this change (say, one
+ * written by an older version of the app), so it is set aside with a warning
+ * instead of blocking every later change behind it. Offline, expired tokens,
+ * rate limits and 5xx still throw: those are worth retrying.
+ */
+async function refusedForGood(send: () => Promise<unknown>): Promise<void> {
+  try {
+    await send();
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 400)) throw error;
+    console.warn('tidings: the server refused a queued change for good; it stays on this device only', error);
   }
 }
 
