@@ -1,6 +1,7 @@
-import { en } from './en.js';
 import type { Strings } from './strings.js';
-import { zhCN } from './zh-CN.js';
+import { LOCALES, matchLocale, type Locale } from './locales.js';
+
+export { LOCALES, LOCALE_NAMES, matchLocale, type Locale } from './locales.js';
 
 /**
  * The locale layer: every string the app shows comes from `t`. The locale
@@ -10,21 +11,7 @@ import { zhCN } from './zh-CN.js';
  * and consistent, for a choice made once.
  */
 
-export const LOCALES = { en, 'zh-CN': zhCN } as const satisfies Record<string, Strings>;
-export type Locale = keyof typeof LOCALES;
-export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', 'zh-CN': '简体中文' };
-
 const STORAGE_KEY = 'tidings:locale';
-
-/** Best match for a list of BCP 47 tags: any Chinese but Traditional-script tags → zh-CN, else English. */
-export function matchLocale(languages: readonly string[]): Locale {
-  for (const tag of languages) {
-    const lower = tag.toLowerCase();
-    if (lower.startsWith('zh')) return /hant|-tw|-hk|-mo/.test(lower) ? 'en' : 'zh-CN';
-    if (lower.startsWith('en')) return 'en';
-  }
-  return 'en';
-}
 
 function storedChoice(): Locale | null {
   try {

@@ -4,7 +4,7 @@ import { apiRequest } from '../api/api-client.js';
 import { storePushedMessage } from '../db/message.repository.js';
 import { handleRetraction } from './retraction.js';
 import { readSession } from '../db/meta.repository.js';
-import { en } from '../i18n/en.js';
+import { LOCALES, matchLocale } from '../i18n/locales.js';
 import { APP_ICON, STATUS_BAR_BADGE, notificationContent } from '../notifications/notification-content.js';
 import { decideNotification, isInboxInView } from '../notifications/notification-policy.js';
 import { preferenceFilter } from './preference-filter.js';
@@ -102,11 +102,16 @@ async function showUnreadable(): Promise<void> {
   const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
   if (isInboxInView(windows, self.location.origin)) return;
   await self.registration
-    .showNotification(en.notifications.unreadableTitle, {
-      body: en.notifications.unreadableBody,
+    .showNotification(strings().notifications.unreadableTitle, {
+      body: strings().notifications.unreadableBody,
       tag: UNREADABLE_TAG,
       icon: APP_ICON,
       badge: STATUS_BAR_BADGE,
     })
     .catch(() => undefined);
+}
+
+/** The worker cannot read the page's saved choice (localStorage); the browser's languages pick the locale. */
+function strings() {
+  return LOCALES[matchLocale(self.navigator.languages)];
 }
