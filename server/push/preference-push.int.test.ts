@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Preferences } from '../../shared/preferences.schema.js';
 import { payloadOf, startPushTestBed, type PushTestBed } from '../test-support/push-test-server.js';
-import { messageTo } from '../test-support/test-server.js';
 
 let bed: PushTestBed;
 beforeAll(async () => {
@@ -19,21 +18,8 @@ async function savePreferences(userId: string, preferences: Partial<Preferences>
   expect(res.status).toBe(200);
 }
 
-async function send(userId: string, overrides: Record<string, unknown>): Promise<string> {
-  const res = await bed.server.send(messageTo([userId], overrides));
-  expect(res.status).toBe(202);
-  return ((await res.json()) as { id: string }).id;
-}
-
-async function settled(messageId: string) {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const report = await bed.report(messageId);
-    if (report.pushPending === 0) return report;
-    if (Date.now() > deadline) throw new Error(`pushes still pending: ${JSON.stringify(report)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const send = (userId: string, overrides: Record<string, unknown>) => bed.send([userId], overrides);
+const settled = (messageId: string) => bed.settled(messageId);
 
 /** Quiet hours from an hour ago to an hour from now on a UTC wall clock: quiet whenever the test runs. */
 function quietAroundNow(allowUrgent: boolean): Preferences['quietHours'] {

@@ -11,22 +11,8 @@ beforeAll(async () => {
 });
 afterAll(() => bed.close());
 
-async function send(userIds: string[], overrides: Record<string, unknown> = {}): Promise<string> {
-  const res = await bed.server.send(messageTo(userIds, overrides));
-  expect(res.status).toBe(202);
-  return ((await res.json()) as { id: string }).id;
-}
-
-/** Waits until every push of the message is settled, then returns the merchant's report. */
-async function settled(messageId: string) {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const report = await bed.report(messageId);
-    if (report.pushPending === 0) return report;
-    if (Date.now() > deadline) throw new Error(`pushes still pending: ${JSON.stringify(report)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const send = (userIds: string[], overrides?: Record<string, unknown>) => bed.send(userIds, overrides);
+const settled = (messageId: string) => bed.settled(messageId);
 
 function statusesFor(endpoint: string): number[] {
   return bed.push.attempts.filter((a) => a.endpoint === endpoint).map((a) => a.status);

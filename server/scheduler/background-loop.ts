@@ -66,3 +66,30 @@ export class BackgroundLoop {
     this.woken = false;
   }
 }
+
+/**
+ * A worker driven by one BackgroundLoop: start, wake and stop are the loop's,
+ * the subclass supplies the step (same contract as the loop's).
+ */
+export abstract class LoopWorker {
+  private readonly loop: BackgroundLoop;
+
+  constructor(name: string, logger: Logger) {
+    this.loop = new BackgroundLoop(name, logger, () => this.step());
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  wake(): void {
+    this.loop.wake();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  /** Returns how long to wait before the next step: 0 for at once. */
+  protected abstract step(): Promise<number>;
+}

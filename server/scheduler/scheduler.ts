@@ -3,7 +3,7 @@ import type { Bus } from '../bus/bus.js';
 import { IDEMPOTENCY_RETENTION_MS } from '../services/idempotency.js';
 import { publishCommitted } from '../services/publish.js';
 import type { Store } from '../store/store.js';
-import { BackgroundLoop } from './background-loop.js';
+import { LoopWorker } from './background-loop.js';
 import { nextOccurrence } from './recurrence.js';
 
 export interface SchedulerOptions {
@@ -30,29 +30,16 @@ const PURGE_EVERY_MS = 10 * 60_000;
  * recurring one sends one occurrence for the whole outage, not one per
  * missed slot.
  */
-export class Scheduler {
-  private readonly loop: BackgroundLoop;
+export class Scheduler extends LoopWorker {
   private readonly now: () => number;
   private lastPurge = 0;
 
   constructor(private readonly options: SchedulerOptions) {
+    super('scheduler', options.logger);
     this.now = options.now ?? Date.now;
-    this.loop = new BackgroundLoop('scheduler', options.logger, () => this.step());
   }
 
-  start(): void {
-    this.loop.start();
-  }
-
-  wake(): void {
-    this.loop.wake();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-
-  private async step(): Promise<number> {
+  protected override async step(): Promise<number> {
     const { store, bus, logger } = this.options;
     const batchSize = this.options.batchSize ?? 100;
     const pollMs = this.options.pollMs ?? 1_000;

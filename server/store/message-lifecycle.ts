@@ -10,6 +10,22 @@ import type { AppendedEvent } from './store.js';
  */
 export type MessageStatus = 'queued' | 'scheduled' | 'sending' | 'sent' | 'cancelled' | 'expired' | 'retracted' | 'reply';
 
+/** Statuses in which a message has gone (or is going) to shoppers: retract and correct apply. */
+export const DELIVERED: readonly MessageStatus[] = ['sent', 'sending'];
+
+/**
+ * The message one occurrence of a recurring schedule delivers. Each is its
+ * own message (own id, own counts), so the inbox keeps them all.
+ */
+export function occurrenceOf(template: Message, schedule: { message_id: string; occurrences: number; due_at: number }, now: number): Message {
+  return {
+    ...template,
+    id: `${schedule.message_id}.${schedule.occurrences + 1}`,
+    createdAt: new Date(now).toISOString(),
+    deliverAt: new Date(schedule.due_at).toISOString(),
+  };
+}
+
 export interface ScheduleSpec {
   /** Epoch ms of the first delivery. */
   dueAt: number;

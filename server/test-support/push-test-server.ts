@@ -2,15 +2,19 @@ import { expect } from 'vitest';
 import { pushPayloadSchema, type PushPayload } from '../../shared/push.schema.js';
 import { EndpointAllowlist } from '../push/endpoint-allowlist.js';
 import { LoopbackPushService, type ReceivedPush, type SyntheticSubscription } from './push-service.js';
-import { startTestServer, TEST_MERCHANT_KEY, type TestServer } from './test-server.js';
+import { messageTo, startTestServer, TEST_MERCHANT_KEY, type TestServer } from './test-server.js';
 
 export interface PushTestBed {
   server: TestServer;
   push: LoopbackPushService;
   /** Subscribes a new synthetic device for the shopper through the real route. */
   device(userId: string): Promise<SyntheticSubscription>;
+  /** Sends a message to the shoppers as the merchant, expects 202 and returns its id. */
+  send(userIds: string[], overrides?: Record<string, unknown>): Promise<string>;
   /** GET /api/v1/messages/:id as the merchant. */
   report(messageId: string): Promise<Record<string, unknown>>;
+  /** Waits until every push of the message is settled, then returns the merchant's report. */
+  settled(messageId: string): Promise<Record<string, unknown>>;
   close(): Promise<void>;
 }
 
@@ -25,7 +29,7 @@ export async function startPushTestBed(): Promise<PushTestBed> {
       concurrency: 16,
     },
   });
-  return {
+  const bed: PushTestBed = {
     server,
     push,
     async device(userId) {
@@ -38,6 +42,11 @@ export async function startPushTestBed(): Promise<PushTestBed> {
       if (res.status !== 201) throw new Error(`subscribe answered ${res.status}: ${await res.text()}`);
       return subscription;
     },
+    async send(userIds, overrides = {}) {
+      const res = await server.send(messageTo(userIds, overrides));
+      expect(res.status).toBe(202);
+      return ((await res.json()) as { id: string }).id;
+    },
     async report(messageId) {
       const res = await fetch(`${server.url}/api/v1/messages/${messageId}`, {
         headers: { authorization: `Bearer ${TEST_MERCHANT_KEY}` },
@@ -45,11 +54,21 @@ export async function startPushTestBed(): Promise<PushTestBed> {
       expect(res.status).toBe(200);
       return (await res.json()) as Record<string, unknown>;
     },
+    async settled(messageId) {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const report = await bed.report(messageId);
+        if (report.pushPending === 0) return report;
+        if (Date.now() > deadline) throw new Error(`pushes still pending: ${JSON.stringify(report)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
     async close() {
       await server.close();
       await push.close();
     },
   };
+  return bed;
 }
 
 /** Parses a received push with the shared schema, as the service worker will. */

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Bus } from '../bus/bus.js';
-import { BackgroundLoop } from '../scheduler/background-loop.js';
+import { LoopWorker } from '../scheduler/background-loop.js';
 import { publishCommitted } from '../services/publish.js';
 import type { Store } from '../store/store.js';
 
@@ -22,28 +22,15 @@ export interface FanOutWorkerOptions {
  * the last commit left off: no subscriber twice, none skipped. Each
  * shopper's seq is bumped as for a direct message, so logs stay gap-free.
  */
-export class FanOutWorker {
-  private readonly loop: BackgroundLoop;
+export class FanOutWorker extends LoopWorker {
   private readonly now: () => number;
 
   constructor(private readonly options: FanOutWorkerOptions) {
+    super('fan-out', options.logger);
     this.now = options.now ?? Date.now;
-    this.loop = new BackgroundLoop('fan-out', options.logger, () => this.step());
   }
 
-  start(): void {
-    this.loop.start();
-  }
-
-  wake(): void {
-    this.loop.wake();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-
-  private async step(): Promise<number> {
+  protected override async step(): Promise<number> {
     const { store, bus, logger } = this.options;
     const result = await store.lifecycle.fanOutBatch(this.now(), this.options.batchSize ?? 1_000);
     if (result.events.length > 0) this.options.pushQueue.wake();

@@ -1,24 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { messageTo, startTestServer, TEST_MERCHANT_KEY, type TestServer } from '../../server/test-support/test-server.js';
-import { CLIENT_DIST, launchChromium } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { messageTo, TEST_MERCHANT_KEY } from '../../server/test-support/test-server.js';
+import { appInChromium } from './support/app-in-chromium.js';
 
 /* A seller writes to a shopper; the shopper answers in the same thread from the PWA; the shop reads the answer. */
 
-let browser: Browser;
-let server: TestServer;
-beforeAll(async () => {
-  browser = await launchChromium();
-  server = await startTestServer({ staticDir: CLIENT_DIST });
-});
-afterAll(async () => {
-  await server?.close();
-  await browser?.close();
-});
+const app = appInChromium();
 
 describe('replies in Chromium', () => {
   it('lets the shopper answer a seller in the thread, on every device, and the merchant read it', async () => {
-    const sent = await server.send(
+    const sent = await app.server.send(
       messageTo(['e2e-reply'], {
         type: 'user',
         category: 'chat',
@@ -30,12 +20,12 @@ describe('replies in Chromium', () => {
     expect(sent.status).toBe(202);
     const { id } = (await sent.json()) as { id: string };
 
-    const phone = await browser.newContext();
-    const laptop = await browser.newContext();
-    const token = await server.tokenFor('e2e-reply');
+    const phone = await app.browser.newContext();
+    const laptop = await app.browser.newContext();
+    const token = await app.server.tokenFor('e2e-reply');
     const [onPhone, onLaptop] = await Promise.all([phone.newPage(), laptop.newPage()]);
-    await onPhone.goto(`${server.url}/#token=${token}`);
-    await onLaptop.goto(`${server.url}/#token=${token}`);
+    await onPhone.goto(`${app.server.url}/#token=${token}`);
+    await onLaptop.goto(`${app.server.url}/#token=${token}`);
 
     await onPhone.getByRole('button', { name: 'About your question on the rain jacket' }).click();
     await onPhone.getByLabel('Reply to Mia from Acme').fill('Thanks! Size M then.');
@@ -49,7 +39,7 @@ describe('replies in Chromium', () => {
     await onLaptop.getByRole('button', { name: 'Re: About your question on the rain jacket', exact: true }).click();
     await onLaptop.getByRole('listitem').filter({ hasText: 'Thanks! Size M then.' }).waitFor();
 
-    const replies = await fetch(`${server.url}/api/v1/messages/${id}/replies`, {
+    const replies = await fetch(`${app.server.url}/api/v1/messages/${id}/replies`, {
       headers: { authorization: `Bearer ${TEST_MERCHANT_KEY}` },
     });
     expect(replies.status).toBe(200);
@@ -59,11 +49,11 @@ describe('replies in Chromium', () => {
   });
 
   it('offers no reply box on a shop notice', async () => {
-    expect((await server.send(messageTo(['e2e-noreply'], { title: 'Order #7 shipped', collapseKey: 'order:7' }))).status).toBe(202);
-    expect((await server.send(messageTo(['e2e-noreply'], { title: 'Order #7 delivered', collapseKey: 'order:7' }))).status).toBe(202);
-    const context = await browser.newContext();
+    expect((await app.server.send(messageTo(['e2e-noreply'], { title: 'Order #7 shipped', collapseKey: 'order:7' }))).status).toBe(202);
+    expect((await app.server.send(messageTo(['e2e-noreply'], { title: 'Order #7 delivered', collapseKey: 'order:7' }))).status).toBe(202);
+    const context = await app.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${server.url}/#token=${await server.tokenFor('e2e-noreply')}`);
+    await page.goto(`${app.server.url}/#token=${await app.server.tokenFor('e2e-noreply')}`);
     await page.getByRole('button', { name: 'Order #7 delivered' }).click();
     await page.getByRole('listitem').filter({ hasText: 'Order #7 shipped' }).waitFor();
     await expect(page.getByRole('button', { name: 'Send reply' }).count()).resolves.toBe(0);

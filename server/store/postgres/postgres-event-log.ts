@@ -1,5 +1,4 @@
 import type { PoolClient } from 'pg';
-import type { Message } from '../../../shared/message.schema.js';
 import type { SyncEvent } from '../../../shared/event.schema.js';
 
 /** One row to append to several shoppers' logs. */
@@ -52,24 +51,6 @@ function byteOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export interface ReadEventRow {
-  seq: number;
-  kind: string;
-  message_json: string | null;
-  payload_json: string | null;
-}
-
 export const READ_EVENTS_SQL = `SELECT e.seq, e.kind, m.message_json, e.payload_json FROM events e
   LEFT JOIN messages m ON m.id = e.message_id
   WHERE e.user_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3`;
-
-export function toEvent(row: ReadEventRow): SyncEvent {
-  if (row.kind === 'message' && row.message_json !== null) {
-    return { seq: row.seq, kind: 'message', message: JSON.parse(row.message_json) as Message };
-  }
-  // Other kinds carry their body in payload_json, written by this store from a typed event.
-  if ((row.kind === 'state' || row.kind === 'preferences' || row.kind === 'retracted') && row.payload_json !== null) {
-    return { seq: row.seq, kind: row.kind, ...JSON.parse(row.payload_json) } as SyncEvent;
-  }
-  throw new Error(`event ${row.seq} has unknown kind ${row.kind}`);
-}

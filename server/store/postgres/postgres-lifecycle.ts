@@ -1,39 +1,23 @@
 import type { Pool, PoolClient } from 'pg';
 import { messageSchema, type Message, type Recipients, type SendMessageResponse } from '../../../shared/message.schema.js';
-import type {
-  AcceptInput,
-  AcceptResult,
-  DueResult,
-  FanOutResult,
-  LifecycleOutcome,
-  MessageLifecycleStore,
-  MessageStatus,
-  MessageStatusRecord,
-  NextOccurrence,
-  ScheduledSummary,
+import {
+  DELIVERED,
+  occurrenceOf,
+  type AcceptInput,
+  type AcceptResult,
+  type DueResult,
+  type FanOutResult,
+  type LifecycleOutcome,
+  type MessageLifecycleStore,
+  type MessageStatus,
+  type MessageStatusRecord,
+  type NextOccurrence,
+  type ScheduledSummary,
 } from '../message-lifecycle.js';
 import type { AppendedEvent } from '../store.js';
+import { toScheduledSummary, toStatusRecord, type MessageRow, type ScheduleRow, type StatusRow } from '../store-rows.js';
 import { appendEvents } from './postgres-event-log.js';
 import { withTransaction } from './transaction.js';
-
-/** Statuses in which a message has gone (or is going) to shoppers: retract and correct apply. */
-const DELIVERED: readonly MessageStatus[] = ['sent', 'sending'];
-
-interface MessageRow {
-  id: string;
-  merchant_id: string;
-  message_json: string;
-  status: MessageStatus;
-  target_json: string | null;
-}
-
-interface ScheduleRow {
-  message_id: string;
-  due_at: number;
-  cron: string | null;
-  tz: string | null;
-  occurrences: number;
-}
 
 const MESSAGE_COLUMNS = 'id, merchant_id, message_json, status, target_json';
 
@@ -202,13 +186,7 @@ export class PostgresLifecycle implements MessageLifecycleStore {
           ]);
           result.events.push(...(await this.deliver(client, message, target, now)));
         } else {
-          // Each occurrence is its own message (own id, own counts), so the inbox keeps them all.
-          const occurrence: Message = {
-            ...template,
-            id: `${row.id}.${schedule.occurrences + 1}`,
-            createdAt: new Date(now).toISOString(),
-            deliverAt: new Date(schedule.due_at).toISOString(),
-          };
+          const occurrence = occurrenceOf(template, schedule, now);
           await insertMessage(client, occurrence, row.merchant_id, 0, target.topic ? 'sending' : 'sent', row.target_json, null);
           result.events.push(...(await this.deliver(client, occurrence, target, now)));
           // From now, not from due_at: occurrences missed while down collapse into this one.
@@ -242,15 +220,7 @@ export class PostgresLifecycle implements MessageLifecycleStore {
        WHERE m.merchant_id = $1 AND m.status = 'scheduled' AND m.id > $2 ORDER BY m.id LIMIT $3`,
       [merchantId, afterId, limit],
     );
-    return rows.map((row) => ({
-      id: row.id,
-      title: (JSON.parse(row.message_json) as Message).title,
-      dueAt: row.due_at,
-      cron: row.cron,
-      tz: row.tz,
-      occurrences: row.occurrences,
-      target: JSON.parse(row.target_json!) as Recipients,
-    }));
+    return rows.map(toScheduledSummary);
   }
 
   async cancel(merchantId: string, id: string): Promise<LifecycleOutcome<{ status: MessageStatus }>> {
@@ -404,16 +374,15 @@ export class PostgresLifecycle implements MessageLifecycleStore {
   // ---- status ----------------------------------------------------------------------------------
 
   async getStatus(id: string): Promise<MessageStatusRecord | undefined> {
-    const { rows } = await this.pool.query<{
-      status: MessageStatus;
-      target_json: string | null;
-      delivered_live: number;
-      due_at: number | null;
-      cron: string | null;
-      tz: string | null;
-      occurrences: number | null;
-      read: number;
-    }>(
+    const { rows } = await this.pool.query<
+      StatusRow & {
+        due_at: number | null;
+        cron: string | null;
+        tz: string | null;
+        occurrences: number | null;
+        read: number;
+      }
+    >(
       `SELECT m.status, m.target_json, m.delivered_live, s.due_at, s.cron, s.tz, s.occurrences,
          (SELECT COUNT(*)::int FROM message_states ms WHERE ms.message_id = m.id AND ms.read) AS read
        FROM messages m LEFT JOIN schedules s ON s.message_id = m.id WHERE m.id = $1`,
@@ -421,14 +390,9 @@ export class PostgresLifecycle implements MessageLifecycleStore {
     );
     const row = rows[0];
     if (!row) return undefined;
-    return {
-      status: row.status,
-      target: row.target_json ? (JSON.parse(row.target_json) as Recipients) : undefined,
-      deliveredLive: row.delivered_live,
-      schedule:
-        row.due_at === null ? undefined : { dueAt: row.due_at, cron: row.cron, tz: row.tz, occurrences: row.occurrences ?? 0 },
-      read: row.read,
-    };
+    const schedule =
+      row.due_at === null ? undefined : { due_at: row.due_at, cron: row.cron, tz: row.tz, occurrences: row.occurrences ?? 0 };
+    return toStatusRecord(row, schedule, row.read);
   }
 
   async addDeliveredLive(counts: ReadonlyMap<string, number>): Promise<void> {

@@ -1,30 +1,9 @@
 import type { PoolClient } from 'pg';
-import { winningFields, type MessageState, type StateField } from '../../../shared/message-state-merge.js';
+import { winningFields, type MessageState } from '../../../shared/message-state-merge.js';
 import { preferencesSchema } from '../../../shared/preferences.schema.js';
 import type { AppendedEvent, MessageStatesResult, MessageStateUpdate, StoredPreferences } from '../store.js';
+import { stateColumns, toState, type StateRow } from '../store-rows.js';
 import { appendEvent } from './postgres-event-log.js';
-
-interface StateRow {
-  read: boolean | null;
-  read_at: string | null;
-  archived: boolean | null;
-  archived_at: string | null;
-  deleted: boolean | null;
-  deleted_at: string | null;
-}
-
-function toState(row: StateRow): MessageState {
-  const state: MessageState = {};
-  if (row.read_at !== null) state.read = { value: row.read === true, at: row.read_at };
-  if (row.archived_at !== null) state.archived = { value: row.archived === true, at: row.archived_at };
-  if (row.deleted_at !== null) state.deleted = { value: row.deleted === true, at: row.deleted_at };
-  return state;
-}
-
-function flag(state: MessageState, field: StateField): [boolean | null, string | null] {
-  const value = state[field];
-  return value ? [value.value, value.at] : [null, null];
-}
 
 /**
  * The PostgreSQL side of per-shopper message state and preferences. Every
@@ -72,7 +51,7 @@ export class PostgresShopperState {
          ON CONFLICT (user_id, message_id) DO UPDATE SET read = excluded.read, read_at = excluded.read_at,
            archived = excluded.archived, archived_at = excluded.archived_at,
            deleted = excluded.deleted, deleted_at = excluded.deleted_at`,
-        [userId, messageId, ...flag(next, 'read'), ...flag(next, 'archived'), ...flag(next, 'deleted')],
+        [userId, messageId, ...stateColumns(next, (value) => value)],
       );
       const seq = await appendEvent(client, userId, {
         kind: 'state',

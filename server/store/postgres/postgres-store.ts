@@ -14,7 +14,9 @@ import type {
   StoredMessage,
   StoredPreferences,
 } from '../store.js';
-import { appendEvents, READ_EVENTS_SQL, toEvent, type ReadEventRow } from './postgres-event-log.js';
+import { toClaimedJobs, toEvent, toMerchant, toStoredMessage, toSubscription } from '../store-rows.js';
+import type { LeasedJobRow, MerchantRow, MessageCountsRow, ReadEventRow, SubscriptionRow } from '../store-rows.js';
+import { appendEvents, READ_EVENTS_SQL } from './postgres-event-log.js';
 import { PostgresLifecycle } from './postgres-lifecycle.js';
 import { PostgresShopperState } from './postgres-shopper-state.js';
 import { settlePushJobs } from './postgres-push-settle.js';
@@ -27,28 +29,6 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** Tests isolate each store in its own schema; production uses the database's default search_path. */
   schema?: string;
-}
-
-interface SubscriptionRow {
-  endpoint: string;
-  user_id: string;
-  p256dh: string;
-  auth: string;
-  expiration_time: number | null;
-  created_at: string;
-  updated_at: string;
-}
-
-function toSubscription(row: SubscriptionRow): PushSubscriptionRecord {
-  return {
-    endpoint: row.endpoint,
-    userId: row.user_id,
-    p256dh: row.p256dh,
-    auth: row.auth,
-    expirationTime: row.expiration_time,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
 }
 
 const INT8_OID = 20;
@@ -127,12 +107,8 @@ export class PostgresStore implements Store {
   }
 
   async findMerchantByKeyHash(keyHash: string): Promise<MerchantRecord | undefined> {
-    const { rows } = await this.pool.query<{ id: string; name: string; created_at: string }>(
-      'SELECT id, name, created_at FROM merchants WHERE key_hash = $1',
-      [keyHash],
-    );
-    const row = rows[0];
-    return row && { id: row.id, name: row.name, createdAt: row.created_at };
+    const { rows } = await this.pool.query<MerchantRow>('SELECT id, name, created_at FROM merchants WHERE key_hash = $1', [keyHash]);
+    return rows[0] && toMerchant(rows[0]);
   }
 
   async insertMessage(message: Message, merchantId: string, userIds: readonly string[]): Promise<AppendedEvent[]> {
@@ -161,27 +137,12 @@ export class PostgresStore implements Store {
   }
 
   async getMessage(id: string): Promise<StoredMessage | undefined> {
-    const { rows } = await this.pool.query<{
-      message_json: string;
-      merchant_id: string;
-      recipients: number;
-      push_targets: number;
-      pushed: number;
-      push_failed: number;
-      push_skipped: number;
-    }>(
+    const { rows } = await this.pool.query<MessageCountsRow>(
       `SELECT message_json, merchant_id, recipients, push_targets, pushed, push_failed, push_skipped
        FROM messages WHERE id = $1`,
       [id],
     );
-    const row = rows[0];
-    if (!row) return undefined;
-    return {
-      message: messageSchema.parse(JSON.parse(row.message_json)),
-      merchantId: row.merchant_id,
-      recipients: row.recipients,
-      push: { targets: row.push_targets, pushed: row.pushed, failed: row.push_failed, skipped: row.push_skipped },
-    };
+    return rows[0] && toStoredMessage(rows[0]);
   }
 
   async getMessageForRecipient(id: string, userId: string): Promise<Message | undefined> {
@@ -237,7 +198,7 @@ export class PostgresStore implements Store {
   async claimPushJobs(now: number, leaseMs: number, limit: number): Promise<ClaimedPushJob[]> {
     return withTransaction(this.pool, async (client) => {
       // SKIP LOCKED: instances claiming at once each take different rows instead of waiting or doubling up.
-      const { rows: leased } = await client.query<{ id: number; message_id: string; user_id: string; endpoint: string; attempts: number; due_at: number }>(
+      const { rows: leased } = await client.query<LeasedJobRow & { due_at: number }>(
         `WITH due AS (
            SELECT id, due_at FROM push_jobs WHERE due_at <= $2 ORDER BY due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
          UPDATE push_jobs j SET due_at = $1, attempts = j.attempts + 1 FROM due WHERE j.id = due.id
@@ -251,14 +212,7 @@ export class PostgresStore implements Store {
         [leased.map((job) => job.endpoint)],
       );
       const subscriptions = new Map(subs.map((row) => [row.endpoint, toSubscription(row)]));
-      const claimed: ClaimedPushJob[] = [];
-      const orphans: PushJobOutcome[] = [];
-      for (const job of leased) {
-        const subscription = subscriptions.get(job.endpoint);
-        // Unsubscribed, or the device now belongs to another shopper: this push is not theirs.
-        if (!subscription || subscription.userId !== job.user_id) orphans.push({ id: job.id, kind: 'skipped' });
-        else claimed.push({ id: job.id, messageId: job.message_id, attempts: job.attempts, subscription });
-      }
+      const { claimed, orphans } = toClaimedJobs(leased, subscriptions);
       await settlePushJobs(client, orphans);
       return claimed;
     });

@@ -1,29 +1,8 @@
 import type Database from 'better-sqlite3';
-import { winningFields, type MessageState, type StateField } from '../../../shared/message-state-merge.js';
+import { winningFields, type MessageState } from '../../../shared/message-state-merge.js';
 import { preferencesSchema } from '../../../shared/preferences.schema.js';
 import type { AppendedEvent, MessageStatesResult, MessageStateUpdate, StoredPreferences } from '../store.js';
-
-interface StateRow {
-  read: number | null;
-  read_at: string | null;
-  archived: number | null;
-  archived_at: string | null;
-  deleted: number | null;
-  deleted_at: string | null;
-}
-
-function toState(row: StateRow): MessageState {
-  const state: MessageState = {};
-  if (row.read_at !== null) state.read = { value: row.read === 1, at: row.read_at };
-  if (row.archived_at !== null) state.archived = { value: row.archived === 1, at: row.archived_at };
-  if (row.deleted_at !== null) state.deleted = { value: row.deleted === 1, at: row.deleted_at };
-  return state;
-}
-
-function flag(state: MessageState, field: StateField): [number | null, string | null] {
-  const value = state[field];
-  return value ? [value.value ? 1 : 0, value.at] : [null, null];
-}
+import { stateColumns, toState, type StateRow } from '../store-rows.js';
 
 /**
  * The SQLite side of per-shopper message state and preferences. Methods are
@@ -81,7 +60,8 @@ export class ShopperStateTables {
       }
       // Several changes to one message in one request are applied in turn, each against the last.
       const next: MessageState = { ...current, ...winners };
-      this.statements.putState.run(userId, messageId, ...flag(next, 'read'), ...flag(next, 'archived'), ...flag(next, 'deleted'));
+      // better-sqlite3 binds no booleans: flags are stored as 0 or 1.
+      this.statements.putState.run(userId, messageId, ...stateColumns(next, (value) => (value ? 1 : 0)));
       const seq = this.appendEvent(userId, 'state', JSON.stringify({ messageId, state: winners }));
       appended.push({ userId, event: { seq, kind: 'state', messageId, state: winners } });
     }

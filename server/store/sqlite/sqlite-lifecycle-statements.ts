@@ -1,21 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { MessageStatus } from '../message-lifecycle.js';
-
-export interface MessageRow {
-  id: string;
-  merchant_id: string;
-  message_json: string;
-  status: MessageStatus;
-  target_json: string | null;
-}
-
-export interface ScheduleRow {
-  message_id: string;
-  due_at: number;
-  cron: string | null;
-  tz: string | null;
-  occurrences: number;
-}
+import type { MessageRow, ScheduleRow, StatusRow } from '../store-rows.js';
 
 /** Every statement of the SQLite message lifecycle, prepared once per connection. */
 export function prepareLifecycleStatements(db: Database.Database) {
@@ -93,7 +77,7 @@ return {
       `SELECT message_json FROM messages WHERE reply_to = ? AND status = 'reply' AND id > ? ORDER BY id LIMIT ?`,
     ),
     countRead: p<[string], { n: number }>('SELECT COUNT(*) AS n FROM message_states WHERE message_id = ? AND read = 1'),
-    status: p<[string], MessageRow & { delivered_live: number }>(
+    status: p<[string], MessageRow & StatusRow>(
       'SELECT id, merchant_id, message_json, status, target_json, delivered_live FROM messages WHERE id = ?',
     ),
   };

@@ -1,23 +1,23 @@
 import type Database from 'better-sqlite3';
 import { messageSchema, type Message, type Recipients, type SendMessageResponse } from '../../../shared/message.schema.js';
-import type {
-  AcceptInput,
-  AcceptResult,
-  DueResult,
-  FanOutResult,
-  LifecycleOutcome,
-  MessageLifecycleStore,
-  MessageStatus,
-  MessageStatusRecord,
-  NextOccurrence,
-  ScheduledSummary,
+import {
+  DELIVERED,
+  occurrenceOf,
+  type AcceptInput,
+  type AcceptResult,
+  type DueResult,
+  type FanOutResult,
+  type LifecycleOutcome,
+  type MessageLifecycleStore,
+  type MessageStatus,
+  type MessageStatusRecord,
+  type NextOccurrence,
+  type ScheduledSummary,
 } from '../message-lifecycle.js';
 import type { AppendedEvent } from '../store.js';
+import { toScheduledSummary, toStatusRecord } from '../store-rows.js';
 import type { GroupCommit } from './group-commit.js';
 import { prepareLifecycleStatements } from './sqlite-lifecycle-statements.js';
-
-/** Statuses in which a message has gone (or is going) to shoppers: retract and correct apply. */
-const DELIVERED: readonly MessageStatus[] = ['sent', 'sending'];
 
 /**
  * SQLite side of the message lifecycle. Shares the store's connection and
@@ -121,13 +121,7 @@ export class SqliteLifecycle implements MessageLifecycleStore {
           this.s.setStatus.run(target.topic ? 'sending' : 'sent', row.id);
           result.events.push(...this.deliver(message, target, now));
         } else {
-          // Each occurrence is its own message (own id, own counts), so the inbox keeps them all.
-          const occurrence: Message = {
-            ...template,
-            id: `${row.id}.${schedule.occurrences + 1}`,
-            createdAt: new Date(now).toISOString(),
-            deliverAt: new Date(schedule.due_at).toISOString(),
-          };
+          const occurrence = occurrenceOf(template, schedule, now);
           this.s.insertMessage.run(occurrence.id, row.merchant_id, JSON.stringify(occurrence), 0, occurrence.createdAt,
             target.topic ? 'sending' : 'sent', row.target_json, null);
           result.events.push(...this.deliver(occurrence, target, now));
@@ -152,15 +146,7 @@ export class SqliteLifecycle implements MessageLifecycleStore {
   }
 
   async listScheduled(merchantId: string, afterId: string, limit: number): Promise<ScheduledSummary[]> {
-    return this.s.listScheduled.all(merchantId, afterId, limit).map((row) => ({
-      id: row.id,
-      title: (JSON.parse(row.message_json) as Message).title,
-      dueAt: row.due_at,
-      cron: row.cron,
-      tz: row.tz,
-      occurrences: row.occurrences,
-      target: JSON.parse(row.target_json!) as Recipients,
-    }));
+    return this.s.listScheduled.all(merchantId, afterId, limit).map(toScheduledSummary);
   }
 
   async cancel(merchantId: string, id: string): Promise<LifecycleOutcome<{ status: MessageStatus }>> {
@@ -275,15 +261,7 @@ export class SqliteLifecycle implements MessageLifecycleStore {
 
   async getStatus(id: string): Promise<MessageStatusRecord | undefined> {
     const row = this.s.status.get(id);
-    if (!row) return undefined;
-    const schedule = this.s.getSchedule.get(id);
-    return {
-      status: row.status,
-      target: row.target_json ? (JSON.parse(row.target_json) as Recipients) : undefined,
-      deliveredLive: row.delivered_live,
-      schedule: schedule && { dueAt: schedule.due_at, cron: schedule.cron, tz: schedule.tz, occurrences: schedule.occurrences },
-      read: this.s.countRead.get(id)!.n,
-    };
+    return row && toStatusRecord(row, this.s.getSchedule.get(id), this.s.countRead.get(id)!.n);
   }
 
   async addDeliveredLive(counts: ReadonlyMap<string, number>): Promise<void> {

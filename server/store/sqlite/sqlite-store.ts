@@ -16,6 +16,8 @@ import type {
   StoredPreferences,
 } from '../store.js';
 import type { MessageState } from '../../../shared/message-state-merge.js';
+import { toClaimedJobs, toEvent, toMerchant, toStoredMessage, toSubscription } from '../store-rows.js';
+import type { LeasedJobRow, MerchantRow, MessageCountsRow, ReadEventRow, SubscriptionRow } from '../store-rows.js';
 import { GroupCommit } from './group-commit.js';
 import { SqliteLifecycle } from './sqlite-lifecycle.js';
 import { ShopperStateTables } from './shopper-state-tables.js';
@@ -39,42 +41,6 @@ function migrate(db: Database.Database): void {
   }
 }
 
-interface SubscriptionRow {
-  endpoint: string;
-  user_id: string;
-  p256dh: string;
-  auth: string;
-  expiration_time: number | null;
-  created_at: string;
-  updated_at: string;
-}
-
-interface LeasedJobRow {
-  id: number;
-  message_id: string;
-  user_id: string;
-  endpoint: string;
-  attempts: number;
-}
-
-function toSubscription(row: SubscriptionRow): PushSubscriptionRecord {
-  return {
-    endpoint: row.endpoint,
-    userId: row.user_id,
-    p256dh: row.p256dh,
-    auth: row.auth,
-    expirationTime: row.expiration_time,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-interface EventRow {
-  seq: number;
-  kind: string;
-  message_json: string | null;
-  payload_json: string | null;
-}
 
 /** The embedded default: one SQLite file in WAL mode, fsync on every commit. */
 export class SqliteStore implements Store {
@@ -118,24 +84,13 @@ export class SqliteStore implements Store {
       insertMerchant: this.db.prepare(
         'INSERT INTO merchants (id, name, key_hash, created_at) VALUES (@id, @name, @keyHash, @createdAt)',
       ),
-      findMerchant: this.db.prepare<[string], { id: string; name: string; created_at: string }>(
+      findMerchant: this.db.prepare<[string], MerchantRow>(
         'SELECT id, name, created_at FROM merchants WHERE key_hash = ?',
       ),
       insertMessage: this.db.prepare(
         'INSERT INTO messages (id, merchant_id, message_json, recipients, created_at) VALUES (?, ?, ?, ?, ?)',
       ),
-      getMessage: this.db.prepare<
-        [string],
-        {
-          message_json: string;
-          merchant_id: string;
-          recipients: number;
-          push_targets: number;
-          pushed: number;
-          push_failed: number;
-          push_skipped: number;
-        }
-      >(
+      getMessage: this.db.prepare<[string], MessageCountsRow>(
         `SELECT message_json, merchant_id, recipients, push_targets, pushed, push_failed, push_skipped
          FROM messages WHERE id = ?`,
       ),
@@ -195,7 +150,7 @@ export class SqliteStore implements Store {
       insertEvent: this.db.prepare(
         'INSERT INTO events (user_id, seq, kind, message_id, created_at) VALUES (?, ?, ?, ?, ?)',
       ),
-      readEvents: this.db.prepare<[string, number, number], EventRow>(
+      readEvents: this.db.prepare<[string, number, number], ReadEventRow>(
         `SELECT e.seq, e.kind, m.message_json, e.payload_json FROM events e
          LEFT JOIN messages m ON m.id = e.message_id
          WHERE e.user_id = ? AND e.seq > ? ORDER BY e.seq LIMIT ?`,
@@ -222,7 +177,7 @@ export class SqliteStore implements Store {
 
   async findMerchantByKeyHash(keyHash: string): Promise<MerchantRecord | undefined> {
     const row = this.statements.findMerchant.get(keyHash);
-    return row && { id: row.id, name: row.name, createdAt: row.created_at };
+    return row && toMerchant(row);
   }
 
   async insertMessage(message: Message, merchantId: string, userIds: readonly string[]): Promise<AppendedEvent[]> {
@@ -283,14 +238,7 @@ export class SqliteStore implements Store {
           .all(JSON.stringify(leased.map((job) => job.endpoint)))
           .map((row) => [row.endpoint, toSubscription(row)]),
       );
-      const claimed: ClaimedPushJob[] = [];
-      const orphans: PushJobOutcome[] = [];
-      for (const job of leased) {
-        const subscription = subscriptions.get(job.endpoint);
-        // Unsubscribed, or the device now belongs to another shopper: this push is not theirs.
-        if (!subscription || subscription.userId !== job.user_id) orphans.push({ id: job.id, kind: 'skipped' });
-        else claimed.push({ id: job.id, messageId: job.message_id, attempts: job.attempts, subscription });
-      }
+      const { claimed, orphans } = toClaimedJobs(leased, subscriptions);
       this.settle(orphans);
       return claimed;
     });
@@ -348,13 +296,7 @@ export class SqliteStore implements Store {
 
   async getMessage(id: string): Promise<StoredMessage | undefined> {
     const row = this.statements.getMessage.get(id);
-    if (!row) return undefined;
-    return {
-      message: messageSchema.parse(JSON.parse(row.message_json)),
-      merchantId: row.merchant_id,
-      recipients: row.recipients,
-      push: { targets: row.push_targets, pushed: row.pushed, failed: row.push_failed, skipped: row.push_skipped },
-    };
+    return row && toStoredMessage(row);
   }
 
   async applyMessageStates(userId: string, changes: readonly MessageStateUpdate[]): Promise<MessageStatesResult> {
@@ -377,17 +319,6 @@ export class SqliteStore implements Store {
   }
 
   async readEvents(userId: string, afterSeq: number, limit: number): Promise<SyncEvent[]> {
-    return this.statements.readEvents.all(userId, afterSeq, limit).map((row) => toEvent(row));
+    return this.statements.readEvents.all(userId, afterSeq, limit).map(toEvent);
   }
-}
-
-function toEvent(row: EventRow): SyncEvent {
-  if (row.kind === 'message' && row.message_json !== null) {
-    return { seq: row.seq, kind: 'message', message: JSON.parse(row.message_json) as Message };
-  }
-  // Other kinds carry their body in payload_json, written by this store from a typed event.
-  if ((row.kind === 'state' || row.kind === 'preferences' || row.kind === 'retracted') && row.payload_json !== null) {
-    return { seq: row.seq, kind: row.kind, ...JSON.parse(row.payload_json) } as SyncEvent;
-  }
-  throw new Error(`event ${row.seq} has unknown kind ${row.kind}`);
 }

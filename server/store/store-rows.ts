@@ -1,0 +1,185 @@
+import type { SyncEvent } from '../../shared/event.schema.js';
+import type { MessageState, StateField } from '../../shared/message-state-merge.js';
+import { messageSchema, type Message, type Recipients } from '../../shared/message.schema.js';
+import type { MessageStatus, MessageStatusRecord, ScheduledSummary } from './message-lifecycle.js';
+import type { ClaimedPushJob, MerchantRecord, PushJobOutcome, PushSubscriptionRecord, StoredMessage } from './store.js';
+
+/**
+ * The rows both stores read (same tables, same snake_case columns) and their
+ * mapping to the Store's records, written once. Only the SQL differs between
+ * SQLite and PostgreSQL, and it stays with each store.
+ */
+
+export interface MerchantRow {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export function toMerchant(row: MerchantRow): MerchantRecord {
+  return { id: row.id, name: row.name, createdAt: row.created_at };
+}
+
+export interface MessageRow {
+  id: string;
+  merchant_id: string;
+  message_json: string;
+  status: MessageStatus;
+  target_json: string | null;
+}
+
+export interface MessageCountsRow {
+  message_json: string;
+  merchant_id: string;
+  recipients: number;
+  push_targets: number;
+  pushed: number;
+  push_failed: number;
+  push_skipped: number;
+}
+
+export function toStoredMessage(row: MessageCountsRow): StoredMessage {
+  return {
+    message: messageSchema.parse(JSON.parse(row.message_json)),
+    merchantId: row.merchant_id,
+    recipients: row.recipients,
+    push: { targets: row.push_targets, pushed: row.pushed, failed: row.push_failed, skipped: row.push_skipped },
+  };
+}
+
+export interface ScheduleRow {
+  message_id: string;
+  due_at: number;
+  cron: string | null;
+  tz: string | null;
+  occurrences: number;
+}
+
+export function toScheduledSummary(row: MessageRow & ScheduleRow): ScheduledSummary {
+  return {
+    id: row.id,
+    title: (JSON.parse(row.message_json) as Message).title,
+    dueAt: row.due_at,
+    cron: row.cron,
+    tz: row.tz,
+    occurrences: row.occurrences,
+    target: JSON.parse(row.target_json!) as Recipients,
+  };
+}
+
+export interface StatusRow {
+  status: MessageStatus;
+  target_json: string | null;
+  delivered_live: number;
+}
+
+export function toStatusRecord(
+  row: StatusRow,
+  schedule: Omit<ScheduleRow, 'message_id'> | undefined,
+  read: number,
+): MessageStatusRecord {
+  return {
+    status: row.status,
+    target: row.target_json ? (JSON.parse(row.target_json) as Recipients) : undefined,
+    deliveredLive: row.delivered_live,
+    schedule: schedule && { dueAt: schedule.due_at, cron: schedule.cron, tz: schedule.tz, occurrences: schedule.occurrences },
+    read,
+  };
+}
+
+export interface SubscriptionRow {
+  endpoint: string;
+  user_id: string;
+  p256dh: string;
+  auth: string;
+  expiration_time: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export function toSubscription(row: SubscriptionRow): PushSubscriptionRecord {
+  return {
+    endpoint: row.endpoint,
+    userId: row.user_id,
+    p256dh: row.p256dh,
+    auth: row.auth,
+    expirationTime: row.expiration_time,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export interface LeasedJobRow {
+  id: number;
+  message_id: string;
+  user_id: string;
+  endpoint: string;
+  attempts: number;
+}
+
+/** Pairs leased push jobs with their subscriptions (by endpoint); a job whose device is no longer its shopper's is an orphan. */
+export function toClaimedJobs(
+  leased: readonly LeasedJobRow[],
+  subscriptions: ReadonlyMap<string, PushSubscriptionRecord>,
+): { claimed: ClaimedPushJob[]; orphans: PushJobOutcome[] } {
+  const claimed: ClaimedPushJob[] = [];
+  const orphans: PushJobOutcome[] = [];
+  for (const job of leased) {
+    const subscription = subscriptions.get(job.endpoint);
+    // Unsubscribed, or the device now belongs to another shopper: this push is not theirs.
+    if (!subscription || subscription.userId !== job.user_id) orphans.push({ id: job.id, kind: 'skipped' });
+    else claimed.push({ id: job.id, messageId: job.message_id, attempts: job.attempts, subscription });
+  }
+  return { claimed, orphans };
+}
+
+export interface ReadEventRow {
+  seq: number;
+  kind: string;
+  message_json: string | null;
+  payload_json: string | null;
+}
+
+export function toEvent(row: ReadEventRow): SyncEvent {
+  if (row.kind === 'message' && row.message_json !== null) {
+    return { seq: row.seq, kind: 'message', message: JSON.parse(row.message_json) as Message };
+  }
+  // Other kinds carry their body in payload_json, written by the store from a typed event.
+  if ((row.kind === 'state' || row.kind === 'preferences' || row.kind === 'retracted') && row.payload_json !== null) {
+    return { seq: row.seq, kind: row.kind, ...JSON.parse(row.payload_json) } as SyncEvent;
+  }
+  throw new Error(`event ${row.seq} has unknown kind ${row.kind}`);
+}
+
+/** A flag column: PostgreSQL keeps a boolean, SQLite 0 or 1; null until the field was first set. */
+type Flag = boolean | number | null;
+
+export interface StateRow {
+  read: Flag;
+  read_at: string | null;
+  archived: Flag;
+  archived_at: string | null;
+  deleted: Flag;
+  deleted_at: string | null;
+}
+
+const isSet = (flag: Flag): boolean => flag === true || flag === 1;
+
+export function toState(row: StateRow): MessageState {
+  const state: MessageState = {};
+  if (row.read_at !== null) state.read = { value: isSet(row.read), at: row.read_at };
+  if (row.archived_at !== null) state.archived = { value: isSet(row.archived), at: row.archived_at };
+  if (row.deleted_at !== null) state.deleted = { value: isSet(row.deleted), at: row.deleted_at };
+  return state;
+}
+
+/**
+ * The six state columns (read, read_at, archived, archived_at, deleted,
+ * deleted_at) for a write, each flag in the store's own encoding.
+ */
+export function stateColumns<F>(state: MessageState, encode: (value: boolean) => F): (F | string | null)[] {
+  return (['read', 'archived', 'deleted'] as const satisfies readonly StateField[]).flatMap((field) => {
+    const value = state[field];
+    return value ? [encode(value.value), value.at] : [null, null];
+  });
+}
