@@ -15,7 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ShopperFleet, runClosedLoop, runOpenLoop, type RunResult } from './load.js';
 import { formatTable, percentile, type Figures } from './report.js';
-import { killAllTargets, rssBytes, startBare, startTidings, type Target, type TidingsOptions } from './targets.js';
+import { guardBenchmark, killAllTargets, rssBytes, startBare, startTidings, type Target, type TidingsOptions } from './targets.js';
 
 const { values } = parseArgs({
   options: {
@@ -64,21 +64,7 @@ const config = {
   drainMs: 10_000,
 };
 
-/** Whatever happens, the benchmark stops by itself and takes its children with it. */
-const WATCHDOG_MS = 15 * 60_000;
-const watchdog = setTimeout(() => {
-  process.stderr.write(`benchmark still running after ${WATCHDOG_MS / 60_000} min; giving up\n`);
-  killAllTargets();
-  process.exit(1);
-}, WATCHDOG_MS);
-watchdog.unref();
-process.on('exit', killAllTargets);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    killAllTargets();
-    process.exit(130);
-  });
-}
+guardBenchmark(15 * 60_000);
 
 function openFileLimit(): number {
   try {

@@ -11,13 +11,12 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { Pool } from 'undici';
 import { createTestSchema, type TestSchema } from '../server/test-support/postgres-schema.js';
 import { startServerProcess, type ServerProcess } from '../server/test-support/server-process.js';
 import { postgresAvailable, redisAvailable, TEST_DATABASE_URL, TEST_REDIS_URL } from '../server/test-support/services.js';
 import { ShopperFleet, runClosedLoop, runOpenLoop, type RunResult } from './load.js';
 import { percentile, ROWS, type Figures } from './report.js';
-import { BENCH_MERCHANT_KEY, type Target } from './targets.js';
+import { BENCH_MERCHANT_KEY, guardBenchmark, killAllTargets, mintTokens, stopChild, trackChild, type Target } from './targets.js';
 
 const { values } = parseArgs({
   options: {
@@ -57,60 +56,11 @@ const config = {
 
 // ---- processes: every child is killed however the run ends ------------------------------------
 
-const children = new Set<ServerProcess>();
 const schemas = new Set<TestSchema>();
 
-function killChildren(): void {
-  for (const { child } of children) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-  children.clear();
-}
-
-const WATCHDOG_MS = 5 * 60_000;
-const watchdog = setTimeout(() => {
-  process.stderr.write(`benchmark still running after ${WATCHDOG_MS / 60_000} min; giving up\n`);
-  killChildren();
-  process.exit(1);
-}, WATCHDOG_MS);
-watchdog.unref();
-process.on('exit', killChildren);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    killChildren();
-    process.exit(130);
-  });
-}
-
-async function stop(server: ServerProcess): Promise<void> {
-  if (server.child.exitCode === null && server.child.signalCode === null) {
-    server.child.kill('SIGTERM');
-    const timer = setTimeout(() => server.child.kill('SIGKILL'), 12_000);
-    await server.exited;
-    clearTimeout(timer);
-  }
-  children.delete(server);
-}
+guardBenchmark(5 * 60_000);
 
 const auth = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_MERCHANT_KEY}` };
-
-async function mintTokens(url: string, userIds: string[]): Promise<Map<string, string>> {
-  const tokens = new Map<string, string>();
-  const pool = new Pool(url, { connections: 16 });
-  let next = 0;
-  const worker = async () => {
-    while (next < userIds.length) {
-      const userId = userIds[next++]!;
-      const res = await pool.request({ path: '/api/v1/shopper-tokens', method: 'POST', headers: auth, body: JSON.stringify({ userId }) });
-      const body = (await res.body.json()) as { token?: string };
-      if (res.statusCode !== 201 || !body.token) throw new Error(`token for ${userId}: HTTP ${res.statusCode}`);
-      tokens.set(userId, body.token);
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
-  await pool.close();
-  return tokens;
-}
 
 /**
  * `instances` Tidings processes on a fresh schema and channel prefix; shoppers
@@ -135,12 +85,12 @@ async function startSetup(name: string, instances: 1 | 2, userIds: string[]): Pr
   // One after the other: the first migrates and creates the bootstrap merchant.
   for (let i = 0; i < instances; i++) {
     const server = await startServerProcess(env);
-    children.add(server);
+    trackChild(server.child);
     servers.push(server);
   }
   const receiving = servers[0]!;
   const sending = servers[servers.length - 1]!;
-  const tokens = await mintTokens(receiving.url, userIds);
+  const tokens = await mintTokens(receiving.url, auth, userIds);
   return {
     name,
     pid: receiving.child.pid!,
@@ -150,7 +100,7 @@ async function startSetup(name: string, instances: 1 | 2, userIds: string[]): Pr
     readyFrame: 'synced',
     hello: (userId) => JSON.stringify({ type: 'hello', token: tokens.get(userId), protocol: 1 }),
     async stop() {
-      await Promise.all(servers.map(stop));
+      await Promise.all(servers.map((server) => stopChild(server.child, server.exited)));
       await schema.drop();
       schemas.delete(schema);
     },
@@ -249,7 +199,7 @@ async function main(): Promise<void> {
 }
 
 async function cleanUp(): Promise<void> {
-  killChildren();
+  killAllTargets();
   await Promise.all([...schemas].map((schema) => schema.drop().catch(() => undefined)));
 }
 

@@ -33,6 +33,7 @@ import { PushSender } from '../server/push/push-sender.js';
 import { PushWorker } from '../server/push/push-worker.js';
 import { VapidSigner } from '../server/push/vapid-signer.js';
 import { SQLITE_FILE_NAME, SqliteStore } from '../server/store/sqlite/sqlite-store.js';
+import { storeMessage } from '../server/test-support/store-messages.js';
 
 const { values } = parseArgs({
   options: {
@@ -198,7 +199,7 @@ worker.start();
 async function tidings(round: number): Promise<number> {
   const msg = message(round);
   const start = performance.now();
-  await store.insertMessage(msg, 'bench', userIds);
+  await storeMessage(store, msg, 'bench', userIds);
   worker.wake();
   for (;;) {
     const { push } = (await store.getMessage(msg.id))!;

@@ -41,7 +41,32 @@ export function killAllTargets(): void {
   dataDirs.clear();
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
+/** Counts a child among those `killAllTargets` ends. */
+export function trackChild(child: ChildProcess): void {
+  live.add(child);
+}
+
+/**
+ * Whatever happens, the benchmark stops by itself and takes its children with
+ * it: a watchdog, and the same clean-up on exit and on SIGINT/SIGTERM.
+ */
+export function guardBenchmark(limitMs: number): void {
+  const watchdog = setTimeout(() => {
+    process.stderr.write(`benchmark still running after ${limitMs / 60_000} min; giving up\n`);
+    killAllTargets();
+    process.exit(1);
+  }, limitMs);
+  watchdog.unref();
+  process.on('exit', killAllTargets);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      killAllTargets();
+      process.exit(130);
+    });
+  }
+}
+
+export async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) {
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 12_000);
@@ -106,7 +131,7 @@ export async function startTidings(userIds: string[], options: TidingsOptions = 
   };
 }
 
-async function mintTokens(url: string, headers: Record<string, string>, userIds: string[]): Promise<Map<string, string>> {
+export async function mintTokens(url: string, headers: Record<string, string>, userIds: string[]): Promise<Map<string, string>> {
   const tokens = new Map<string, string>();
   const pool = new Pool(url, { connections: 16 });
   let next = 0;

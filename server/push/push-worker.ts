@@ -6,6 +6,7 @@ import { pushOptionsFor } from './push-options.js';
 import { buildPushPayload, buildRetractionPayload } from './push-payload.js';
 import type { PushResult, PushTarget } from './push-sender.js';
 import type { PushOptions } from './push-options.js';
+import { LoopWorker } from '../scheduler/background-loop.js';
 import { backoffMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 
 /**
@@ -59,7 +60,7 @@ const FLUSH_DELAY_MS = 5;
  * accepted. A slot stays taken until its outcome is committed, so at most
  * `concurrency` pushes can ever be repeated by one crash.
  */
-export class PushWorker {
+export class PushWorker extends LoopWorker {
   private readonly now: () => number;
   private readonly retry: RetryPolicy;
   private readonly pollMs: number;
@@ -69,10 +70,7 @@ export class PushWorker {
   private inFlight = 0;
   /** Claimed and not yet settled: in flight, or sent and waiting for the settle commit. */
   private unsettled = 0;
-  private running: Promise<void> | undefined;
   private stopping = false;
-  private woken = false;
-  private wakeUp: (() => void) | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private retryTimer: NodeJS.Timeout | undefined;
@@ -80,23 +78,12 @@ export class PushWorker {
   private readonly idle = new Set<() => void>();
 
   constructor(private readonly options: PushWorkerOptions) {
+    super('push worker', options.logger);
     this.now = options.now ?? Date.now;
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     this.pollMs = options.pollMs ?? 1_000;
     // Claiming only when half the slots are free keeps claims (each a commit) in batches.
     this.batchMin = Math.max(1, Math.floor(options.concurrency / 2));
-  }
-
-  start(): void {
-    this.running ??= this.loop().catch((err: unknown) => {
-      this.options.logger.error({ err }, 'push worker stopped unexpectedly');
-    });
-  }
-
-  /** Something was queued: look now instead of at the next poll. */
-  wake(): void {
-    this.woken = true;
-    this.wakeUp?.();
   }
 
   /** The message was corrected or retracted: build its payload afresh for the next job. */
@@ -105,11 +92,10 @@ export class PushWorker {
   }
 
   /** Stops claiming, lets sends in flight finish (up to `graceMs`) and commits their outcomes. */
-  async stop(graceMs = 5_000): Promise<void> {
+  override async stop(graceMs = 5_000): Promise<void> {
     this.stopping = true;
-    this.wake();
     clearTimeout(this.retryTimer);
-    await this.running;
+    await super.stop();
     if (this.inFlight > 0) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
@@ -122,41 +108,19 @@ export class PushWorker {
     await this.flushNow();
   }
 
-  private async loop(): Promise<void> {
-    while (!this.stopping) {
-      const free = this.options.concurrency - this.unsettled;
-      if (free < this.batchMin) {
-        await this.sleep(this.pollMs);
-        continue;
-      }
-      let jobs: ClaimedPushJob[] = [];
-      try {
-        jobs = await this.options.store.claimPushJobs(this.now(), this.options.leaseMs, free);
-      } catch (err) {
-        this.options.logger.error({ err }, 'claiming push jobs failed; retrying at the next poll');
-      }
-      for (const job of jobs) void this.dispatch(job);
-      // A full batch means more may be due: go again as soon as slots free up.
-      if (jobs.length < free) await this.sleep(this.pollMs);
+  /** Claims as many due jobs as there are free slots; waits for a wake or the poll when there is nothing to do. */
+  protected async step(): Promise<number> {
+    const free = this.options.concurrency - this.unsettled;
+    if (free < this.batchMin) return this.pollMs;
+    let jobs: ClaimedPushJob[] = [];
+    try {
+      jobs = await this.options.store.claimPushJobs(this.now(), this.options.leaseMs, free);
+    } catch (err) {
+      this.options.logger.error({ err }, 'claiming push jobs failed; retrying at the next poll');
     }
-  }
-
-  /** Waits for wake(), a freed slot, or the timeout, whichever is first. */
-  private async sleep(ms: number): Promise<void> {
-    if (this.woken) {
-      this.woken = false;
-      return;
-    }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = done;
-    });
-    this.wakeUp = undefined;
-    this.woken = false;
+    for (const job of jobs) void this.dispatch(job);
+    // A full batch means more may be due: go again as soon as slots free up.
+    return jobs.length < free ? this.pollMs : 0;
   }
 
   private async dispatch(job: ClaimedPushJob): Promise<void> {

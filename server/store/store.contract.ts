@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { messagesOf } from '../../shared/event.schema.js';
 import type { Message } from '../../shared/message.schema.js';
 import type { Store } from './store.js';
+import { storeMessage } from '../test-support/store-messages.js';
 
 function message(id: string, title = id): Message {
   return { id, type: 'system', category: 'order', priority: 3, title, createdAt: new Date().toISOString() };
@@ -37,8 +38,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     });
 
     it('numbers each shopper’s log from 1 without gaps, and deduplicates recipients', async () => {
-      await store.insertMessage(message('a'), 'm1', ['u1', 'u2']);
-      const appended = await store.insertMessage(message('b'), 'm1', ['u2', 'u2', 'u3']);
+      await storeMessage(store, message('a'), 'm1', ['u1', 'u2']);
+      const appended = await storeMessage(store, message('b'), 'm1', ['u2', 'u2', 'u3']);
       expect(appended.map((e) => [e.userId, e.event.seq])).toEqual([
         ['u2', 2],
         ['u3', 1],
@@ -51,19 +52,19 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     });
 
     it('reads after a cursor with a limit', async () => {
-      for (const id of ['a', 'b', 'c', 'd']) await store.insertMessage(message(id), 'm1', ['u1']);
+      for (const id of ['a', 'b', 'c', 'd']) await storeMessage(store, message(id), 'm1', ['u1']);
       expect((await store.readEvents('u1', 1, 2)).map((e) => e.seq)).toEqual([2, 3]);
       expect(await store.readEvents('u1', 4, 10)).toEqual([]);
       expect(await store.readEvents('nobody', 0, 10)).toEqual([]);
     });
 
     it('stores nothing when a message insert fails', async () => {
-      await store.insertMessage(message('dup'), 'm1', ['u1']);
-      await expect(store.insertMessage(message('dup'), 'm1', ['u1', 'u9'])).rejects.toThrow();
+      await storeMessage(store, message('dup'), 'm1', ['u1']);
+      await expect(storeMessage(store, message('dup'), 'm1', ['u1', 'u9'])).rejects.toThrow();
       expect(await store.readEvents('u1', 0, 10)).toHaveLength(1);
       expect(await store.readEvents('u9', 0, 10)).toEqual([]);
       // The failed transaction did not consume a seq.
-      const [next] = await store.insertMessage(message('after'), 'm1', ['u1']);
+      const [next] = await storeMessage(store, message('after'), 'm1', ['u1']);
       expect(next?.event.seq).toBe(2);
     });
 
@@ -82,7 +83,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         sender: { id: 'seller-1', name: 'Seller' },
         expiresAt: '2999-01-01T00:00:00.000Z',
       };
-      await store.insertMessage(full, 'm1', ['u1']);
+      await storeMessage(store, full, 'm1', ['u1']);
       expect((await store.getMessage('full'))?.message).toEqual(full);
       expect(messagesOf(await store.readEvents('u1', 0, 1))[0]).toEqual(full);
     });
@@ -114,7 +115,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         await store.savePushSubscription(sub('a1', 'u1'), at(1), 10);
         await store.savePushSubscription(sub('a2', 'u1'), at(2), 10);
         await store.savePushSubscription(sub('b1', 'u2'), at(3), 10);
-        await store.insertMessage(message('q'), 'm1', ['u1', 'u2', 'u3']);
+        await storeMessage(store, message('q'), 'm1', ['u1', 'u2', 'u3']);
         expect((await store.getMessage('q'))?.push).toEqual({ targets: 3, pushed: 0, failed: 0, skipped: 0 });
 
         const now = Date.now() + 1000;
@@ -135,7 +136,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         for (const [endpoint, userId] of [['c1', 'u1'], ['c2', 'u2'], ['c3', 'u3'], ['c4', 'u4']] as const) {
           await store.savePushSubscription(sub(endpoint, userId), at(1), 10);
         }
-        await store.insertMessage(message('s'), 'm1', ['u1', 'u2', 'u3', 'u4']);
+        await storeMessage(store, message('s'), 'm1', ['u1', 'u2', 'u3', 'u4']);
         const now = Date.now() + 1000;
         const jobs = new Map((await store.claimPushJobs(now, 1000, 10)).map((j) => [j.subscription.endpoint, j.id]));
         const outcomes = [
@@ -156,7 +157,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       it('skips jobs whose subscription was removed or moved to another shopper before sending', async () => {
         await store.savePushSubscription(sub('d1', 'u1'), at(1), 10);
         await store.savePushSubscription(sub('d2', 'u1'), at(2), 10);
-        await store.insertMessage(message('o'), 'm1', ['u1']);
+        await storeMessage(store, message('o'), 'm1', ['u1']);
         await store.deletePushSubscription('u1', 'd1');
         await store.savePushSubscription(sub('d2', 'u9'), at(3), 10);
         expect(await store.claimPushJobs(Date.now() + 1000, 1000, 10)).toEqual([]);
@@ -164,7 +165,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
 
       it('serves a message to its recipients only', async () => {
-        await store.insertMessage(message('r'), 'm1', ['u1']);
+        await storeMessage(store, message('r'), 'm1', ['u1']);
         expect((await store.getMessageForRecipient('r', 'u1'))?.id).toBe('r');
         expect(await store.getMessageForRecipient('r', 'u2')).toBeUndefined();
         expect(await store.getMessageForRecipient('nope', 'u1')).toBeUndefined();
@@ -175,7 +176,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
 
       it('applies state per field, last writer wins, with one state event per winning change', async () => {
-        await store.insertMessage(message('s1'), 'm1', ['u1']);
+        await storeMessage(store, message('s1'), 'm1', ['u1']);
         const first = await store.applyMessageStates('u1', [
           { messageId: 's1', state: { read: { value: true, at: t(10) } } },
           { messageId: 's1', state: { archived: { value: true, at: t(5) } } },
@@ -205,8 +206,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
 
       it('ignores state for a message the shopper did not receive, existing or not, and appends nothing', async () => {
-        await store.insertMessage(message('theirs'), 'm1', ['u2']);
-        await store.insertMessage(message('mine'), 'm1', ['u1']);
+        await storeMessage(store, message('theirs'), 'm1', ['u2']);
+        await storeMessage(store, message('mine'), 'm1', ['u1']);
         const result = await store.applyMessageStates('u1', [
           { messageId: 'theirs', state: { deleted: { value: true, at: t(1) } } },
           { messageId: 'ghost', state: { read: { value: true, at: t(1) } } },

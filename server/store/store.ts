@@ -104,13 +104,6 @@ export interface Store {
   createMerchant(merchant: MerchantRecord & { keyHash: string }): Promise<void>;
   findMerchantByKeyHash(keyHash: string): Promise<MerchantRecord | undefined>;
 
-  /**
-   * Stores the message, appends one `message` event to each recipient's log
-   * and queues one push job per push subscription of each recipient, all in
-   * one transaction, so a stored message is never without its pushes.
-   * Returns the appended events.
-   */
-  insertMessage(message: Message, merchantId: string, userIds: readonly string[]): Promise<AppendedEvent[]>;
   getMessage(id: string): Promise<StoredMessage | undefined>;
   /** The message if `userId` is one of its recipients; otherwise undefined, whether it exists or not. */
   getMessageForRecipient(id: string, userId: string): Promise<Message | undefined>;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { LoopbackPushService, SyntheticSubscription } from '../../server/test-support/push-service.js';
 import { messageTo, TEST_MERCHANT_KEY, type TestServer } from '../../server/test-support/test-server.js';
 import { launchChromium } from './support/browser.js';
@@ -19,7 +19,6 @@ const EVENTUALLY = { timeout: 10_000 };
 let browser: Browser;
 let push: LoopbackPushService;
 let server: TestServer;
-let context: BrowserContext;
 let page: Page;
 let device: SyntheticSubscription;
 let pushDevice: PushDevice;
@@ -32,7 +31,7 @@ interface WorkerScope {
 beforeAll(async () => {
   browser = await launchChromium();
   pushDevice = await startPushDevice(browser, SHOPPER);
-  ({ push, server, context, page } = pushDevice);
+  ({ push, server, page } = pushDevice);
   device = pushDevice.subscription;
   token = pushDevice.token;
 });

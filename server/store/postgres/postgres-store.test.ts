@@ -7,6 +7,7 @@ import { lifecycleContract } from '../lifecycle.contract.js';
 import { storeContract } from '../store.contract.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { PostgresStore } from './postgres-store.js';
+import { storeMessage } from '../../test-support/store-messages.js';
 
 const available = requireService('PostgreSQL', await postgresAvailable());
 
@@ -72,7 +73,7 @@ describe.skipIf(!available)('postgres', () => {
       for (let i = 0; i < 30; i++) {
         await a.savePushSubscription({ endpoint: `e${i}`, userId: `u${i}`, p256dh: 'k', auth: 'a', expirationTime: null }, new Date().toISOString(), 5);
       }
-      await a.insertMessage(message('q'), 'm1', Array.from({ length: 30 }, (_, i) => `u${i}`));
+      await storeMessage(a, message('q'), 'm1', Array.from({ length: 30 }, (_, i) => `u${i}`));
       const now = Date.now() + 1000;
       const claims = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).claimPushJobs(now, 60_000, 7)));
       const ids = claims.flat().map((job) => job.id);
@@ -110,7 +111,7 @@ describe.skipIf(!available)('postgres', () => {
         Promise.all(
           Array.from({ length: 200 }, (_, i) =>
             // Some messages also go to other shoppers, in both orders, so locks on several rows interleave.
-            store.insertMessage(message(`${prefix}${i}`), 'm1', i % 3 === 0 ? ['u1', `${prefix}-other`] : [`${prefix}-other`, 'u1']),
+            storeMessage(store, message(`${prefix}${i}`), 'm1', i % 3 === 0 ? ['u1', `${prefix}-other`] : [`${prefix}-other`, 'u1']),
           ),
         );
       await Promise.all([write(a, 'a'), write(b, 'b')]);

@@ -16,7 +16,7 @@ import type {
 } from '../store.js';
 import { toClaimedJobs, toEvent, toMerchant, toStoredMessage, toSubscription } from '../store-rows.js';
 import type { LeasedJobRow, MerchantRow, MessageCountsRow, ReadEventRow, SubscriptionRow } from '../store-rows.js';
-import { appendEvents, READ_EVENTS_SQL } from './postgres-event-log.js';
+import { READ_EVENTS_SQL } from './postgres-event-log.js';
 import { PostgresLifecycle } from './postgres-lifecycle.js';
 import { PostgresShopperState } from './postgres-shopper-state.js';
 import { settlePushJobs } from './postgres-push-settle.js';
@@ -109,31 +109,6 @@ export class PostgresStore implements Store {
   async findMerchantByKeyHash(keyHash: string): Promise<MerchantRecord | undefined> {
     const { rows } = await this.pool.query<MerchantRow>('SELECT id, name, created_at FROM merchants WHERE key_hash = $1', [keyHash]);
     return rows[0] && toMerchant(rows[0]);
-  }
-
-  async insertMessage(message: Message, merchantId: string, userIds: readonly string[]): Promise<AppendedEvent[]> {
-    const unique = [...new Set(userIds)];
-    return withTransaction(this.pool, async (client) => {
-      await client.query(
-        'INSERT INTO messages (id, merchant_id, message_json, recipients, created_at) VALUES ($1, $2, $3, $4, $5)',
-        [message.id, merchantId, JSON.stringify(message), unique.length, message.createdAt],
-      );
-      const seqs = await appendEvents(client, unique, {
-        kind: 'message',
-        messageId: message.id,
-        payloadJson: null,
-        createdAt: message.createdAt,
-      });
-      const queued = await client.query(
-        `INSERT INTO push_jobs (message_id, user_id, endpoint, due_at)
-         SELECT $1, user_id, endpoint, $2 FROM push_subscriptions WHERE user_id = ANY($3::text[])`,
-        [message.id, Date.parse(message.createdAt), unique],
-      );
-      if ((queued.rowCount ?? 0) > 0) {
-        await client.query('UPDATE messages SET push_targets = $1 WHERE id = $2', [queued.rowCount, message.id]);
-      }
-      return unique.map((userId, i): AppendedEvent => ({ userId, event: { seq: seqs[i]!, kind: 'message', message } }));
-    });
   }
 
   async getMessage(id: string): Promise<StoredMessage | undefined> {

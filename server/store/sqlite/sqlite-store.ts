@@ -87,9 +87,6 @@ export class SqliteStore implements Store {
       findMerchant: this.db.prepare<[string], MerchantRow>(
         'SELECT id, name, created_at FROM merchants WHERE key_hash = ?',
       ),
-      insertMessage: this.db.prepare(
-        'INSERT INTO messages (id, merchant_id, message_json, recipients, created_at) VALUES (?, ?, ?, ?, ?)',
-      ),
       getMessage: this.db.prepare<[string], MessageCountsRow>(
         `SELECT message_json, merchant_id, recipients, push_targets, pushed, push_failed, push_skipped
          FROM messages WHERE id = ?`,
@@ -98,11 +95,6 @@ export class SqliteStore implements Store {
         `SELECT m.message_json FROM events e JOIN messages m ON m.id = e.message_id
          WHERE e.message_id = ? AND e.user_id = ? LIMIT 1`,
       ),
-      queuePushJobs: this.db.prepare<[string, number, string]>(
-        `INSERT INTO push_jobs (message_id, user_id, endpoint, due_at)
-         SELECT ?, user_id, endpoint, ? FROM push_subscriptions WHERE user_id = ?`,
-      ),
-      setPushTargets: this.db.prepare<[number, string]>('UPDATE messages SET push_targets = ? WHERE id = ?'),
       upsertSubscription: this.db.prepare(
         `INSERT INTO push_subscriptions (endpoint, user_id, p256dh, auth, expiration_time, created_at, updated_at)
          VALUES (@endpoint, @userId, @p256dh, @auth, @expirationTime, @now, @now)
@@ -142,14 +134,6 @@ export class SqliteStore implements Store {
       countSkipped: this.db.prepare<[number, string]>('UPDATE messages SET push_skipped = push_skipped + ? WHERE id = ?'),
       syncNormal: this.db.prepare('PRAGMA synchronous = NORMAL'),
       syncFull: this.db.prepare('PRAGMA synchronous = FULL'),
-      bumpSeq: this.db.prepare<[string], { last_seq: number }>(
-        `INSERT INTO shoppers (user_id, last_seq) VALUES (?, 1)
-         ON CONFLICT (user_id) DO UPDATE SET last_seq = last_seq + 1
-         RETURNING last_seq`,
-      ),
-      insertEvent: this.db.prepare(
-        'INSERT INTO events (user_id, seq, kind, message_id, created_at) VALUES (?, ?, ?, ?, ?)',
-      ),
       readEvents: this.db.prepare<[string, number, number], ReadEventRow>(
         `SELECT e.seq, e.kind, m.message_json, e.payload_json FROM events e
          LEFT JOIN messages m ON m.id = e.message_id
@@ -178,29 +162,6 @@ export class SqliteStore implements Store {
   async findMerchantByKeyHash(keyHash: string): Promise<MerchantRecord | undefined> {
     const row = this.statements.findMerchant.get(keyHash);
     return row && toMerchant(row);
-  }
-
-  async insertMessage(message: Message, merchantId: string, userIds: readonly string[]): Promise<AppendedEvent[]> {
-    const unique = [...new Set(userIds)];
-    return this.groupCommit.run(() => {
-      this.statements.insertMessage.run(
-        message.id,
-        merchantId,
-        JSON.stringify(message),
-        unique.length,
-        message.createdAt,
-      );
-      const queuedAt = Date.parse(message.createdAt);
-      let pushTargets = 0;
-      const appended = unique.map((userId): AppendedEvent => {
-        const seq = this.statements.bumpSeq.get(userId)!.last_seq;
-        this.statements.insertEvent.run(userId, seq, 'message', message.id, message.createdAt);
-        pushTargets += this.statements.queuePushJobs.run(message.id, queuedAt, userId).changes;
-        return { userId, event: { seq, kind: 'message', message } };
-      });
-      if (pushTargets > 0) this.statements.setPushTargets.run(pushTargets, message.id);
-      return appended;
-    });
   }
 
   async getMessageForRecipient(id: string, userId: string): Promise<Message | undefined> {
