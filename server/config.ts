@@ -49,8 +49,14 @@ const envSchema = z.object({
   PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
   PUSH_ENCRYPT_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   PUSH_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(60),
+  // The documented key format: a key outside it could never be presented (Bearer takes one printable token; merchant routes want tdk_).
   BOOTSTRAP_MERCHANT_KEY: optionalText.pipe(
-    z.string().min(24, 'must be at least 24 characters (use `npm run merchant-key` to make one)').optional(),
+    z
+      .string()
+      .min(24, 'must be at least 24 characters (use `npm run merchant-key` to make one)')
+      .regex(/^tdk_/, 'must start with `tdk_` (use `npm run merchant-key` to make one)')
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (use `npm run merchant-key` to make one)')
+      .optional(),
   ),
   STATIC_DIR: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
