@@ -10,6 +10,7 @@ import { setUpDemoShop } from './demo-shop.js';
 import { createAuthenticator } from './http/authenticate.js';
 import { errorHandler, notFoundHandler, requireJson } from './http/error-handler.js';
 import { rateLimiter, type RateLimits } from './http/rate-limit.js';
+import { requireMetricsToken } from './http/metrics-auth.js';
 import { demoRoutes } from './http/routes/demo.routes.js';
 import { meStateRoutes } from './http/routes/me-state.routes.js';
 import { merchantRoutes } from './http/routes/merchant.routes.js';
@@ -54,6 +55,8 @@ export interface AppDeps {
   lifecycle?: { schedulerPollMs?: number; fanOutBatchSize?: number; fanOutPollMs?: number };
   /** Per merchant key and per IP; omitted means no limits (tests, embedders). main.ts passes the configured ones. */
   rateLimits?: RateLimits;
+  /** When set, /metrics needs `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
 }
 
 /** Web Push settings; every field has a production default. */
@@ -155,7 +158,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     res.json({ status: 'ok', store: store.kind, connections: streams.size });
   });
 
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', requireMetricsToken(deps.metricsToken), async (_req, res) => {
     metrics.streamConnections.set(streams.size);
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });

@@ -44,6 +44,7 @@ describe('loadConfig', () => {
     [{ PUSH_ENDPOINT_ALLOWLIST: '*.com' }, /PUSH_ENDPOINT_ALLOWLIST/],
     [{ PUSH_CONCURRENCY: '0' }, /PUSH_CONCURRENCY/],
     [{ PUSH_ENCRYPT_THREADS: '-1' }, /PUSH_ENCRYPT_THREADS/],
+    [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN: must be at least 16/],
   ])('refuses %j with a message naming it', (env, pattern) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(pattern);

@@ -62,6 +62,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HEARTBEAT_MS: z.coerce.number().int().min(1000).max(300_000).default(25_000),
   TRUST_PROXY: optionalText,
+  METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').regex(/^\S+$/, 'must not contain spaces').optional()),
   DEMO: optionalText,
   // Token buckets per merchant key and per client IP (0 turns one off); see server/http/rate-limit.ts.
   RATE_LIMIT_MERCHANT_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(DEFAULT_RATE_LIMITS.merchant.perSecond),
@@ -87,6 +88,8 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   heartbeatMs: number;
   trustProxy: string | undefined;
+  /** Set: /metrics needs it as a Bearer token. */
+  metricsToken: string | undefined;
   demo: boolean;
   push: PushConfig;
   rateLimits: RateLimits;
@@ -166,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Config 
     logLevel: e.LOG_LEVEL,
     heartbeatMs: e.HEARTBEAT_MS,
     trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN,
     demo,
     push: pushConfig(e),
     rateLimits: {
