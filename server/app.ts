@@ -38,6 +38,8 @@ import { PushSubscriptionService } from './services/push-subscription.service.js
 import type { Store } from './store/store.js';
 import { DeliveryCounter } from './stream/delivery-counter.js';
 import { StreamServer } from './stream/stream-server.js';
+import type { StreamLimitSettings } from './stream/stream-limits.js';
+import proxyaddr from 'proxy-addr';
 
 export interface AppDeps {
   store: Store;
@@ -57,6 +59,8 @@ export interface AppDeps {
   rateLimits?: RateLimits;
   /** When set, /metrics needs `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string;
+  /** Caps on /api/v1/stream per shopper and per IP, and the upgrade rate; omitted means none. main.ts passes the configured ones. */
+  streamLimits?: StreamLimitSettings;
 }
 
 /** Web Push settings; every field has a production default. */
@@ -199,6 +203,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     maxBufferedBytes: 4 * 1024 * 1024,
     replayPageSize: 500,
     deliveries,
+    ...(deps.streamLimits ? { limits: deps.streamLimits } : {}),
+    // The same client IP the HTTP rate limit sees, TRUST_PROXY applied.
+    clientIp: (req) => proxyaddr(req, app.get('trust proxy fn') as (addr: string, i: number) => boolean),
   });
   server.on('upgrade', (req, socket, head) => streams.handleUpgrade(req, socket, head));
   pushWorker.start();

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './http/rate-limit.js';
+import { DEFAULT_STREAM_LIMITS, type StreamLimitSettings } from './stream/stream-limits.js';
 import { AllowlistError, EndpointAllowlist } from './push/endpoint-allowlist.js';
 import { checkVapidKeyPair, type VapidKeys } from './push/vapid-keys.js';
 
@@ -69,6 +70,11 @@ const envSchema = z.object({
   RATE_LIMIT_MERCHANT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_RATE_LIMITS.merchant.burst),
   RATE_LIMIT_IP_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(DEFAULT_RATE_LIMITS.ip.perSecond),
   RATE_LIMIT_IP_BURST: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_RATE_LIMITS.ip.burst),
+  // Open streams per shopper and per client IP (0: no cap), and upgrades per IP; see server/stream/stream-limits.ts.
+  STREAM_MAX_PER_SHOPPER: z.coerce.number().int().min(0).max(1_000_000).default(DEFAULT_STREAM_LIMITS.maxPerShopper),
+  STREAM_MAX_PER_IP: z.coerce.number().int().min(0).max(10_000_000).default(DEFAULT_STREAM_LIMITS.maxPerIp),
+  STREAM_UPGRADES_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(DEFAULT_STREAM_LIMITS.upgrades.perSecond),
+  STREAM_UPGRADE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_STREAM_LIMITS.upgrades.burst),
 });
 
 export interface Config {
@@ -93,6 +99,7 @@ export interface Config {
   demo: boolean;
   push: PushConfig;
   rateLimits: RateLimits;
+  streamLimits: StreamLimitSettings;
 }
 
 export class ConfigError extends Error {}
@@ -175,6 +182,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Config 
     rateLimits: {
       merchant: { perSecond: e.RATE_LIMIT_MERCHANT_PER_SECOND, burst: e.RATE_LIMIT_MERCHANT_BURST },
       ip: { perSecond: e.RATE_LIMIT_IP_PER_SECOND, burst: e.RATE_LIMIT_IP_BURST },
+    },
+    streamLimits: {
+      maxPerShopper: e.STREAM_MAX_PER_SHOPPER,
+      maxPerIp: e.STREAM_MAX_PER_IP,
+      upgrades: { perSecond: e.STREAM_UPGRADES_PER_SECOND, burst: e.STREAM_UPGRADE_BURST },
     },
   };
 }

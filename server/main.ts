@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     heartbeatMs: config.heartbeatMs,
     trustProxy: config.trustProxy,
     rateLimits: config.rateLimits,
+    streamLimits: config.streamLimits,
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     push: {
       vapidKeys: config.push.vapidKeys,
