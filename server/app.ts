@@ -11,6 +11,7 @@ import { createAuthenticator } from './http/authenticate.js';
 import { errorHandler, notFoundHandler, requireJson } from './http/error-handler.js';
 import { rateLimiter, type RateLimits } from './http/rate-limit.js';
 import { requireMetricsToken } from './http/metrics-auth.js';
+import { RedisRateLimits } from './http/redis-token-buckets.js';
 import { demoRoutes } from './http/routes/demo.routes.js';
 import { meStateRoutes } from './http/routes/me-state.routes.js';
 import { merchantRoutes } from './http/routes/merchant.routes.js';
@@ -57,6 +58,8 @@ export interface AppDeps {
   lifecycle?: { schedulerPollMs?: number; fanOutBatchSize?: number; fanOutPollMs?: number };
   /** Per merchant key and per IP; omitted means no limits (tests, embedders). main.ts passes the configured ones. */
   rateLimits?: RateLimits;
+  /** Set: the rate limits are shared by every instance through this Redis (fail open if it does not answer). */
+  rateLimitRedis?: { url: string; prefix?: string };
   /** When set, /metrics needs `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string;
   /** Caps on /api/v1/stream per shopper and per IP, and the upgrade rate; omitted means none. main.ts passes the configured ones. */
@@ -172,7 +175,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  if (deps.rateLimits) api.use(rateLimiter(deps.rateLimits));
+  const sharedLimits =
+    deps.rateLimits && deps.rateLimitRedis
+      ? await RedisRateLimits.open({ ...deps.rateLimitRedis, logger, onUnavailable: () => metrics.rateLimitUnavailable.inc() })
+      : undefined;
+  if (deps.rateLimits) api.use(rateLimiter(deps.rateLimits, sharedLimits && ((name, limit) => sharedLimits.buckets(name, limit))));
   api.use(requireJson);
   api.use(express.json({ limit: LIMITS.requestBodyBytes, strict: false }));
   api.use(merchantRoutes({ auth, messages, revisions, tokens, store }));
@@ -231,6 +238,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       // After HTTP has drained, so no request queues a push the worker would no longer see.
       await pushWorker.stop();
       await sender.close();
+      await sharedLimits?.close();
     },
   };
 }
