@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startServerProcess, type ServerProcess } from '../test-support/server-process.js';
 import { redisAvailable, requireService, TEST_REDIS_URL } from '../test-support/services.js';
-import { messageTo, startTestServer, type TestServer } from '../test-support/test-server.js';
+import { messageTo, startTestServer, tempDir, type TestServer } from '../test-support/test-server.js';
 import type { RateLimits } from './rate-limit.js';
 import { RedisRateLimits } from './redis-token-buckets.js';
 
@@ -10,7 +11,9 @@ const runs = requireService('Shared rate limits (Redis)', await redisAvailable()
 
 const servers: TestServer[] = [];
 const limiters: RedisRateLimits[] = [];
+const processes: ServerProcess[] = [];
 afterEach(async () => {
+  for (const p of processes.splice(0)) p.child.kill('SIGKILL');
   await Promise.all(servers.splice(0).map((s) => s.close()));
   await Promise.all(limiters.splice(0).map((l) => l.close()));
 });
@@ -42,6 +45,19 @@ describe.runIf(runs)('rate limits shared through Redis', () => {
     expect(Number(answers[3]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     const stored = (await a.store.readEvents('rl-shared', 0, 10)).length + (await b.store.readEvents('rl-shared', 0, 10)).length;
     expect(stored).toBe(3);
+  });
+
+  it('is what two real processes with REDIS_URL do', async () => {
+    const env = {
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: `tidings-test:${randomBytes(6).toString('hex')}:`,
+      RATE_LIMIT_IP_PER_SECOND: String(SLOW),
+      RATE_LIMIT_IP_BURST: '3',
+    };
+    for (let i = 0; i < 2; i++) processes.push(await startServerProcess({ ...env, DATA_DIR: tempDir() }));
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await fetch(`${processes[i % 2]!.url}/api/v1/vapid-public-key`)).status);
+    expect(statuses).toEqual([200, 200, 200, 429, 429, 429]);
   });
 
   it('takes tokens like the in-memory bucket: the burst, then the wait for the next one', async () => {
