@@ -11,7 +11,7 @@ import { createAuthenticator } from './http/authenticate.js';
 import { errorHandler, notFoundHandler, requireJson } from './http/error-handler.js';
 import { rateLimiter, type RateLimits } from './http/rate-limit.js';
 import { requireMetricsToken } from './http/metrics-auth.js';
-import { RedisRateLimits } from './http/redis-token-buckets.js';
+import { RedisRateLimits } from './http/redis-rate-limits.js';
 import { demoRoutes } from './http/routes/demo.routes.js';
 import { meStateRoutes } from './http/routes/me-state.routes.js';
 import { merchantRoutes } from './http/routes/merchant.routes.js';

@@ -5,7 +5,7 @@ import { startServerProcess, type ServerProcess } from '../test-support/server-p
 import { redisAvailable, requireService, TEST_REDIS_URL } from '../test-support/services.js';
 import { messageTo, startTestServer, tempDir, type TestServer } from '../test-support/test-server.js';
 import type { RateLimits } from './rate-limit.js';
-import { RedisRateLimits } from './redis-token-buckets.js';
+import { RedisRateLimits } from './redis-rate-limits.js';
 
 const runs = requireService('Shared rate limits (Redis)', await redisAvailable());
 
