@@ -80,6 +80,9 @@ async function startSetup(name: string, instances: 1 | 2, userIds: string[]): Pr
     LOG_LEVEL: 'warn',
     RATE_LIMIT_MERCHANT_PER_SECOND: '0',
     RATE_LIMIT_IP_PER_SECOND: '0',
+    // Thousands of streams from one IP, opened at once.
+    STREAM_MAX_PER_IP: '0',
+    STREAM_UPGRADES_PER_SECOND: '0',
   };
   const servers: ServerProcess[] = [];
   // One after the other: the first migrates and creates the bootstrap merchant.

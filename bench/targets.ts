@@ -100,6 +100,9 @@ export async function startTidings(userIds: string[], options: TidingsOptions = 
     // One merchant and one IP send everything here; the baseline has no limits either.
     RATE_LIMIT_MERCHANT_PER_SECOND: '0',
     RATE_LIMIT_IP_PER_SECOND: '0',
+    // Thousands of streams from one IP, opened at once.
+    STREAM_MAX_PER_IP: '0',
+    STREAM_UPGRADES_PER_SECOND: '0',
   };
   const auth = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_MERCHANT_KEY}` };
   const minter = await startServerProcess(env);

@@ -10,6 +10,8 @@ import { setUpDemoShop } from './demo-shop.js';
 import { createAuthenticator } from './http/authenticate.js';
 import { errorHandler, notFoundHandler, requireJson } from './http/error-handler.js';
 import { rateLimiter, type RateLimits } from './http/rate-limit.js';
+import { requireMetricsToken } from './http/metrics-auth.js';
+import { RedisRateLimits } from './http/redis-rate-limits.js';
 import { demoRoutes } from './http/routes/demo.routes.js';
 import { meStateRoutes } from './http/routes/me-state.routes.js';
 import { merchantRoutes } from './http/routes/merchant.routes.js';
@@ -37,6 +39,8 @@ import { PushSubscriptionService } from './services/push-subscription.service.js
 import type { Store } from './store/store.js';
 import { DeliveryCounter } from './stream/delivery-counter.js';
 import { StreamServer } from './stream/stream-server.js';
+import type { StreamLimitSettings } from './stream/stream-limits.js';
+import proxyaddr from 'proxy-addr';
 
 export interface AppDeps {
   store: Store;
@@ -54,6 +58,12 @@ export interface AppDeps {
   lifecycle?: { schedulerPollMs?: number; fanOutBatchSize?: number; fanOutPollMs?: number };
   /** Per merchant key and per IP; omitted means no limits (tests, embedders). main.ts passes the configured ones. */
   rateLimits?: RateLimits;
+  /** Set: the rate limits are shared by every instance through this Redis (fail open if it does not answer). */
+  rateLimitRedis?: { url: string; prefix?: string };
+  /** When set, /metrics needs `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
+  /** Caps on /api/v1/stream per shopper and per IP, and the upgrade rate; omitted means none. main.ts passes the configured ones. */
+  streamLimits?: StreamLimitSettings;
 }
 
 /** Web Push settings; every field has a production default. */
@@ -155,7 +165,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     res.json({ status: 'ok', store: store.kind, connections: streams.size });
   });
 
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', requireMetricsToken(deps.metricsToken), async (_req, res) => {
     metrics.streamConnections.set(streams.size);
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
@@ -165,7 +175,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  if (deps.rateLimits) api.use(rateLimiter(deps.rateLimits));
+  const sharedLimits =
+    deps.rateLimits && deps.rateLimitRedis
+      ? await RedisRateLimits.open({ ...deps.rateLimitRedis, logger, onUnavailable: () => metrics.rateLimitUnavailable.inc() })
+      : undefined;
+  if (deps.rateLimits) api.use(rateLimiter(deps.rateLimits, sharedLimits && ((name, limit) => sharedLimits.buckets(name, limit))));
   api.use(requireJson);
   api.use(express.json({ limit: LIMITS.requestBodyBytes, strict: false }));
   api.use(merchantRoutes({ auth, messages, revisions, tokens, store }));
@@ -196,6 +210,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     maxBufferedBytes: 4 * 1024 * 1024,
     replayPageSize: 500,
     deliveries,
+    ...(deps.streamLimits ? { limits: deps.streamLimits } : {}),
+    // The same client IP the HTTP rate limit sees, TRUST_PROXY applied.
+    clientIp: (req) => proxyaddr(req, app.get('trust proxy fn') as (addr: string, i: number) => boolean),
   });
   server.on('upgrade', (req, socket, head) => streams.handleUpgrade(req, socket, head));
   pushWorker.start();
@@ -221,6 +238,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       // After HTTP has drained, so no request queues a push the worker would no longer see.
       await pushWorker.stop();
       await sender.close();
+      await sharedLimits?.close();
     },
   };
 }

@@ -28,6 +28,9 @@ describe('loadConfig', () => {
     [{ PORT: '70000' }, /PORT/],
     [{ PUBLIC_URL: 'ftp://x' }, /PUBLIC_URL/],
     [{ BOOTSTRAP_MERCHANT_KEY: 'short' }, /BOOTSTRAP_MERCHANT_KEY: must be at least 24/],
+    [{ BOOTSTRAP_MERCHANT_KEY: 'sk_live_0123456789abcdefghijkl' }, /BOOTSTRAP_MERCHANT_KEY: must start with `tdk_`/],
+    [{ BOOTSTRAP_MERCHANT_KEY: 'tdk_0123456789 abcdefghijkl' }, /BOOTSTRAP_MERCHANT_KEY: must be printable ASCII without spaces/],
+    [{ BOOTSTRAP_MERCHANT_KEY: 'tdk_0123456789abcdéfghijkl' }, /BOOTSTRAP_MERCHANT_KEY: must be printable ASCII/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ REDIS_URL: 'http://cache:6379' }, /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/],
     [{ REDIS_URL: 'cache:6379' }, /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/],
@@ -41,9 +44,21 @@ describe('loadConfig', () => {
     [{ PUSH_ENDPOINT_ALLOWLIST: '*.com' }, /PUSH_ENDPOINT_ALLOWLIST/],
     [{ PUSH_CONCURRENCY: '0' }, /PUSH_CONCURRENCY/],
     [{ PUSH_ENCRYPT_THREADS: '-1' }, /PUSH_ENCRYPT_THREADS/],
+    [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN: must be at least 16/],
+    [{ STREAM_MAX_PER_SHOPPER: '-1' }, /STREAM_MAX_PER_SHOPPER/],
+    [{ STREAM_MAX_PER_IP: 'many' }, /STREAM_MAX_PER_IP/],
+    [{ STREAM_UPGRADE_BURST: '0' }, /STREAM_UPGRADE_BURST/],
   ])('refuses %j with a message naming it', (env, pattern) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(pattern);
+  });
+
+  it('reads the stream caps and upgrade rate, with defaults', () => {
+    expect(loadConfig({}).streamLimits).toEqual({ maxPerShopper: 20, maxPerIp: 200, upgrades: { perSecond: 20, burst: 100 } });
+    expect(
+      loadConfig({ STREAM_MAX_PER_SHOPPER: '5', STREAM_MAX_PER_IP: '0', STREAM_UPGRADES_PER_SECOND: '2', STREAM_UPGRADE_BURST: '10' })
+        .streamLimits,
+    ).toEqual({ maxPerShopper: 5, maxPerIp: 0, upgrades: { perSecond: 2, burst: 10 } });
   });
 
   it('accepts a Redis URL for the bus between instances, and leaves it unset by default', () => {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './http/rate-limit.js';
+import { DEFAULT_STREAM_LIMITS, type StreamLimitSettings } from './stream/stream-limits.js';
 import { AllowlistError, EndpointAllowlist } from './push/endpoint-allowlist.js';
 import { checkVapidKeyPair, type VapidKeys } from './push/vapid-keys.js';
 
@@ -49,19 +50,31 @@ const envSchema = z.object({
   PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
   PUSH_ENCRYPT_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   PUSH_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(60),
+  // The documented key format: a key outside it could never be presented (Bearer takes one printable token; merchant routes want tdk_).
   BOOTSTRAP_MERCHANT_KEY: optionalText.pipe(
-    z.string().min(24, 'must be at least 24 characters (use `npm run merchant-key` to make one)').optional(),
+    z
+      .string()
+      .min(24, 'must be at least 24 characters (use `npm run merchant-key` to make one)')
+      .regex(/^tdk_/, 'must start with `tdk_` (use `npm run merchant-key` to make one)')
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (use `npm run merchant-key` to make one)')
+      .optional(),
   ),
   STATIC_DIR: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HEARTBEAT_MS: z.coerce.number().int().min(1000).max(300_000).default(25_000),
   TRUST_PROXY: optionalText,
+  METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').regex(/^\S+$/, 'must not contain spaces').optional()),
   DEMO: optionalText,
   // Token buckets per merchant key and per client IP (0 turns one off); see server/http/rate-limit.ts.
   RATE_LIMIT_MERCHANT_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(DEFAULT_RATE_LIMITS.merchant.perSecond),
   RATE_LIMIT_MERCHANT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_RATE_LIMITS.merchant.burst),
   RATE_LIMIT_IP_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(DEFAULT_RATE_LIMITS.ip.perSecond),
   RATE_LIMIT_IP_BURST: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_RATE_LIMITS.ip.burst),
+  // Open streams per shopper and per client IP (0: no cap), and upgrades per IP; see server/stream/stream-limits.ts.
+  STREAM_MAX_PER_SHOPPER: z.coerce.number().int().min(0).max(1_000_000).default(DEFAULT_STREAM_LIMITS.maxPerShopper),
+  STREAM_MAX_PER_IP: z.coerce.number().int().min(0).max(10_000_000).default(DEFAULT_STREAM_LIMITS.maxPerIp),
+  STREAM_UPGRADES_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(DEFAULT_STREAM_LIMITS.upgrades.perSecond),
+  STREAM_UPGRADE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_STREAM_LIMITS.upgrades.burst),
 });
 
 export interface Config {
@@ -81,9 +94,12 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   heartbeatMs: number;
   trustProxy: string | undefined;
+  /** Set: /metrics needs it as a Bearer token. */
+  metricsToken: string | undefined;
   demo: boolean;
   push: PushConfig;
   rateLimits: RateLimits;
+  streamLimits: StreamLimitSettings;
 }
 
 export class ConfigError extends Error {}
@@ -160,11 +176,17 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Config 
     logLevel: e.LOG_LEVEL,
     heartbeatMs: e.HEARTBEAT_MS,
     trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN,
     demo,
     push: pushConfig(e),
     rateLimits: {
       merchant: { perSecond: e.RATE_LIMIT_MERCHANT_PER_SECOND, burst: e.RATE_LIMIT_MERCHANT_BURST },
       ip: { perSecond: e.RATE_LIMIT_IP_PER_SECOND, burst: e.RATE_LIMIT_IP_BURST },
+    },
+    streamLimits: {
+      maxPerShopper: e.STREAM_MAX_PER_SHOPPER,
+      maxPerIp: e.STREAM_MAX_PER_IP,
+      upgrades: { perSecond: e.STREAM_UPGRADES_PER_SECOND, burst: e.STREAM_UPGRADE_BURST },
     },
   };
 }

@@ -125,6 +125,17 @@ describe('the server process', () => {
     expect(result.stderr).toContain('PORT');
   });
 
+  it('refuses to start with a BOOTSTRAP_MERCHANT_KEY outside the documented format, naming it', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(PACKAGE_ROOT, 'server', 'main.ts')], {
+      cwd: PACKAGE_ROOT,
+      env: { ...process.env, BOOTSTRAP_MERCHANT_KEY: 'not-a-tidings-key-0123456789', DATA_DIR: tempDir() },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/BOOTSTRAP_MERCHANT_KEY: must start with `tdk_`/);
+  });
+
   it('refuses demo mode in production', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(PACKAGE_ROOT, 'server', 'main.ts'), '--demo'], {
       cwd: PACKAGE_ROOT,

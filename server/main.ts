@@ -30,6 +30,10 @@ async function main(): Promise<void> {
     heartbeatMs: config.heartbeatMs,
     trustProxy: config.trustProxy,
     rateLimits: config.rateLimits,
+    streamLimits: config.streamLimits,
+    // With Redis, instances share their rate limits instead of each allowing the full rate.
+    ...(config.redisUrl ? { rateLimitRedis: { url: config.redisUrl, ...(config.redisPrefix ? { prefix: config.redisPrefix } : {}) } } : {}),
+    ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     push: {
       vapidKeys: config.push.vapidKeys,
       vapidSubject: config.push.vapidSubject,

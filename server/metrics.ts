@@ -27,6 +27,11 @@ export function createMetrics() {
       labelNames: ['outcome'],
       registers: [registry],
     }),
+    rateLimitUnavailable: new Counter({
+      name: 'tidings_rate_limit_redis_unavailable_total',
+      help: 'Requests served without a rate-limit check because Redis did not answer (the limits fail open)',
+      registers: [registry],
+    }),
     httpRequests: new Histogram({
       name: 'tidings_http_request_duration_seconds',
       help: 'HTTP request duration by route and status',

@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'idempotency-key-reused', // the same Idempotency-Key came with a different body
   'already-sent', // cancelling a message that has already gone out
   'not-sent', // retracting, correcting or replying to a message that has not gone out (yet)
+  'push-subscription-conflict', // the endpoint is another shopper's and the keys do not match the stored ones
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

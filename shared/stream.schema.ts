@@ -15,6 +15,12 @@ export const STREAM_CLOSE = {
   helloTimeout: 4408,
   /** The client read too slowly; reconnect and resume from the cursor. */
   tooSlow: 4429,
+  /**
+   * The shopper already has the most open streams allowed (STREAM_MAX_PER_SHOPPER):
+   * this newest one is refused and the open ones stay. Retry later with backoff,
+   * or rely on /me/sync meanwhile.
+   */
+  tooManyConnections: 4409,
   /** Protocol version not supported. */
   unsupportedProtocol: 4426,
   /** The server is shutting down; reconnect (to another instance) and resume. */

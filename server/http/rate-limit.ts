@@ -26,13 +26,19 @@ interface Bucket {
   at: number;
 }
 
+/** Takes a token for a key: 0 when allowed, else the milliseconds until one is available. */
+export interface Buckets {
+  take(key: string): number | Promise<number>;
+}
+
 /**
  * Token buckets in memory: one per key, refilled continuously. Per
- * instance by design (several instances each allow the full rate); a shared
- * limit would need Redis. Idle buckets are dropped, so memory follows the
- * number of active callers, not of all callers ever seen.
+ * instance (several instances each allow the full rate); with REDIS_URL the
+ * limiter uses RedisRateLimits instead, shared by every instance. Idle
+ * buckets are dropped, so memory follows the number of active callers, not
+ * of all callers ever seen.
  */
-export class TokenBuckets {
+export class TokenBuckets implements Buckets {
   private readonly buckets = new Map<string, Bucket>();
   private lastSweep: number;
 
@@ -74,17 +80,22 @@ function refuse(waitMs: number, what: string): HttpError {
   });
 }
 
+/** Where buckets live: in memory (default) or shared, e.g. RedisRateLimits.buckets. */
+export type BucketsFactory = (name: 'ip' | 'merchant', limit: RateLimit) => Buckets;
+
+export const memoryBuckets: BucketsFactory = (_name, limit) => new TokenBuckets(limit);
+
 /** Express middleware applying both limits before any route work (and before a key is even looked up). */
-export function rateLimiter(limits: RateLimits, now: () => number = Date.now): RequestHandler {
-  const byIp = limits.ip.perSecond > 0 ? new TokenBuckets(limits.ip, now) : undefined;
-  const byKey = limits.merchant.perSecond > 0 ? new TokenBuckets(limits.merchant, now) : undefined;
-  return (req, _res, next) => {
-    const ipWait = byIp?.take(req.ip ?? 'unknown') ?? 0;
+export function rateLimiter(limits: RateLimits, makeBuckets: BucketsFactory = memoryBuckets): RequestHandler {
+  const byIp = limits.ip.perSecond > 0 ? makeBuckets('ip', limits.ip) : undefined;
+  const byKey = limits.merchant.perSecond > 0 ? makeBuckets('merchant', limits.merchant) : undefined;
+  return async (req, _res, next) => {
+    const ipWait = (await byIp?.take(req.ip ?? 'unknown')) ?? 0;
     if (ipWait > 0) return next(refuse(ipWait, 'IP address'));
     const credential = /^Bearer\s+(tdk_\S+)/i.exec(req.get('authorization') ?? '')?.[1];
     if (credential && byKey) {
       // Keyed by a hash so the key itself is never held in another structure.
-      const keyWait = byKey.take(crypto.createHash('sha256').update(credential).digest('base64url'));
+      const keyWait = await byKey.take(crypto.createHash('sha256').update(credential).digest('base64url'));
       if (keyWait > 0) return next(refuse(keyWait, 'merchant key'));
     }
     next();

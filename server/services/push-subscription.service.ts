@@ -27,6 +27,8 @@ export interface PushSubscriptionServiceDeps {
  * POST, so only configured push services are accepted; a device is known by
  * its endpoint, and past the cap the least recently updated device is evicted
  * (a shopper's new phone must work even if an old browser never unsubscribed).
+ * A device moves to another shopper (someone else signs in on that browser)
+ * only when the re-post carries the stored keys.
  */
 export class PushSubscriptionService {
   private readonly maxPerShopper: number;
@@ -55,6 +57,15 @@ export class PushSubscriptionService {
       this.now().toISOString(),
       this.maxPerShopper,
     );
+    if ('conflict' in result) {
+      // An endpoint alone is no proof of holding the device: it may have leaked (logs, a shared
+      // browser profile). Only the browser that holds the subscription knows its keys.
+      throw new HttpError(
+        409,
+        'push-subscription-conflict',
+        'This push endpoint is registered to another shopper; re-subscribe in the browser to register it here',
+      );
+    }
     return { endpoint: subscription.endpoint, ...result };
   }
 

@@ -164,6 +164,22 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect((await store.getMessage('o'))?.push).toEqual({ targets: 2, pushed: 0, failed: 0, skipped: 2 });
       });
 
+      it('moves an endpoint to another shopper only with the stored keys, and changes nothing otherwise', async () => {
+        await store.savePushSubscription(sub('t1', 'u1'), at(1), 10);
+        const thief = { ...sub('t1', 'u2'), p256dh: 'other-key', auth: 'other-auth' };
+        expect(await store.savePushSubscription(thief, at(2), 10)).toEqual({ conflict: 'held-by-another-shopper' });
+        expect(await store.savePushSubscription({ ...sub('t1', 'u2'), auth: 'other-auth' }, at(3), 10)).toEqual({
+          conflict: 'held-by-another-shopper',
+        });
+        expect(await store.listPushSubscriptions('u2')).toEqual([]);
+        expect(await store.listPushSubscriptions('u1')).toMatchObject([{ endpoint: 't1', p256dh: 'key-t1', auth: 'auth', updatedAt: at(1) }]);
+        // The owner re-subscribing with new keys still updates; then only the new keys can move it.
+        expect(await store.savePushSubscription({ ...sub('t1', 'u1'), p256dh: 'new', auth: 'new' }, at(4), 10)).toEqual({ devices: 1, evicted: 0 });
+        expect(await store.savePushSubscription(sub('t1', 'u2'), at(5), 10)).toEqual({ conflict: 'held-by-another-shopper' });
+        expect(await store.savePushSubscription({ ...sub('t1', 'u2'), p256dh: 'new', auth: 'new' }, at(6), 10)).toEqual({ devices: 1, evicted: 0 });
+        expect(await store.listPushSubscriptions('u1')).toEqual([]);
+      });
+
       it('serves a message to its recipients only', async () => {
         await storeMessage(store, message('r'), 'm1', ['u1']);
         expect((await store.getMessageForRecipient('r', 'u1'))?.id).toBe('r');

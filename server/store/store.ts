@@ -41,6 +41,9 @@ export interface PushSubscriptionRecord {
   updatedAt: string;
 }
 
+/** Saved (with the shopper's device count and how many were evicted), or refused: the endpoint is another shopper's. */
+export type SavePushSubscriptionResult = { devices: number; evicted: number } | { conflict: 'held-by-another-shopper' };
+
 /** A push job leased to one worker until `leaseUntil`; the subscription as it is now. */
 export interface ClaimedPushJob {
   id: number;
@@ -109,15 +112,17 @@ export interface Store {
   getMessageForRecipient(id: string, userId: string): Promise<Message | undefined>;
 
   /**
-   * Inserts or updates the subscription by endpoint (it may move to another
-   * shopper), then removes that shopper's least recently updated
-   * subscriptions beyond `maxPerUser`. One transaction.
+   * Inserts or updates the subscription by endpoint, then removes that
+   * shopper's least recently updated subscriptions beyond `maxPerUser`. One
+   * transaction. An endpoint held by another shopper moves only when the
+   * keys match the stored ones (proof the caller holds the browser's
+   * subscription); otherwise nothing changes and the answer is a conflict.
    */
   savePushSubscription(
     subscription: Omit<PushSubscriptionRecord, 'createdAt' | 'updatedAt'>,
     now: string,
     maxPerUser: number,
-  ): Promise<{ devices: number; evicted: number }>;
+  ): Promise<SavePushSubscriptionResult>;
   /** Deletes the subscription only if it belongs to `userId`; true when one was deleted. */
   deletePushSubscription(userId: string, endpoint: string): Promise<boolean>;
   listPushSubscriptions(userId: string): Promise<PushSubscriptionRecord[]>;

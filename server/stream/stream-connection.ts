@@ -23,6 +23,8 @@ export interface StreamOptions {
   replayPageSize: number;
   /** Told of every message event written to this stream, for the merchant's "delivered live" count. */
   deliveries?: { count(messageId: string): void };
+  /** The per-shopper cap (see stream-limits.ts): asked at hello, told when an admitted stream ends. */
+  shopperSlots?: { admitShopper(userId: string): boolean; releaseShopper(userId: string): void };
 }
 
 /**
@@ -41,6 +43,8 @@ export class StreamConnection {
   private catchingUp = false;
   private pendingCatchUp = false;
   private closed = false;
+  /** Holds one of the shopper's slots, to give back exactly once. */
+  private admitted = false;
   alive = true;
 
   constructor(
@@ -87,6 +91,10 @@ export class StreamConnection {
     clearTimeout(this.expiryTimer);
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    if (this.admitted) {
+      this.admitted = false;
+      this.options.shopperSlots?.releaseShopper(this.userId!);
+    }
   }
 
   private onFrame(data: WebSocket.RawData, isBinary: boolean): void {
@@ -119,6 +127,11 @@ export class StreamConnection {
       return;
     }
     clearTimeout(this.helloTimer);
+    if (this.options.shopperSlots && !this.options.shopperSlots.admitShopper(check.claims.sub)) {
+      this.close(STREAM_CLOSE.tooManyConnections, 'too many open streams for this shopper; close another tab or device');
+      return;
+    }
+    this.admitted = this.options.shopperSlots !== undefined;
     this.userId = check.claims.sub;
     this.lastSent = seqOf(hello.after ?? '0');
     // Closing at expiry keeps a stolen-then-expired token from streaming forever.

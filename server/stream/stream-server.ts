@@ -4,19 +4,33 @@ import { WebSocketServer } from 'ws';
 import { LIMITS } from '../../shared/limits.js';
 import { STREAM_CLOSE } from '../../shared/stream.schema.js';
 import { StreamConnection, type StreamOptions } from './stream-connection.js';
+import { NO_STREAM_LIMITS, StreamLimits, type StreamLimitSettings } from './stream-limits.js';
 
 export const STREAM_PATH = '/api/v1/stream';
+
+export interface StreamServerOptions extends StreamOptions {
+  /** Caps and upgrade rate; omitted means none (tests, embedders). main.ts passes the configured ones. */
+  limits?: StreamLimitSettings;
+  /** The client's IP as the HTTP API sees it (TRUST_PROXY applied); default: the socket's peer. */
+  clientIp?: (req: IncomingMessage) => string;
+}
 
 /** Owns `/api/v1/stream`: upgrades, the heartbeat timer, and shutdown of every connection. */
 export class StreamServer {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.streamFrameBytes });
   private readonly connections = new Set<StreamConnection>();
   private readonly heartbeatTimer: NodeJS.Timeout;
+  private readonly limits: StreamLimits;
+  private readonly options: StreamOptions;
+  private readonly clientIp: (req: IncomingMessage) => string;
 
-  constructor(private readonly options: StreamOptions) {
+  constructor({ limits, clientIp, ...options }: StreamServerOptions) {
+    this.limits = new StreamLimits(limits ?? NO_STREAM_LIMITS);
+    this.options = { ...options, shopperSlots: this.limits };
+    this.clientIp = clientIp ?? ((req) => req.socket.remoteAddress ?? 'unknown');
     this.heartbeatTimer = setInterval(() => {
       for (const connection of this.connections) connection.heartbeat();
-    }, options.heartbeatMs);
+    }, this.options.heartbeatMs);
     this.heartbeatTimer.unref();
   }
 
@@ -31,6 +45,19 @@ export class StreamServer {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
+    // Judged before the handshake, so a flood costs a counter lookup, not WebSocket work.
+    const ip = this.clientIp(req);
+    const verdict = this.limits.admitUpgrade(ip);
+    if (!verdict.ok) {
+      const body = `${verdict.reason}\n`;
+      socket.end(
+        `HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nRetry-After: ${verdict.retryAfterSeconds}\r\n` +
+          `Content-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+      return;
+    }
+    // The IP's slot is held from here until the socket is gone, whether the handshake succeeds or not.
+    socket.once('close', () => this.limits.releaseIp(ip));
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const connection = new StreamConnection(ws, this.options);
       this.connections.add(connection);

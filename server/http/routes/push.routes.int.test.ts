@@ -62,12 +62,24 @@ describe('POST /api/v1/me/push-subscriptions', () => {
     expect(stored[0]).toMatchObject({ endpoint: body.endpoint, p256dh: renewed.keys.p256dh, auth: renewed.keys.auth });
   });
 
-  it('moves a device to the shopper who subscribes it last', async () => {
+  it('moves a device to the shopper who subscribes it last with the same keys (another sign-in on that browser)', async () => {
     const body = { endpoint: fcm('shared-device'), keys: keys() };
     expect((await call('POST', await bed.server.tokenFor('ps-first'), body)).status).toBe(201);
     expect((await call('POST', await bed.server.tokenFor('ps-second'), body)).status).toBe(201);
     expect(await bed.server.store.listPushSubscriptions('ps-first')).toEqual([]);
     expect(await bed.server.store.listPushSubscriptions('ps-second')).toHaveLength(1);
+  });
+
+  it('refuses with 409 push-subscription-conflict to move a device without its keys, and changes nothing', async () => {
+    const body = { endpoint: fcm('victim-device'), keys: keys() };
+    expect((await call('POST', await bed.server.tokenFor('ps-victim'), body)).status).toBe(201);
+    const before = await bed.server.store.listPushSubscriptions('ps-victim');
+    // Whoever learned the endpoint (a log, a leaked request) posts it with keys of their own.
+    const res = await call('POST', await bed.server.tokenFor('ps-attacker'), { ...body, keys: keys() });
+    expect(res.status).toBe(409);
+    expect(errorBodySchema.parse(await res.json()).error.code).toBe('push-subscription-conflict');
+    expect(await bed.server.store.listPushSubscriptions('ps-attacker')).toEqual([]);
+    expect(await bed.server.store.listPushSubscriptions('ps-victim')).toEqual(before);
   });
 
   it(`keeps at most ${LIMITS.pushSubscriptionsPerShopper} devices per shopper, evicting the least recently updated`, async () => {

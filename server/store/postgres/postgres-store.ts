@@ -10,6 +10,7 @@ import type {
   MessageStateUpdate,
   PushJobOutcome,
   PushSubscriptionRecord,
+  SavePushSubscriptionResult,
   Store,
   StoredMessage,
   StoredPreferences,
@@ -133,15 +134,20 @@ export class PostgresStore implements Store {
     subscription: Omit<PushSubscriptionRecord, 'createdAt' | 'updatedAt'>,
     now: string,
     maxPerUser: number,
-  ): Promise<{ devices: number; evicted: number }> {
-    return withTransaction(this.pool, async (client) => {
-      await client.query(
+  ): Promise<SavePushSubscriptionResult> {
+    return withTransaction(this.pool, async (client): Promise<SavePushSubscriptionResult> => {
+      const saved = await client.query(
         `INSERT INTO push_subscriptions (endpoint, user_id, p256dh, auth, expiration_time, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $6)
          ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id, p256dh = excluded.p256dh,
-           auth = excluded.auth, expiration_time = excluded.expiration_time, updated_at = excluded.updated_at`,
+           auth = excluded.auth, expiration_time = excluded.expiration_time, updated_at = excluded.updated_at
+         -- In the same statement as the write, so no concurrent re-post slips between check and move.
+         WHERE push_subscriptions.user_id = excluded.user_id
+           OR (push_subscriptions.p256dh = excluded.p256dh AND push_subscriptions.auth = excluded.auth)`,
         [subscription.endpoint, subscription.userId, subscription.p256dh, subscription.auth, subscription.expirationTime, now],
       );
+      // No row written: the endpoint is another shopper's and the keys differ.
+      if (saved.rowCount === 0) return { conflict: 'held-by-another-shopper' };
       // The subscription just saved sorts first, so a tie on updated_at never evicts it.
       const evicted = await client.query(
         `DELETE FROM push_subscriptions WHERE endpoint IN (

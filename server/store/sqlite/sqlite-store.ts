@@ -9,6 +9,7 @@ import type {
   MerchantRecord,
   PushJobOutcome,
   PushSubscriptionRecord,
+  SavePushSubscriptionResult,
   Store,
   StoredMessage,
   MessageStatesResult,
@@ -99,7 +100,10 @@ export class SqliteStore implements Store {
         `INSERT INTO push_subscriptions (endpoint, user_id, p256dh, auth, expiration_time, created_at, updated_at)
          VALUES (@endpoint, @userId, @p256dh, @auth, @expirationTime, @now, @now)
          ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id, p256dh = excluded.p256dh,
-           auth = excluded.auth, expiration_time = excluded.expiration_time, updated_at = excluded.updated_at`,
+           auth = excluded.auth, expiration_time = excluded.expiration_time, updated_at = excluded.updated_at
+         -- In the same statement as the write, so no concurrent re-post slips between check and move.
+         WHERE push_subscriptions.user_id = excluded.user_id
+           OR (push_subscriptions.p256dh = excluded.p256dh AND push_subscriptions.auth = excluded.auth)`,
       ),
       // The subscription just saved sorts first, so a tie on updated_at never evicts it.
       subscriptionsBeyondCap: this.db.prepare<[string, string, number], { endpoint: string }>(
@@ -173,9 +177,12 @@ export class SqliteStore implements Store {
     subscription: Omit<PushSubscriptionRecord, 'createdAt' | 'updatedAt'>,
     now: string,
     maxPerUser: number,
-  ): Promise<{ devices: number; evicted: number }> {
-    return this.db.transaction(() => {
-      this.statements.upsertSubscription.run({ ...subscription, now });
+  ): Promise<SavePushSubscriptionResult> {
+    return this.db.transaction((): SavePushSubscriptionResult => {
+      // No row written: the endpoint is another shopper's and the keys differ.
+      if (this.statements.upsertSubscription.run({ ...subscription, now }).changes === 0) {
+        return { conflict: 'held-by-another-shopper' };
+      }
       const beyond = this.statements.subscriptionsBeyondCap.all(subscription.userId, subscription.endpoint, maxPerUser);
       for (const { endpoint } of beyond) this.statements.deleteSubscription.run(endpoint);
       return { devices: this.statements.countSubscriptions.get(subscription.userId)!.n, evicted: beyond.length };
