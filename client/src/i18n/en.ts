@@ -179,6 +179,7 @@ export const en = {
       'idempotency-key-reused': 'This Idempotency-Key was already used for a different message.',
       'already-sent': 'The message has already been sent.',
       'not-sent': 'The message has not been sent yet.',
+      'push-subscription-conflict': 'This device is registered to another account; sign out there first.',
     } satisfies Record<ErrorCode, string>,
   },
   console: {

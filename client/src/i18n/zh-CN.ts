@@ -147,6 +147,7 @@ export const zhCN: Strings = {
       'idempotency-key-reused': '此 Idempotency-Key 已用于另一条消息。',
       'already-sent': '消息已经发出。',
       'not-sent': '消息尚未发出。',
+      'push-subscription-conflict': '此设备已登记在另一个账户下，请先在那里退出。',
     },
   },
   console: {
