@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'idempotency-key-reused', // the same Idempotency-Key came with a different body
   'already-sent', // cancelling a message that has already gone out
   'not-sent', // retracting, correcting or replying to a message that has not gone out (yet)
+  'forbidden-for-role', // a seller key asking for something only a platform key may do
+  'cannot-revoke-own-key', // revoking the very key the request is made with
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
