@@ -15,6 +15,7 @@ import { RedisRateLimits } from './http/redis-rate-limits.js';
 import { demoRoutes } from './http/routes/demo.routes.js';
 import { meStateRoutes } from './http/routes/me-state.routes.js';
 import { merchantRoutes } from './http/routes/merchant.routes.js';
+import { merchantKeyRoutes } from './http/routes/merchant-key.routes.js';
 import { replyRoutes } from './http/routes/reply.routes.js';
 import { topicRoutes } from './http/routes/topic.routes.js';
 import { Scheduler } from './scheduler/scheduler.js';
@@ -183,6 +184,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   api.use(requireJson);
   api.use(express.json({ limit: LIMITS.requestBodyBytes, strict: false }));
   api.use(merchantRoutes({ auth, messages, revisions, tokens, store }));
+  api.use(merchantKeyRoutes({ auth, store }));
   api.use(topicRoutes({ auth, store }));
   api.use(replyRoutes({ auth, replies, store }));
   api.use(shopperRoutes({ auth, store }));

@@ -15,6 +15,7 @@ const SHOP_NAME = 'Acme Outfitters (demo)';
 /**
  * Demo mode: a merchant whose key any visitor may use, and shoppers to sign
  * in as. Only ever started by an explicit --demo / DEMO=1, refused in production.
+ * The key is a platform key (ensureMerchant), so the console can mint tokens and send to any topic.
  */
 export async function setUpDemoShop(store: Store, messages: MessageService): Promise<DemoInfo> {
   const key = await store.getOrInitSetting('demo-merchant-key', generateMerchantKey());

@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'already-sent', // cancelling a message that has already gone out
   'not-sent', // retracting, correcting or replying to a message that has not gone out (yet)
   'push-subscription-conflict', // the endpoint is another shopper's and the keys do not match the stored ones
+  'forbidden-for-role', // a seller key asking for something only a platform key may do
+  'cannot-revoke-own-key', // revoking the very key the request is made with
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

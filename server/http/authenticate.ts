@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { findMerchantByKey } from '../auth/merchant-keys.js';
+import { requireRole, type MerchantAction } from '../auth/permissions.js';
 import type { ShopperTokens } from '../auth/shopper-tokens.js';
 import type { MerchantRecord, Store } from '../store/store.js';
 import { HttpError } from './http-error.js';
@@ -19,14 +20,19 @@ function bearer(req: Request): string {
 }
 
 export interface Authenticator {
-  merchant(req: Request): Promise<MerchantRecord>;
+  /**
+   * The merchant whose key made the request, if its role may take `action`
+   * (403 `forbidden-for-role` otherwise; see auth/permissions.ts). Every
+   * merchant route names its action, so none can forget authorisation.
+   */
+  merchant(req: Request, action: MerchantAction): Promise<MerchantRecord>;
   shopper(req: Request): string;
 }
 
 /** Resolves the caller of a request: a merchant key or a shopper token, never mixed up. */
 export function createAuthenticator(store: Store, tokens: ShopperTokens): Authenticator {
   return {
-    async merchant(req) {
+    async merchant(req, action) {
       const credential = bearer(req);
       if (!credential.startsWith(MERCHANT_KEY_PREFIX)) {
         if (tokens.verify(credential).ok) {
@@ -34,8 +40,11 @@ export function createAuthenticator(store: Store, tokens: ShopperTokens): Authen
         }
         throw new HttpError(401, 'invalid-credentials', 'Unknown merchant key');
       }
+      // Looked up on every request, with no cache: a revocation holds at once on every instance.
       const merchant = await findMerchantByKey(store, credential);
       if (!merchant) throw new HttpError(401, 'invalid-credentials', 'Unknown merchant key');
+      if (merchant.revokedAt) throw new HttpError(401, 'invalid-credentials', 'This merchant key has been revoked');
+      requireRole(merchant, action);
       return merchant;
     },
     shopper(req) {

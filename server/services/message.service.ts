@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Message, SendMessageRequest, SendMessageResponse } from '../../shared/message.schema.js';
+import { asSentBy } from '../auth/seller-identity.js';
 import type { Bus } from '../bus/bus.js';
 import { HttpError } from '../http/http-error.js';
 import type { Metrics } from '../metrics.js';
@@ -43,7 +44,9 @@ export class MessageService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  async send(merchant: MerchantRecord, request: SendMessageRequest, idempotencyKey?: string): Promise<SendMessageResponse> {
+  async send(merchant: MerchantRecord, sent: SendMessageRequest, idempotencyKey?: string): Promise<SendMessageResponse> {
+    // A seller sends only to its own store topic, and always as itself (see auth/seller-identity.ts).
+    const request = asSentBy(merchant, sent);
     const now = this.now();
     const { to, repeat, deliverAt, ...content } = request;
     const schedule = this.scheduleOf(request, now.getTime());

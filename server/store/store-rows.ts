@@ -1,4 +1,5 @@
 import type { SyncEvent } from '../../shared/event.schema.js';
+import type { MerchantRole } from '../../shared/merchant-key.schema.js';
 import type { MessageState, StateField } from '../../shared/message-state-merge.js';
 import { messageSchema, type Message, type Recipients } from '../../shared/message.schema.js';
 import type { MessageStatus, MessageStatusRecord, ScheduledSummary } from './message-lifecycle.js';
@@ -13,11 +14,22 @@ import type { ClaimedPushJob, MerchantRecord, PushJobOutcome, PushSubscriptionRe
 export interface MerchantRow {
   id: string;
   name: string;
+  role: MerchantRole;
   created_at: string;
+  revoked_at: string | null;
 }
 
+/** The merchant columns every query reads: never the key hash. */
+export const MERCHANT_COLUMNS = 'id, name, role, created_at, revoked_at';
+
 export function toMerchant(row: MerchantRow): MerchantRecord {
-  return { id: row.id, name: row.name, createdAt: row.created_at };
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    createdAt: row.created_at,
+    ...(row.revoked_at ? { revokedAt: row.revoked_at } : {}),
+  };
 }
 
 export interface MessageRow {

@@ -31,6 +31,42 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.findMerchantByKeyHash('hash-2')).toBeUndefined();
     });
 
+    it('gives a merchant the platform role unless told otherwise, and keeps a seller’s', async () => {
+      expect(await store.findMerchantByKeyHash('hash-1')).toMatchObject({ id: 'm1', role: 'platform' });
+      await store.createMerchant({ id: 's1', name: 'Seller', role: 'seller', keyHash: 'hash-s1', createdAt: new Date().toISOString() });
+      expect(await store.findMerchantByKeyHash('hash-s1')).toEqual({
+        id: 's1',
+        name: 'Seller',
+        role: 'seller',
+        createdAt: expect.any(String),
+      });
+    });
+
+    it('lists merchants oldest first, never with their key hash', async () => {
+      await store.createMerchant({ id: 's1', name: 'Seller', role: 'seller', keyHash: 'hash-s1', createdAt: '2999-01-01T00:00:00.000Z' });
+      const listed = await store.listMerchants();
+      expect(listed.map((m) => [m.id, m.role])).toEqual([
+        ['m1', 'platform'],
+        ['s1', 'seller'],
+      ]);
+      expect(JSON.stringify(listed)).not.toContain('hash-');
+    });
+
+    it('revokes a merchant once, keeping the first revocation time, and still finds it as revoked', async () => {
+      const first = await store.revokeMerchant('m1', '2030-01-01T00:00:00.000Z');
+      expect(first).toMatchObject({ id: 'm1', revokedAt: '2030-01-01T00:00:00.000Z' });
+      expect(await store.revokeMerchant('m1', '2031-01-01T00:00:00.000Z')).toMatchObject({ revokedAt: '2030-01-01T00:00:00.000Z' });
+      expect(await store.findMerchantByKeyHash('hash-1')).toMatchObject({ id: 'm1', revokedAt: '2030-01-01T00:00:00.000Z' });
+      expect((await store.listMerchants())[0]).toMatchObject({ id: 'm1', revokedAt: '2030-01-01T00:00:00.000Z' });
+      expect(await store.revokeMerchant('nobody', '2030-01-01T00:00:00.000Z')).toBeUndefined();
+    });
+
+    it('refuses a role other than platform or seller', async () => {
+      await expect(
+        store.createMerchant({ id: 'x', name: 'X', role: 'admin' as 'seller', keyHash: 'hash-x', createdAt: new Date().toISOString() }),
+      ).rejects.toThrow();
+    });
+
     it('refuses a second merchant with the same key hash', async () => {
       await expect(
         store.createMerchant({ id: 'm2', name: 'Copy', keyHash: 'hash-1', createdAt: new Date().toISOString() }),

@@ -1,3 +1,4 @@
+import type { MerchantRole } from '../../shared/merchant-key.schema.js';
 import type { Message } from '../../shared/message.schema.js';
 import type { SyncEvent } from '../../shared/event.schema.js';
 import type { MessageLifecycleStore } from './message-lifecycle.js';
@@ -5,11 +6,18 @@ import type { MessageStateChange } from '../../shared/message-state.schema.js';
 import type { MessageState } from '../../shared/message-state-merge.js';
 import type { Preferences } from '../../shared/preferences.schema.js';
 
+/** A merchant key's owner, as every request sees it (the key's hash stays in the store). */
 export interface MerchantRecord {
   id: string;
   name: string;
+  role: MerchantRole;
   createdAt: string;
+  /** Set once revoked: the key then authenticates nothing, but its messages keep pointing here. */
+  revokedAt?: string;
 }
+
+/** A merchant to create; `role` defaults to platform, as the migration made every older key. */
+export type NewMerchant = Omit<MerchantRecord, 'role' | 'revokedAt'> & { role?: MerchantRole; keyHash: string };
 
 export interface StoredMessage {
   message: Message;
@@ -104,8 +112,17 @@ export interface Store {
   /** Returns the stored value, storing `value` first if the key is absent (first writer wins). */
   getOrInitSetting(key: string, value: string): Promise<string>;
 
-  createMerchant(merchant: MerchantRecord & { keyHash: string }): Promise<void>;
+  createMerchant(merchant: NewMerchant): Promise<void>;
+  /** The key's merchant, revoked or not (the caller refuses a revoked one), or undefined. */
   findMerchantByKeyHash(keyHash: string): Promise<MerchantRecord | undefined>;
+  /** Every merchant, revoked ones included, oldest first. */
+  listMerchants(): Promise<MerchantRecord[]>;
+  /**
+   * Marks the merchant revoked at `at` (ISO 8601), keeping the first time if
+   * it already was. Returns the merchant as it is afterwards, or undefined if
+   * there is no such merchant.
+   */
+  revokeMerchant(id: string, at: string): Promise<MerchantRecord | undefined>;
 
   getMessage(id: string): Promise<StoredMessage | undefined>;
   /** The message if `userId` is one of its recipients; otherwise undefined, whether it exists or not. */

@@ -180,6 +180,8 @@ export const en = {
       'already-sent': 'The message has already been sent.',
       'not-sent': 'The message has not been sent yet.',
       'push-subscription-conflict': 'This device is registered to another account; sign out there first.',
+      'forbidden-for-role': 'This key’s role may not do that.',
+      'cannot-revoke-own-key': 'A key cannot revoke itself.',
     } satisfies Record<ErrorCode, string>,
   },
   console: {

@@ -148,6 +148,8 @@ export const zhCN: Strings = {
       'already-sent': '消息已经发出。',
       'not-sent': '消息尚未发出。',
       'push-subscription-conflict': '此设备已登记在另一个账户下，请先在那里退出。',
+      'forbidden-for-role': '此密钥的角色无权执行该操作。',
+      'cannot-revoke-own-key': '密钥不能撤销自身。',
     },
   },
   console: {

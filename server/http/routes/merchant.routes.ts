@@ -7,6 +7,7 @@ import {
   type MessageStatusResponse,
 } from '../../../shared/message.schema.js';
 import { pageQuerySchema } from '../../../shared/reply.schema.js';
+import { bodyAsSentBy } from '../../auth/seller-identity.js';
 import type { ShopperTokens } from '../../auth/shopper-tokens.js';
 import { idempotencyKeyOf } from '../../services/idempotency.js';
 import type { MessageRevisionService } from '../../services/message-revision.service.js';
@@ -26,19 +27,19 @@ interface MerchantRoutesDeps {
 
 const listQuerySchema = pageQuerySchema.extend({ status: z.literal('scheduled') });
 
-/** Routes a shop's backend calls with its merchant key. */
+/** Routes a shop's backend (or a seller's) calls with its merchant key; each names its action in auth/permissions.ts. */
 export function merchantRoutes({ auth, messages, revisions, tokens, store }: MerchantRoutesDeps): Router {
   const router = Router();
 
   router.post('/messages', async (req, res) => {
-    const merchant = await auth.merchant(req);
+    const merchant = await auth.merchant(req, 'send-messages');
     const key = idempotencyKeyOf(req.get('idempotency-key'));
-    const request = validate(sendMessageRequestSchema, req.body, 'message');
+    const request = validate(sendMessageRequestSchema, bodyAsSentBy(merchant, req.body), 'message');
     res.status(202).json(await messages.send(merchant, request, key));
   });
 
   router.get('/messages', async (req, res) => {
-    const merchant = await auth.merchant(req);
+    const merchant = await auth.merchant(req, 'read-own-messages');
     const { after, limit } = validate(listQuerySchema, req.query, 'list query');
     const page = await store.lifecycle.listScheduled(merchant.id, after, limit + 1);
     const items = page.slice(0, limit).map((item) => ({ ...item, dueAt: new Date(item.dueAt).toISOString(), status: 'scheduled' }));
@@ -46,7 +47,7 @@ export function merchantRoutes({ auth, messages, revisions, tokens, store }: Mer
   });
 
   router.get('/messages/:id', async (req, res) => {
-    const merchant = await auth.merchant(req);
+    const merchant = await auth.merchant(req, 'read-own-messages');
     const stored = await store.getMessage(req.params.id);
     const status = await store.lifecycle.getStatus(req.params.id);
     if (!stored || !status || stored.merchantId !== merchant.id) {
@@ -74,23 +75,23 @@ export function merchantRoutes({ auth, messages, revisions, tokens, store }: Mer
   });
 
   router.delete('/messages/:id', async (req, res) => {
-    const merchant = await auth.merchant(req);
+    const merchant = await auth.merchant(req, 'revise-own-messages');
     res.json(await messages.cancel(merchant, req.params.id));
   });
 
   router.post('/messages/:id/retract', async (req, res) => {
-    const merchant = await auth.merchant(req);
+    const merchant = await auth.merchant(req, 'revise-own-messages');
     res.json(await revisions.retract(merchant, req.params.id));
   });
 
   router.patch('/messages/:id', async (req, res) => {
-    const merchant = await auth.merchant(req);
+    const merchant = await auth.merchant(req, 'revise-own-messages');
     const patch = validate(correctMessageRequestSchema, req.body, 'correction');
     res.json(await revisions.correct(merchant, req.params.id, patch));
   });
 
   router.post('/shopper-tokens', async (req, res) => {
-    await auth.merchant(req);
+    await auth.merchant(req, 'mint-shopper-tokens');
     const { userId, ttlSeconds } = validate(shopperTokenRequestSchema, req.body, 'token request');
     const body: ShopperTokenResponse = { userId, ...tokens.mint(userId, ttlSeconds) };
     res.status(201).json(body);

@@ -17,7 +17,7 @@ export function replyRoutes({ auth, replies, store }: { auth: Authenticator; rep
   });
 
   router.get('/messages/:id/replies', async (req, res) => {
-    const merchant = await auth.merchant(req);
+    const merchant = await auth.merchant(req, 'read-own-messages');
     const { after, limit } = validate(pageQuerySchema, req.query, 'page query');
     const outcome = await store.lifecycle.listReplies(merchant.id, req.params.id, after, limit + 1);
     if (!outcome.ok) throw new HttpError(404, 'not-found', `No message ${req.params.id}`);

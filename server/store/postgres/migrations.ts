@@ -139,6 +139,12 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     changed_at TEXT NOT NULL
   );
   `,
+  `
+  -- Issue 9: keys have a role; keys made before roles existed become platform keys (see the SQLite migration).
+  ALTER TABLE merchants
+    ADD COLUMN role TEXT NOT NULL DEFAULT 'platform' CHECK (role IN ('platform', 'seller')),
+    ADD COLUMN revoked_at TEXT;
+  `,
 ];
 
 /**

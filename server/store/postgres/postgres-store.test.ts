@@ -5,7 +5,7 @@ import { postgresAvailable, requireService, TEST_DATABASE_URL } from '../../test
 import { createTestSchema, type TestSchema } from '../../test-support/postgres-schema.js';
 import { lifecycleContract } from '../lifecycle.contract.js';
 import { storeContract } from '../store.contract.js';
-import { POSTGRES_MIGRATIONS } from './migrations.js';
+import { migrate, POSTGRES_MIGRATIONS } from './migrations.js';
 import { PostgresStore } from './postgres-store.js';
 import { storeMessage } from '../../test-support/store-messages.js';
 
@@ -54,6 +54,27 @@ describe.skipIf(!available)('postgres', () => {
       await stores[0]!.createMerchant({ id: 'm1', name: 'Acme', keyHash: 'h', createdAt: new Date().toISOString() });
       expect((await stores[2]!.findMerchantByKeyHash('h'))?.id).toBe('m1');
       await Promise.all(stores.map((store) => store.close()));
+    });
+
+    it('makes every key that existed before roles a platform key', async () => {
+      const schema = await freshSchema();
+      const roles = POSTGRES_MIGRATIONS.findIndex((sql) => sql.includes('ADD COLUMN role'));
+      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await client.connect();
+      await client.query(`SET search_path TO ${schema.name}`);
+      await migrate(client as pg.PoolClient, POSTGRES_MIGRATIONS.slice(0, roles));
+      await client.query(
+        "INSERT INTO merchants (id, name, key_hash, created_at) VALUES ('old', 'Old', 'hash-old', '2020-01-01T00:00:00.000Z')",
+      );
+      await client.end();
+      const store = await schema.open();
+      expect(await store.findMerchantByKeyHash('hash-old')).toEqual({
+        id: 'old',
+        name: 'Old',
+        role: 'platform',
+        createdAt: '2020-01-01T00:00:00.000Z',
+      });
+      await store.close();
     });
 
     it('refuses a database from a newer Tidings', async () => {

@@ -6,6 +6,7 @@ import type {
   AppendedEvent,
   ClaimedPushJob,
   MerchantRecord,
+  NewMerchant,
   MessageStatesResult,
   MessageStateUpdate,
   PushJobOutcome,
@@ -15,7 +16,7 @@ import type {
   StoredMessage,
   StoredPreferences,
 } from '../store.js';
-import { toClaimedJobs, toEvent, toMerchant, toStoredMessage, toSubscription } from '../store-rows.js';
+import { MERCHANT_COLUMNS, toClaimedJobs, toEvent, toMerchant, toStoredMessage, toSubscription } from '../store-rows.js';
 import type { LeasedJobRow, MerchantRow, MessageCountsRow, ReadEventRow, SubscriptionRow } from '../store-rows.js';
 import { READ_EVENTS_SQL } from './postgres-event-log.js';
 import { PostgresLifecycle } from './postgres-lifecycle.js';
@@ -98,17 +99,31 @@ export class PostgresStore implements Store {
     return again.rows[0]!.value;
   }
 
-  async createMerchant(merchant: MerchantRecord & { keyHash: string }): Promise<void> {
-    await this.pool.query('INSERT INTO merchants (id, name, key_hash, created_at) VALUES ($1, $2, $3, $4)', [
+  async createMerchant(merchant: NewMerchant): Promise<void> {
+    await this.pool.query('INSERT INTO merchants (id, name, role, key_hash, created_at) VALUES ($1, $2, $3, $4, $5)', [
       merchant.id,
       merchant.name,
+      merchant.role ?? 'platform',
       merchant.keyHash,
       merchant.createdAt,
     ]);
   }
 
   async findMerchantByKeyHash(keyHash: string): Promise<MerchantRecord | undefined> {
-    const { rows } = await this.pool.query<MerchantRow>('SELECT id, name, created_at FROM merchants WHERE key_hash = $1', [keyHash]);
+    const { rows } = await this.pool.query<MerchantRow>(`SELECT ${MERCHANT_COLUMNS} FROM merchants WHERE key_hash = $1`, [keyHash]);
+    return rows[0] && toMerchant(rows[0]);
+  }
+
+  async listMerchants(): Promise<MerchantRecord[]> {
+    const { rows } = await this.pool.query<MerchantRow>(`SELECT ${MERCHANT_COLUMNS} FROM merchants ORDER BY created_at, id`);
+    return rows.map(toMerchant);
+  }
+
+  async revokeMerchant(id: string, at: string): Promise<MerchantRecord | undefined> {
+    const { rows } = await this.pool.query<MerchantRow>(
+      `UPDATE merchants SET revoked_at = coalesce(revoked_at, $1) WHERE id = $2 RETURNING ${MERCHANT_COLUMNS}`,
+      [at, id],
+    );
     return rows[0] && toMerchant(rows[0]);
   }
 

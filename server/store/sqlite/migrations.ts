@@ -162,4 +162,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   -- Issue 5: "how many read it" for GET /messages/:id without scanning every shopper's states.
   CREATE INDEX message_states_by_message ON message_states (message_id, read);
   `,
+  `
+  -- Issue 9: keys have a role. Every key made before roles existed was fully
+  -- trusted, so it becomes a platform key. A revoked key keeps its row: its
+  -- messages still point at it.
+  ALTER TABLE merchants ADD COLUMN role TEXT NOT NULL DEFAULT 'platform' CHECK (role IN ('platform', 'seller'));
+  ALTER TABLE merchants ADD COLUMN revoked_at TEXT;
+  `,
 ];

@@ -33,6 +33,24 @@ describe('SqliteStore', () => {
     await second.close();
   });
 
+  it('makes every key that existed before roles a platform key', async () => {
+    const dir = tempDir();
+    const db = new Database(path.join(dir, SQLITE_FILE_NAME));
+    const roles = SQLITE_MIGRATIONS.findIndex((sql) => sql.includes('ADD COLUMN role'));
+    SQLITE_MIGRATIONS.slice(0, roles).forEach((sql) => db.exec(sql));
+    db.pragma(`user_version = ${roles}`);
+    db.prepare("INSERT INTO merchants (id, name, key_hash, created_at) VALUES ('old', 'Old', 'hash-old', '2020-01-01T00:00:00.000Z')").run();
+    db.close();
+    const store = SqliteStore.open(dir);
+    expect(await store.findMerchantByKeyHash('hash-old')).toEqual({
+      id: 'old',
+      name: 'Old',
+      role: 'platform',
+      createdAt: '2020-01-01T00:00:00.000Z',
+    });
+    await store.close();
+  });
+
   it('refuses a database from a newer Tidings', () => {
     const dir = tempDir();
     SqliteStore.open(dir).close();

@@ -7,6 +7,7 @@ import type {
   AppendedEvent,
   ClaimedPushJob,
   MerchantRecord,
+  NewMerchant,
   PushJobOutcome,
   PushSubscriptionRecord,
   SavePushSubscriptionResult,
@@ -17,7 +18,7 @@ import type {
   StoredPreferences,
 } from '../store.js';
 import type { MessageState } from '../../../shared/message-state-merge.js';
-import { toClaimedJobs, toEvent, toMerchant, toStoredMessage, toSubscription } from '../store-rows.js';
+import { MERCHANT_COLUMNS, toClaimedJobs, toEvent, toMerchant, toStoredMessage, toSubscription } from '../store-rows.js';
 import type { LeasedJobRow, MerchantRow, MessageCountsRow, ReadEventRow, SubscriptionRow } from '../store-rows.js';
 import { GroupCommit } from './group-commit.js';
 import { SqliteLifecycle } from './sqlite-lifecycle.js';
@@ -82,11 +83,13 @@ export class SqliteStore implements Store {
     this.statements = {
       getSetting: this.db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
       insertSetting: this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING'),
-      insertMerchant: this.db.prepare(
-        'INSERT INTO merchants (id, name, key_hash, created_at) VALUES (@id, @name, @keyHash, @createdAt)',
+      insertMerchant: this.db.prepare<[{ id: string; name: string; role: string; keyHash: string; createdAt: string }]>(
+        'INSERT INTO merchants (id, name, role, key_hash, created_at) VALUES (@id, @name, @role, @keyHash, @createdAt)',
       ),
-      findMerchant: this.db.prepare<[string], MerchantRow>(
-        'SELECT id, name, created_at FROM merchants WHERE key_hash = ?',
+      findMerchant: this.db.prepare<[string], MerchantRow>(`SELECT ${MERCHANT_COLUMNS} FROM merchants WHERE key_hash = ?`),
+      listMerchants: this.db.prepare<[], MerchantRow>(`SELECT ${MERCHANT_COLUMNS} FROM merchants ORDER BY created_at, id`),
+      revokeMerchant: this.db.prepare<[string, string], MerchantRow>(
+        `UPDATE merchants SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? RETURNING ${MERCHANT_COLUMNS}`,
       ),
       getMessage: this.db.prepare<[string], MessageCountsRow>(
         `SELECT message_json, merchant_id, recipients, push_targets, pushed, push_failed, push_skipped
@@ -159,12 +162,22 @@ export class SqliteStore implements Store {
     return this.statements.getSetting.get(key)!.value;
   }
 
-  async createMerchant(merchant: MerchantRecord & { keyHash: string }): Promise<void> {
-    this.statements.insertMerchant.run(merchant);
+  async createMerchant(merchant: NewMerchant): Promise<void> {
+    const { id, name, keyHash, createdAt } = merchant;
+    this.statements.insertMerchant.run({ id, name, keyHash, createdAt, role: merchant.role ?? 'platform' });
   }
 
   async findMerchantByKeyHash(keyHash: string): Promise<MerchantRecord | undefined> {
     const row = this.statements.findMerchant.get(keyHash);
+    return row && toMerchant(row);
+  }
+
+  async listMerchants(): Promise<MerchantRecord[]> {
+    return this.statements.listMerchants.all().map(toMerchant);
+  }
+
+  async revokeMerchant(id: string, at: string): Promise<MerchantRecord | undefined> {
+    const row = this.statements.revokeMerchant.get(at, id);
     return row && toMerchant(row);
   }
 
