@@ -39,3 +39,22 @@ describe('schema version 2', () => {
     db.close();
   });
 });
+
+describe('schema version 3', () => {
+  it('adds the skipped-events table to a v2 database and keeps everything else', async () => {
+    const name = 'tidings-upgrade-v3-test';
+    const v2 = new Dexie(name);
+    v2.version(2).stores({ messages: 'id, [createdAtMs+id], [box+read]', meta: 'key', outbox: 'messageId', retracted: 'id' });
+    await v2.table('meta').put({ key: 'cursor', value: '7' });
+    await v2.table('retracted').put({ id: 'gone' });
+    v2.close();
+
+    const db = openDb(name);
+    expect(await db.meta.get('cursor')).toEqual({ key: 'cursor', value: '7' });
+    expect(await db.retracted.get('gone')).toEqual({ id: 'gone' });
+    await db.skipped.put({ seq: 8, kind: 'message', reason: 'parse-failed', at: '2025-01-01T00:00:00.000Z', visible: 1 });
+    expect(await db.skipped.where('visible').equals(1).count()).toBe(1);
+    expect(db.verno).toBe(3);
+    db.close();
+  });
+});

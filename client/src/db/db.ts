@@ -56,11 +56,37 @@ export interface RetractedRow {
   id: string;
 }
 
+/** Why an event of the log was passed over instead of applied. */
+export type SkipReason =
+  /** It does not match the shared schema: a kind or shape this version does not know, or a broken one. */
+  | 'unreadable'
+  /** Validating it threw (e.g. nesting too deep for the stack): treated like unreadable. */
+  | 'parse-failed'
+  /** It was valid, but storing it failed (e.g. IndexedDB could not clone it). */
+  | 'apply-failed';
+
+/**
+ * An event of the log this device passed over so that later ones could be
+ * applied: kept so the shopper can be told and whoever debugs can see which.
+ */
+export interface SkippedRow {
+  seq: number;
+  /** The event's `kind` when it could be read ('message', 'state', or one a newer server added). */
+  kind?: string;
+  messageId?: string;
+  reason: SkipReason;
+  /** When this device skipped it (ISO). */
+  at: string;
+  /** 1 while the inbox should mention it: a message the shopper will not see, not yet dismissed. */
+  visible: 0 | 1;
+}
+
 export type TidingsDb = Dexie & {
   messages: EntityTable<StoredMessage, 'id'>;
   meta: EntityTable<MetaRow, 'key'>;
   outbox: EntityTable<OutboxRow, 'messageId'>;
   retracted: EntityTable<RetractedRow, 'id'>;
+  skipped: EntityTable<SkippedRow, 'seq'>;
 };
 
 export const DB_NAME = 'tidings';
@@ -86,6 +112,9 @@ export function boxOf(message: Pick<StoredMessage, 'archived' | 'deleted'>): Box
  * - `[box+read]`, `[box+read+expiresAtMs]`: the unread count as two index
  *   counts, and "mark all read" without a scan of read rows.
  * - `[threadKey+createdAtMs]`: a thread's timeline and its head.
+ *
+ * Version 3: `skipped`, the events passed over because this device could not
+ * read or store them (see sync/apply-events.ts); `visible` counts the notice.
  */
 export function openDb(name: string = DB_NAME): TidingsDb {
   const db = new Dexie(name) as TidingsDb;
@@ -102,6 +131,7 @@ export function openDb(name: string = DB_NAME): TidingsDb {
       retracted: 'id',
     })
     .upgrade(upgradeToV2);
+  db.version(3).stores({ skipped: 'seq, visible' });
   return db;
 }
 

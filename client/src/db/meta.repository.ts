@@ -44,6 +44,7 @@ async function wipeInbox(): Promise<void> {
   await db.messages.clear();
   await db.outbox.clear();
   await db.retracted.clear();
+  await db.skipped.clear();
   await db.meta.bulkDelete(['cursor', 'owner', 'preferences', 'preferencesPending']);
 }
 
@@ -53,7 +54,7 @@ async function wipeInbox(): Promise<void> {
  * names the user (see `confirmUser`). Returns false when nothing changed.
  */
 export function signIn(token: string, userId: string | null): Promise<boolean> {
-  return db.transaction('rw', [db.meta, db.messages, db.outbox, db.retracted], async () => {
+  return db.transaction('rw', [db.meta, db.messages, db.outbox, db.retracted, db.skipped], async () => {
     const current = await get<Session>('session');
     if (current?.token === token) return false;
     const session: Session = { token, userId, expired: false };
@@ -69,7 +70,7 @@ export function signIn(token: string, userId: string | null): Promise<boolean> {
  * beginning instead of from the old cursor.
  */
 export function confirmUser(userId: string): Promise<boolean> {
-  return db.transaction('rw', [db.meta, db.messages, db.outbox, db.retracted], async () => {
+  return db.transaction('rw', [db.meta, db.messages, db.outbox, db.retracted, db.skipped], async () => {
     const current = await get<Session>('session');
     if (current && current.userId !== userId) {
       await db.meta.put({ key: 'session', value: { ...current, userId } });
@@ -92,7 +93,7 @@ async function claimInbox(userId: string): Promise<boolean> {
  * tables have no owner, meaning they belong to the current token.
  */
 export function releaseInboxForUnknownUser(): Promise<void> {
-  return db.transaction('rw', [db.meta, db.messages, db.outbox, db.retracted], async () => {
+  return db.transaction('rw', [db.meta, db.messages, db.outbox, db.retracted, db.skipped], async () => {
     const session = await get<Session>('session');
     if (session?.userId !== null) return;
     if ((await get<string>('owner')) !== undefined) await wipeInbox();
@@ -108,10 +109,11 @@ export function markSessionExpired(): Promise<void> {
 
 /** Sign-out: nothing of the shopper stays on the device. */
 export function signOut(): Promise<void> {
-  return db.transaction('rw', [db.meta, db.messages, db.outbox, db.retracted], async () => {
+  return db.transaction('rw', [db.meta, db.messages, db.outbox, db.retracted, db.skipped], async () => {
     await db.messages.clear();
     await db.outbox.clear();
     await db.retracted.clear();
+    await db.skipped.clear();
     await db.meta.clear();
   });
 }

@@ -212,4 +212,9 @@ export const en = {
     errorCode: 'Code',
     history: 'Sent in this session',
   },
+  skipped: {
+    notice: (count: number) => (count === 1 ? 'A message could not be shown' : `${count} messages could not be shown`),
+    hint: 'The app could not read what the shop sent. Later messages are not affected.',
+    dismiss: 'Dismiss this notice',
+  },
 } as const;

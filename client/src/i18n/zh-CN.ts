@@ -179,4 +179,9 @@ export const zhCN: Strings = {
     errorCode: '错误码',
     history: '本次会话已发送',
   },
+  skipped: {
+    notice: (count: number) => (count === 1 ? '有一条消息无法显示' : `有 ${count} 条消息无法显示`),
+    hint: '应用无法读取商店发送的内容，之后的消息不受影响。',
+    dismiss: '关闭此提示',
+  },
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clickTarget, inboxLinkTo, messageIdFromFragment, opensInApp } from './click-target.js';
+import { clickTarget, inboxLinkTo, leavesApp, linkAttributes, messageIdFromFragment, opensInApp } from './click-target.js';
 
 const ORIGIN = 'https://tidings.example';
 const data = { messageId: 'msg 1', url: '/orders/1042', actionUrls: ['https://carrier.example/t/1', '/chat/9'] };
@@ -30,6 +30,40 @@ describe('opensInApp', () => {
   it('keeps same-origin targets in the app and sends other sites to a new window', () => {
     expect(opensInApp(clickTarget(data, '', ORIGIN), ORIGIN)).toBe(true);
     expect(opensInApp(clickTarget(data, 'a0', ORIGIN), ORIGIN)).toBe(false);
+  });
+});
+
+/** Paths that look same-origin but that browsers resolve to another host (issue 9, point 3). */
+const DISGUISED = ['/\t/evil.example', '/\n/evil.example', '/\r\\evil.example', '/\\evil.example', '//evil.example', '\\\\evil.example/x'];
+
+describe('opensInApp for a notification click', () => {
+  it('sends a path the browser resolves to another host to a new window, never the app window', () => {
+    for (const url of DISGUISED) {
+      const target = clickTarget({ messageId: 'm', url, actionUrls: [url] }, '', ORIGIN);
+      expect(target.origin, JSON.stringify(url)).toBe('https://evil.example');
+      expect(opensInApp(target, ORIGIN)).toBe(false);
+      expect(opensInApp(clickTarget({ messageId: 'm', actionUrls: [url] }, 'a0', ORIGIN), ORIGIN)).toBe(false);
+    }
+  });
+});
+
+describe('leavesApp and linkAttributes for links in the inbox', () => {
+  it('opens the app’s own pages in place', () => {
+    for (const url of ['/orders/1042', '/orders/1042?tab=items#top', `${ORIGIN}/chat/9`, '/#message=m1']) {
+      expect(leavesApp(url, ORIGIN), url).toBe(false);
+      expect(linkAttributes(url, ORIGIN)).toEqual({});
+    }
+  });
+
+  it('opens another site in a new tab without opener or referrer, however the link is disguised', () => {
+    for (const url of ['https://carrier.example/t/1', 'http://tidings.example/x', ...DISGUISED]) {
+      expect(leavesApp(url, ORIGIN), JSON.stringify(url)).toBe(true);
+      expect(linkAttributes(url, ORIGIN)).toEqual({ target: '_blank', rel: 'noopener noreferrer' });
+    }
+  });
+
+  it('treats a link it cannot resolve as leaving', () => {
+    expect(leavesApp('https://[broken', ORIGIN)).toBe(true);
   });
 });
 

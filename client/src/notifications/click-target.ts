@@ -25,6 +25,29 @@ export function opensInApp(target: URL, origin: string): boolean {
   return target.origin === origin;
 }
 
+/**
+ * Whether a link of a message leaves the app, judged by how the browser will
+ * resolve it (the WHATWG URL parser), not by how it looks: browsers drop tab,
+ * CR and LF and read `\` as `/`, so "/\t/evil.example" is
+ * https://evil.example/. A link that cannot be resolved counts as leaving.
+ */
+export function leavesApp(url: string, origin: string): boolean {
+  try {
+    return !opensInApp(new URL(url, origin), origin);
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Attributes of an `<a>` to a message's link: another site opens in a new tab
+ * that gets neither `window.opener` (it could navigate the inbox) nor the
+ * referrer; the app's own pages open in place.
+ */
+export function linkAttributes(url: string, origin: string): { target?: '_blank'; rel?: 'noopener noreferrer' } {
+  return leavesApp(url, origin) ? { target: '_blank', rel: 'noopener noreferrer' } : {};
+}
+
 /** The message id of an inbox link's fragment (`#message=<id>`), if it has one. */
 export function messageIdFromFragment(hash: string): string | null {
   const id = new URLSearchParams(hash.replace(/^#/, '')).get('message');

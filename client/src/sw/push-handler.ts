@@ -69,17 +69,19 @@ async function receive(event: PushEvent): Promise<void> {
   });
 }
 
-/** The push's JSON as the shared schema has it, or null (logged) for anything else. */
-function readPayload(data: PushMessageData | null): AnyPushPayload | null {
-  let json: unknown;
+/**
+ * The push's JSON as the shared schema has it, or null (logged) for anything
+ * else. Never throws: validation that throws (a `data` nested deep enough to
+ * exhaust the stack) still ends in the "something arrived" notification.
+ */
+export function readPayload(data: Pick<PushMessageData, 'json'> | null): AnyPushPayload | null {
   try {
-    json = data?.json();
-  } catch {
-    json = undefined;
+    const parsed = anyPushPayloadSchema.safeParse(data?.json());
+    if (parsed.success) return parsed.data;
+    console.warn('tidings: ignored a push that is not a Tidings message', parsed.error);
+  } catch (error) {
+    console.warn('tidings: ignored a push that could not be read', error);
   }
-  const parsed = anyPushPayloadSchema.safeParse(json);
-  if (parsed.success) return parsed.data;
-  console.warn('tidings: ignored a push that is not a Tidings message', parsed.error);
   return null;
 }
 

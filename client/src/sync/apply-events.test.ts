@@ -1,17 +1,27 @@
 import 'fake-indexeddb/auto';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { db } from '../db/db.js';
 import { changeLocally } from '../db/message-state.repository.js';
 import { readCursor, writeCursor } from '../db/meta.repository.js';
 import { readPreferences } from '../db/preferences.repository.js';
+import { countVisibleSkipped, listSkipped } from '../db/skipped-event.repository.js';
 import { message, messageEvent } from '../test-support/messages.js';
+import { deepEvent } from '../test-support/unreadable-event.js';
 import { applyEvents, type IncomingEvent } from './apply-events.js';
+import { decodeEvent } from './incoming-event.js';
 
 const setRead = (id: string, read: boolean) => changeLocally([id], 'read', read, '2025-01-01T12:00:00.000Z');
 
 beforeEach(async () => {
   await Promise.all(db.tables.map((table) => table.clear()));
 });
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** A message event IndexedDB refuses to store (no key), as a stand-in for any event that fails to store. */
+const unstorable = (seq: number) => messageEvent(seq, { ...message(`x${seq}`, seq), id: undefined } as unknown as ReturnType<typeof message>);
 
 describe('applyEvents', () => {
   it('stores messages and advances the cursor to the last seq', async () => {
@@ -71,17 +81,59 @@ describe('applyEvents', () => {
   });
 
   it('moves the cursor past events it cannot read without storing anything', async () => {
-    const skipped: IncomingEvent = { seq: 2, kind: 'skipped' };
+    const skipped: IncomingEvent = { seq: 2, kind: 'skipped', reason: 'unreadable', eventKind: 'sender-muted' };
     const result = await applyEvents([messageEvent(1), skipped, messageEvent(3)]);
     expect(result).toMatchObject({ applied: 3, cursor: '3' });
     expect(await db.messages.count()).toBe(2);
+    // Recorded, but not a message: nothing for the shopper to miss.
+    expect(await listSkipped()).toMatchObject([{ seq: 2, kind: 'sender-muted', reason: 'unreadable', visible: 0 }]);
+    expect(await countVisibleSkipped()).toBe(0);
   });
 
-  it('writes nothing, cursor included, when storing one message of the batch fails', async () => {
-    const broken = { ...message('x', 2), id: undefined } as unknown as ReturnType<typeof message>;
-    await expect(applyEvents([messageEvent(1), messageEvent(2, broken)])).rejects.toThrow();
+  it('applies the rest of a batch around a message nested too deep to parse, and records it once', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const batch = [messageEvent(1), deepEvent(2, 'deep'), messageEvent(3)].map((event) => decodeEvent(event)!);
+    const result = await applyEvents(batch, new Date('2025-01-02T00:00:00.000Z'));
+    expect(result).toMatchObject({ applied: 3, cursor: '3', gap: false });
+    expect(await readCursor()).toBe('3');
+    expect((await db.messages.toArray()).map((row) => row.id).sort()).toEqual(['m1', 'm3']);
+    expect(await listSkipped()).toMatchObject([{ seq: 2, kind: 'message', messageId: 'deep', at: '2025-01-02T00:00:00.000Z', visible: 1 }]);
+    // A replay after a reconnect is a duplicate: it is not recorded again.
+    await writeCursor('1');
+    await applyEvents(batch);
+    expect(await countVisibleSkipped()).toBe(1);
+  });
+
+  it('skips a message that fails to store, applies the others of its batch and moves the cursor past it', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const result = await applyEvents([messageEvent(1), unstorable(2), messageEvent(3), { seq: 4, kind: 'retracted', messageId: 'm1' }]);
+    expect(result).toMatchObject({ applied: 4, cursor: '4', gap: false });
+    expect(await readCursor()).toBe('4');
+    expect((await db.messages.toArray()).map((row) => row.id)).toEqual(['m3']);
+    expect(await listSkipped()).toMatchObject([{ seq: 2, kind: 'message', reason: 'apply-failed', visible: 1 }]);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('skipping event 2'), expect.anything());
+    // Later batches go the fast way again.
+    await applyEvents([messageEvent(5)]);
+    expect(await readCursor()).toBe('5');
+  });
+
+  it('still stops at a gap while skipping one by one', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const result = await applyEvents([messageEvent(1), unstorable(2), messageEvent(4)]);
+    expect(result).toMatchObject({ applied: 2, cursor: '2', gap: true });
+    expect(await db.messages.get('m4')).toBeUndefined();
+  });
+
+  it('skips nothing and writes nothing when the device itself fails (storage full): a later attempt stores it all', async () => {
+    const full = Object.assign(new Error('The quota has been exceeded'), { name: 'QuotaExceededError' });
+    const bulkPut = vi.spyOn(db.messages, 'bulkPut').mockRejectedValueOnce(full);
+    await expect(applyEvents([messageEvent(1), messageEvent(2)])).rejects.toThrow('quota');
     expect(await readCursor()).toBe('0');
     expect(await db.messages.count()).toBe(0);
+    expect(await db.skipped.count()).toBe(0);
+    bulkPut.mockRestore();
+    await applyEvents([messageEvent(1), messageEvent(2)]);
+    expect(await db.messages.count()).toBe(2);
   });
 });
 

@@ -2,7 +2,9 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { db } from '../db/db.js';
 import { readCursor, readSession, signIn } from '../db/meta.repository.js';
+import { countVisibleSkipped, listSkipped } from '../db/skipped-event.repository.js';
 import { messageEvent } from '../test-support/messages.js';
+import { deepEventJson } from '../test-support/unreadable-event.js';
 import { Connection, type SyncStatus } from './connection.js';
 
 /** Just enough of a browser WebSocket for the connection, driven by the test. */
@@ -25,7 +27,10 @@ class FakeSocket {
     this.onopen?.();
   }
   serverSends(frame: unknown): void {
-    this.onmessage?.({ data: JSON.stringify(frame) });
+    this.serverSendsText(JSON.stringify(frame));
+  }
+  serverSendsText(text: string): void {
+    this.onmessage?.({ data: text });
   }
   serverCloses(code: number): void {
     this.readyState = 3;
@@ -52,8 +57,7 @@ async function until(condition: () => boolean | Promise<boolean>): Promise<void>
 const lastState = () => statuses.at(-1)?.state;
 
 beforeEach(async () => {
-  await db.messages.clear();
-  await db.meta.clear();
+  await Promise.all(db.tables.map((table) => table.clear()));
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
   vi.stubGlobal('addEventListener', () => undefined);
   vi.stubGlobal('removeEventListener', () => undefined);
@@ -168,5 +172,40 @@ describe('Connection', () => {
     await until(() => sockets.length === 2);
     sockets[1]!.serverOpens();
     expect(sockets[1]!.sent).toEqual([{ type: 'hello', token: 'someone-elses-link', after: '0', protocol: 1 }]);
+  });
+
+  it('skips an event it cannot parse, applies the ones after it and stays on the same socket', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    connection.start();
+    await until(() => sockets.length === 1);
+    sockets[0]!.serverOpens();
+    sockets[0]!.serverSends({ type: 'welcome', userId: 'alice', protocol: 1, heartbeatMs: 25_000 });
+    sockets[0]!.serverSends({ type: 'event', event: messageEvent(1) });
+    sockets[0]!.serverSendsText(`{"type":"event","event":${deepEventJson(2, 'deep')}}`);
+    sockets[0]!.serverSends({ type: 'event', event: messageEvent(3) });
+    sockets[0]!.serverSends({ type: 'synced', cursor: '3' });
+    await until(() => lastState() === 'live');
+    expect(await readCursor()).toBe('3');
+    expect((await db.messages.toArray()).map((row) => row.id).sort()).toEqual(['m1', 'm3']);
+    expect(await listSkipped()).toMatchObject([{ seq: 2, messageId: 'deep' }]);
+    // Live events after it still arrive, on the same socket: no reconnect loop.
+    sockets[0]!.serverSends({ type: 'event', event: messageEvent(4) });
+    await until(async () => (await readCursor()) === '4');
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(sockets).toHaveLength(1);
+    expect(statuses.map((status) => status.state)).not.toContain('offline');
+    warn.mockRestore();
+  });
+
+  it('catches up over HTTP past an event it cannot parse', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const page = `{"events":[${JSON.stringify(messageEvent(1))},${deepEventJson(2, 'deep')},${JSON.stringify(messageEvent(3))}],"cursor":"3","more":false}`;
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(page, { headers: { 'content-type': 'application/json' } })));
+    connection.start();
+    await until(() => sockets.length === 1);
+    sockets[0]!.serverCloses(1006);
+    await until(async () => (await readCursor()) === '3');
+    expect(await db.messages.count()).toBe(2);
+    expect(await countVisibleSkipped()).toBe(1);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { message } from '../test-support/messages.js';
+import { deepEventJson } from '../test-support/unreadable-event.js';
 import { decodeServerFrame } from './server-frame.js';
 
 describe('decodeServerFrame', () => {
@@ -13,7 +14,13 @@ describe('decodeServerFrame', () => {
   it('turns an event of an unknown kind into a skipped one that keeps its seq', () => {
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const frame = decodeServerFrame('{"type":"event","event":{"seq":7,"kind":"preferences","prefs":{}}}');
-    expect(frame).toEqual({ type: 'event', event: { seq: 7, kind: 'skipped' } });
+    expect(frame).toEqual({ type: 'event', event: { seq: 7, kind: 'skipped', reason: 'unreadable', eventKind: 'preferences' } });
+  });
+
+  it('never throws on an event nested too deep for the schema: it becomes a skipped one', () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const frame = decodeServerFrame(`{"type":"event","event":${deepEventJson(8, 'deep')}}`);
+    expect(frame).toMatchObject({ type: 'event', event: { seq: 8, kind: 'skipped', messageId: 'deep' } });
   });
 
   it('refuses what is not a frame', () => {
