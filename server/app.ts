@@ -9,6 +9,7 @@ import type { Bus } from './bus/bus.js';
 import { setUpDemoShop } from './demo-shop.js';
 import { createAuthenticator } from './http/authenticate.js';
 import { errorHandler, notFoundHandler, requireJson } from './http/error-handler.js';
+import { refuseMalformedPath } from './http/path-guard.js';
 import { rateLimiter, type RateLimits } from './http/rate-limit.js';
 import { demoRoutes } from './http/routes/demo.routes.js';
 import { meStateRoutes } from './http/routes/me-state.routes.js';
@@ -149,6 +150,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     res.on('finish', () => stop({ route: (req.route?.path as string | undefined) ?? 'unmatched', status: res.statusCode }));
     next();
   });
+  app.use(refuseMalformedPath);
 
   app.get('/healthz', async (_req, res) => {
     await store.ping();

@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'idempotency-key-reused', // the same Idempotency-Key came with a different body
   'already-sent', // cancelling a message that has already gone out
   'not-sent', // retracting, correcting or replying to a message that has not gone out (yet)
+  'bad-request', // a request Express or the body parser could not read (e.g. a body that is not valid gzip)
+  'invalid-path', // a path that is not valid percent-encoded UTF-8, or holds a control character such as NUL
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
