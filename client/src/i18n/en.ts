@@ -179,6 +179,8 @@ export const en = {
       'idempotency-key-reused': 'This Idempotency-Key was already used for a different message.',
       'already-sent': 'The message has already been sent.',
       'not-sent': 'The message has not been sent yet.',
+      'bad-request': 'The server could not read the request.',
+      'invalid-path': 'The address of the request is malformed.',
     } satisfies Record<ErrorCode, string>,
   },
   console: {

@@ -147,6 +147,8 @@ export const zhCN: Strings = {
       'idempotency-key-reused': '此 Idempotency-Key 已用于另一条消息。',
       'already-sent': '消息已经发出。',
       'not-sent': '消息尚未发出。',
+      'bad-request': '服务器无法读取该请求。',
+      'invalid-path': '请求地址格式错误。',
     },
   },
   console: {
