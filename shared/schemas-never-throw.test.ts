@@ -26,6 +26,8 @@ const deepObject = nested(10_000, (inner) => ({ a: inner }));
 const protoKey = JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"x": 1}}}') as unknown;
 const hostileLeaves: unknown[] = [
   deepArray,
+  // Deep enough that JSON.stringify itself overflows, not only zod's recursion.
+  nested(1_000_000, (inner) => [inner]),
   deepObject,
   protoKey,
   'x'.repeat(5_000_000),
