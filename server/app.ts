@@ -9,6 +9,7 @@ import type { Bus } from './bus/bus.js';
 import { setUpDemoShop } from './demo-shop.js';
 import { createAuthenticator } from './http/authenticate.js';
 import { errorHandler, notFoundHandler, requireJson } from './http/error-handler.js';
+import { refuseMalformedPath } from './http/path-guard.js';
 import { rateLimiter, type RateLimits } from './http/rate-limit.js';
 import { requireMetricsToken } from './http/metrics-auth.js';
 import { RedisRateLimits } from './http/redis-rate-limits.js';
@@ -160,6 +161,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     res.on('finish', () => stop({ route: (req.route?.path as string | undefined) ?? 'unmatched', status: res.statusCode }));
     next();
   });
+  app.use(refuseMalformedPath);
 
   app.get('/healthz', async (_req, res) => {
     await store.ping();

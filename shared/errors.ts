@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   'push-subscription-conflict', // the endpoint is another shopper's and the keys do not match the stored ones
   'forbidden-for-role', // a seller key asking for something only a platform key may do
   'cannot-revoke-own-key', // revoking the very key the request is made with
+  'bad-request', // a request Express or the body parser could not read (e.g. a body that is not valid gzip)
+  'invalid-path', // a path that is not valid percent-encoded UTF-8, or holds a control character such as NUL
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

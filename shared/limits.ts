@@ -8,6 +8,11 @@ export const LIMITS = {
   actionTitleLength: 40,
   actions: 2,
   dataBytes: 4096,
+  /** Shape of `data` (see shared/bounded-json.ts): nesting, keys per object, items per array, values in all. */
+  dataDepth: 8,
+  dataKeysPerObject: 64,
+  dataArrayLength: 256,
+  dataNodes: 1024,
   collapseKeyLength: 64,
   senderNameLength: 100,
   recipientsPerRequest: 1000,

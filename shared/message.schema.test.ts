@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { sendMessageRequestSchema } from './message.schema.js';
+import { FORBIDDEN_DATA_KEYS } from './bounded-json.js';
+import { LIMITS } from './limits.js';
+import { messageSchema, sendMessageRequestSchema } from './message.schema.js';
 
 const base = { to: { userIds: ['u1'] }, category: 'order', title: 'Shipped' };
 
@@ -50,5 +52,50 @@ describe('sendMessageRequestSchema: audience and schedule', () => {
   it('refuses an expiry before the delivery time, and expiry with repeat', () => {
     expect(sendMessageRequestSchema.safeParse({ ...base, deliverAt: '2999-01-02T00:00:00Z', expiresAt: '2999-01-01T00:00:00Z' }).success).toBe(false);
     expect(sendMessageRequestSchema.safeParse({ ...base, repeat: { cron: '0 9 * * *' }, expiresAt: '2999-01-01T00:00:00Z' }).success).toBe(false);
+  });
+});
+
+describe('sendMessageRequestSchema: the shape of data', () => {
+  const issuesOf = (data: unknown) => {
+    const result = sendMessageRequestSchema.safeParse({ ...base, data });
+    return result.success ? [] : result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+  };
+  const nest = (depth: number) => {
+    let value: unknown = 'leaf';
+    for (let i = 1; i < depth; i++) value = [value];
+    return { x: value };
+  };
+
+  it(`nests at most ${LIMITS.dataDepth} levels, data itself included`, () => {
+    expect(issuesOf(nest(LIMITS.dataDepth))).toEqual([]);
+    expect(issuesOf(nest(LIMITS.dataDepth + 1))).toEqual([{ path: `data.x${'.0'.repeat(LIMITS.dataDepth - 1)}`, message: expect.stringContaining('deep') }]);
+  });
+
+  it('refuses the issue 9 reproducers (1,500 and 3,000 arrays deep) with a failed result', () => {
+    expect(issuesOf(nest(1_500))).toHaveLength(1);
+    expect(issuesOf(nest(3_000))).toHaveLength(1);
+  });
+
+  it('bounds keys per object, items per array and values in all', () => {
+    const keys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 0]));
+    expect(issuesOf(keys(LIMITS.dataKeysPerObject))).toEqual([]);
+    expect(issuesOf(keys(LIMITS.dataKeysPerObject + 1))[0]?.message).toMatch(/keys/);
+    expect(issuesOf({ a: Array(LIMITS.dataArrayLength).fill(0) })).toEqual([]);
+    expect(issuesOf({ a: Array(LIMITS.dataArrayLength + 1).fill(0) })[0]).toEqual({ path: 'data.a', message: expect.stringMatching(/items/) });
+    const many = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`k${i}`, Array(200).fill(0)]));
+    expect(issuesOf(many)[0]?.message).toMatch(`at most ${LIMITS.dataNodes} values`);
+  });
+
+  it.each(FORBIDDEN_DATA_KEYS)('refuses a %j key anywhere inside data instead of dropping it', (key) => {
+    // JSON.parse, like the body parser, makes "__proto__" an own key rather than a prototype.
+    const data = JSON.parse(`{"order": {"lines": [{"${key}": {"admin": true}}]}}`) as unknown;
+    expect(issuesOf(data)).toEqual([{ path: `data.order.lines.0.${key}`, message: `key "${key}" is not allowed` }]);
+    expect(issuesOf(JSON.parse(`{"${key}": 1}`))).toEqual([{ path: `data.${key}`, message: `key "${key}" is not allowed` }]);
+  });
+
+  it('bounds the stored message the same way, so reading one fails instead of throwing', () => {
+    const stored = { id: 'm1', type: 'system', category: 'order', priority: 3, title: 'x', createdAt: '2026-01-01T00:00:00.000Z' };
+    expect(messageSchema.safeParse({ ...stored, data: nest(10_000) }).success).toBe(false);
+    expect(messageSchema.safeParse({ ...stored, data: nest(3) }).success).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dataShapeProblem } from './bounded-json.js';
 import { LIMITS } from './limits.js';
 import { isSafeUrl } from './safe-url.js';
 import { topicSchema } from './topic.schema.js';
@@ -47,12 +48,26 @@ const senderSchema = z.strictObject({
   role: z.enum(['seller']).optional(),
 });
 
-const dataSchema = z
-  .record(z.string(), z.json())
-  .refine(
-    (value) => utf8Length(JSON.stringify(value)) <= LIMITS.dataBytes,
-    `must serialise to at most ${LIMITS.dataBytes} bytes of JSON`,
-  );
+/**
+ * Free-form metadata for the merchant's own use. Its shape is bounded first,
+ * with an iterative walk: `z.json()` and `JSON.stringify` recurse, and a few
+ * kilobytes of nested arrays would otherwise overflow the stack (a 500 on the
+ * server, a throwing parse that blocks a shopper's event log on the client).
+ * The pipe stops at the first failing step, so the recursive steps only ever
+ * see a value at most `LIMITS.dataDepth` deep.
+ */
+const boundedDataSchema = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    const problem = dataShapeProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message, input: value });
+  })
+  .pipe(z.record(z.string(), z.json()));
+
+const dataSchema = boundedDataSchema.refine(
+  (value) => utf8Length(JSON.stringify(value)) <= LIMITS.dataBytes,
+  `must serialise to at most ${LIMITS.dataBytes} bytes of JSON`,
+);
 
 /** An instant on the wire: ISO 8601 with an offset, normalised to UTC. */
 export const instantSchema = z.iso
@@ -146,7 +161,8 @@ export const messageSchema = z.object({
   icon: safeUrlSchema.optional(),
   image: safeUrlSchema.optional(),
   actions: z.array(actionSchema).max(LIMITS.actions).optional(),
-  data: z.record(z.string(), z.json()).optional(),
+  // Bounded like a request's data, so reading a stored or streamed message can fail but never throw.
+  data: dataSchema.optional(),
   collapseKey: z.string().max(LIMITS.collapseKeyLength).optional(),
   sender: senderSchema.optional(),
   createdAt: z.iso.datetime(),

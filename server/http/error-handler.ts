@@ -1,17 +1,31 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import type { ErrorBody } from '../../shared/errors.js';
+import http from 'node:http';
+import type { ErrorBody, ErrorCode } from '../../shared/errors.js';
 import { HttpError } from './http-error.js';
 
-interface BodyParserError {
+/** What Express, the router and the body parser (http-errors) put on the errors they raise. */
+interface ClientErrorLike {
   type?: string;
   status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  message?: string;
 }
+
+/** Codes for a 4xx some library raised with only a status; anything else it raises is a `bad-request`. */
+const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
+  401: 'unauthorized',
+  404: 'not-found',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  429: 'rate-limited',
+};
 
 function toHttpError(err: unknown): HttpError | undefined {
   if (err instanceof HttpError) return err;
-  const parserError = err as BodyParserError;
-  switch (parserError?.type) {
+  const raised = (err ?? {}) as ClientErrorLike;
+  switch (raised.type) {
     case 'entity.parse.failed':
       return new HttpError(400, 'invalid-json', 'Request body is not valid JSON');
     case 'entity.too.large':
@@ -19,9 +33,15 @@ function toHttpError(err: unknown): HttpError | undefined {
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new HttpError(415, 'unsupported-media-type', 'Request body must be UTF-8 JSON');
-    default:
-      return undefined;
   }
+  // Any other error carrying a 4xx status is the client's (a param the router cannot decode,
+  // a body that is not the gzip it claims to be, an aborted upload); 5xx stays for our own faults.
+  const status = raised.status ?? raised.statusCode;
+  if (typeof status === 'number' && Number.isInteger(status) && status >= 400 && status < 500) {
+    const message = raised.expose !== false && raised.message ? raised.message : (http.STATUS_CODES[status] ?? 'Bad request');
+    return new HttpError(status, CODE_BY_STATUS[status] ?? 'bad-request', message);
+  }
+  return undefined;
 }
 
 /** The one place errors become answers: 4xx with their code, 5xx with nothing inside shown. */
@@ -33,6 +53,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (known) {
+      // A client's mistake, not ours: worth a line when it came from a library, never an error-level stack.
+      if (!(err instanceof HttpError)) logger.info({ status: known.status, code: known.code, method: req.method, path: req.path, reason: known.message }, 'client error');
       for (const [name, value] of Object.entries(known.headers ?? {})) res.setHeader(name, value);
       const body: ErrorBody = { error: { code: known.code, message: known.message } };
       if (known.issues) body.error.issues = known.issues;

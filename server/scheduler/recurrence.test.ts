@@ -29,3 +29,29 @@ describe('repeatProblems', () => {
     expect(repeatProblems(repeat, now).map((p) => p.path)).toEqual([path]);
   });
 });
+
+describe('repeatProblems: the minimum interval over the whole pattern', () => {
+  // Issue 9: sent at second 58 of minute 10, the first two occurrences (10:59, 12:00) are 61 s apart,
+  // and then minute 12 fires sixty times a second apart.
+  const atSecond58 = at('2026-07-01T09:10:58Z');
+
+  it('refuses the exploit that compared only the first two occurrences', () => {
+    expect(nextOccurrence('* 10,12 * * * *', undefined, atSecond58)).toBe(at('2026-07-01T09:10:59Z'));
+    expect(nextOccurrence('* 10,12 * * * *', undefined, at('2026-07-01T09:10:59Z'))).toBe(at('2026-07-01T09:12:00Z'));
+    expect(repeatProblems({ cron: '* 10,12 * * * *' }, atSecond58)).toEqual([
+      { path: 'repeat.cron', message: 'must not repeat more often than once a minute' },
+    ]);
+  });
+
+  it.each([
+    ['0,30 0 9 * * *', 'twice a day 30 s apart, hours from now'],
+    ['0,1 0 0 1 1 *', 'once a year, a second apart'],
+    ['58,59 10 9 1 7 *', 'a minute "now" has cut short, then the same a year later'],
+  ])('refuses %j (%s)', (cron) => {
+    expect(repeatProblems({ cron }, atSecond58)).toEqual([{ path: 'repeat.cron', message: 'must not repeat more often than once a minute' }]);
+  });
+
+  it.each(['* * * * *', '0 * * * * *', '30 */5 * * * *', '0 9 * * 1-5', '0 0 29 2 *', '15 30 1 * * *'])('accepts %j', (cron) => {
+    expect(repeatProblems({ cron, tz: 'Europe/Berlin' }, atSecond58)).toEqual([]);
+  });
+});

@@ -25,20 +25,61 @@ export function repeatProblems(repeat: Repeat, now: number): { path: string; mes
   if (fields !== 5 && fields !== 6) {
     return [{ path: 'repeat.cron', message: 'must have 5 fields (minute hour day month weekday) or 6 with seconds first' }];
   }
+  let first: number | undefined;
   try {
-    if (nextOccurrence(repeat.cron, repeat.tz, now) === undefined) {
-      return [{ path: 'repeat.cron', message: 'never occurs' }];
-    }
+    first = nextOccurrence(repeat.cron, repeat.tz, now);
   } catch (err) {
     return [{ path: 'repeat.cron', message: `is not a valid cron expression (${(err as Error).message})` }];
   }
-  // More often than once a minute would make a notification centre a spam cannon.
-  const first = nextOccurrence(repeat.cron, repeat.tz, now)!;
-  const second = nextOccurrence(repeat.cron, repeat.tz, first);
-  if (second !== undefined && second - first < 60_000) {
+  if (first === undefined) return [{ path: 'repeat.cron', message: 'never occurs' }];
+  if (shortestGap(repeat, first) < MIN_REPEAT_INTERVAL_MS) {
     return [{ path: 'repeat.cron', message: 'must not repeat more often than once a minute' }];
   }
   return [];
+}
+
+/** More often than once a minute would make a notification centre a spam cannon. */
+export const MIN_REPEAT_INTERVAL_MS = 60_000;
+/** A day holds every pattern of seconds, minutes and hours a cron can have. */
+const GAP_WINDOW_MS = 24 * 3600_000;
+/** Within the window, gaps under the minimum end the walk early, so it takes at most a day of once-a-minute steps. */
+const MAX_OCCURRENCES_CHECKED = GAP_WINDOW_MS / MIN_REPEAT_INTERVAL_MS + 3;
+
+/**
+ * The shortest time between consecutive occurrences from `first` on. Two
+ * occurrences are not enough: sent at second 58 of minute m,
+ * `* m,m+2 * * * *` fires at :59, then 61 s later sixty times a second apart.
+ * So every occurrence in the day after the first is compared, and the walk
+ * always goes on past the first occurrence's minute (which "now" may have cut
+ * short) to one more pair, so a rare cron still shows a whole minute of it.
+ * Returns Infinity when no two occurrences can be under a minute apart.
+ */
+export function shortestGap(repeat: Repeat, first: number): number {
+  const expression = CronExpressionParser.parse(repeat.cron, { currentDate: new Date(first), tz: repeat.tz ?? 'UTC' });
+  // One value in the seconds field (every 5-field cron): each occurrence falls in its own minute at
+  // the same second, so no two can be under a minute apart, and a day of steps (a second of CPU
+  // for "* * * * *") would prove nothing new.
+  if (expression.fields.second.values.length === 1) return Infinity;
+  const firstMinuteEnds = Math.floor(first / 60_000) * 60_000 + 60_000;
+  let shortest = Infinity;
+  let previous = first;
+  let comparedAWholeMinute = false;
+  for (let checked = 0; checked < MAX_OCCURRENCES_CHECKED; checked++) {
+    if (comparedAWholeMinute && previous > first + GAP_WINDOW_MS) break;
+    let next: number;
+    try {
+      if (!expression.hasNext()) break;
+      next = expression.next().getTime();
+    } catch {
+      break; // cron-parser gives up on occurrences too far away; what was seen is what there is.
+    }
+    shortest = Math.min(shortest, next - previous);
+    // A pair that starts after the first occurrence's minute saw that minute whole.
+    if (previous >= firstMinuteEnds) comparedAWholeMinute = true;
+    if (shortest < MIN_REPEAT_INTERVAL_MS) break;
+    previous = next;
+  }
+  return shortest;
 }
 
 /** Epoch ms of the first occurrence strictly after `after`, in `tz` (default UTC); undefined if none. */

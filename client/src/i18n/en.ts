@@ -182,6 +182,8 @@ export const en = {
       'push-subscription-conflict': 'This device is registered to another account; sign out there first.',
       'forbidden-for-role': 'This key’s role may not do that.',
       'cannot-revoke-own-key': 'A key cannot revoke itself.',
+      'bad-request': 'The server could not read the request.',
+      'invalid-path': 'The address of the request is malformed.',
     } satisfies Record<ErrorCode, string>,
   },
   console: {

@@ -150,6 +150,8 @@ export const zhCN: Strings = {
       'push-subscription-conflict': '此设备已登记在另一个账户下，请先在那里退出。',
       'forbidden-for-role': '此密钥的角色无权执行该操作。',
       'cannot-revoke-own-key': '密钥不能撤销自身。',
+      'bad-request': '服务器无法读取该请求。',
+      'invalid-path': '请求地址格式错误。',
     },
   },
   console: {
