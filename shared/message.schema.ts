@@ -44,6 +44,7 @@ const actionSchema = z.strictObject({
 const senderSchema = z.strictObject({
   id: userIdSchema,
   name: z.string().min(1).max(LIMITS.senderNameLength),
+  role: z.enum(['seller']).optional(),
 });
 
 const dataSchema = z
