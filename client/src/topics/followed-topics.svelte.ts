@@ -21,6 +21,8 @@ export class FollowedTopics {
   private token: string | undefined;
   /** Bumped by every change, so a list fetched before it cannot overwrite it. */
   private version = 0;
+  /** One GET at a time: a thread with several sellers asks once. */
+  private refreshing: Promise<void> | undefined;
 
   /** True or false once known, undefined while unknown (never fetched, or offline since the start). */
   isFollowing(topic: string): boolean | undefined {
@@ -28,7 +30,12 @@ export class FollowedTopics {
   }
 
   /** Asks the server again; when it cannot be reached the last known state stays. */
-  async refresh(): Promise<void> {
+  refresh(): Promise<void> {
+    this.refreshing ??= this.fetchList().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private async fetchList(): Promise<void> {
     try {
       const token = await this.currentToken();
       const version = this.version;
