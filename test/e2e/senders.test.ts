@@ -1,7 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { messageTo } from '../../server/test-support/test-server.js';
+import { messageTo, TEST_MERCHANT_KEY } from '../../server/test-support/test-server.js';
 import { appInChromium } from './support/app-in-chromium.js';
+import { startPushDevice, type PushDevice } from './support/push-device.js';
 
 /*
  * The shopper's side of sellers, in Chromium on a phone-sized screen: a
@@ -128,5 +129,64 @@ describe('senders in Chromium', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await expect.poll(mutedOnServer, EVENTUALLY).toEqual([]);
     await context.close();
+  });
+});
+
+describe('a seller muted from its message, on the lock screen', () => {
+  const shopper = 'e2e-senders-push';
+  const ZED = { id: 'seller-zed', name: 'Zed & Co', role: 'seller' };
+  let device: PushDevice;
+  beforeAll(async () => {
+    device = await startPushDevice(app.browser, shopper);
+  });
+  afterAll(() => device?.close());
+
+  async function sendToDevice(overrides: Record<string, unknown>): Promise<string> {
+    const res = await device.server.send(messageTo([shopper], { type: 'user', category: 'chat', ...overrides }));
+    expect(res.status).toBe(202);
+    return ((await res.json()) as { id: string }).id;
+  }
+  async function report(id: string): Promise<Record<string, unknown>> {
+    const res = await fetch(`${device.server.url}/api/v1/messages/${id}`, { headers: { authorization: `Bearer ${TEST_MERCHANT_KEY}` } });
+    return (await res.json()) as Record<string, unknown>;
+  }
+  const shownTitles = () =>
+    device.serviceWorker().evaluate(async () =>
+      (await (self as unknown as { registration: ServiceWorkerRegistration }).registration.getNotifications()).map((n) => n.title),
+    );
+
+  it('is not pushed by the server, and not shown by the service worker when a push arrives anyway', async () => {
+    const { page, push, subscription } = device;
+    await sendToDevice({ sender: ACME, title: 'Acme: welcome' });
+    await page.getByRole('button', { name: 'Acme: welcome' }).click();
+    await page.getByRole('group', { name: 'About Acme Outfitters' }).getByRole('button', { name: 'Mute Acme Outfitters' }).click();
+    await page.getByRole('button', { name: 'Unmute Acme Outfitters' }).waitFor();
+    await expect
+      .poll(async () => {
+        const res = await fetch(`${device.server.url}/api/v1/me/preferences`, { headers: { authorization: `Bearer ${device.token}` } });
+        return ((await res.json()) as { preferences: { mutedSenders: string[] } }).preferences.mutedSenders;
+      }, EVENTUALLY)
+      .toEqual(['seller-acme']);
+    // No app window in front of the shopper, or the service worker would stay quiet for that reason instead.
+    await page.goto('about:blank');
+
+    const muted = await sendToDevice({ sender: ACME, title: 'Acme: flash sale', priority: 5 });
+    const wanted = await sendToDevice({ sender: ZED, title: 'Zed: your parcel' });
+    await expect.poll(async () => [(await report(muted)).pushPending, (await report(wanted)).pushPending], EVENTUALLY).toEqual([0, 0]);
+    expect(await report(muted)).toMatchObject({ pushed: 0, pushSkipped: 1 });
+    expect(await report(wanted)).toMatchObject({ pushed: 1 });
+    // The welcome went out before the mute; after it, only the other seller's message.
+    const titles = push.receivedFor(subscription.json.endpoint).map((p) => (JSON.parse(p.plaintext) as { message: { title: string } }).message.title);
+    expect(titles).toEqual(['Acme: welcome', 'Zed: your parcel']);
+    const received = push.receivedFor(subscription.json.endpoint)[1];
+
+    // A push from the muted seller anyway (sent before the mute reached the server): stored, not shown.
+    const template = JSON.parse(received!.plaintext) as { message: Record<string, unknown> };
+    const forged = { ...template, message: { ...template.message, id: 'forged-acme', title: 'Acme: sent before the mute', sender: ACME } };
+    await device.deliver(JSON.stringify(forged));
+    // The control: the other seller's push is shown, so the silence means something.
+    await device.deliver(received!.plaintext);
+    await expect.poll(shownTitles, EVENTUALLY).toContain('Zed: your parcel');
+    expect(await shownTitles()).not.toContain('Acme: sent before the mute');
   });
 });
