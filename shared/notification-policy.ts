@@ -4,7 +4,7 @@ import { isInQuietHours } from './quiet-hours.js';
 
 export { isInQuietHours } from './quiet-hours.js';
 
-export type SuppressReason = 'muted-category' | 'below-min-priority' | 'quiet-hours' | 'expired';
+export type SuppressReason = 'muted-category' | 'muted-sender' | 'below-min-priority' | 'quiet-hours' | 'expired';
 export type NotifyDecision = { notify: true } | { notify: false; reason: SuppressReason };
 
 /**
@@ -21,13 +21,18 @@ export type NotifyDecision = { notify: true } | { notify: false; reason: Suppres
  * 2. `muted-category`: muted means muted, urgent included. The shopper chose
  *    to silence that category outright; a shop that must reach them about
  *    something (a payment problem) should not send it as a promotion.
- * 3. `below-min-priority`: priority under `minPushPriority`. Urgent (5) is at
+ * 3. `muted-sender`: the message's `sender.id` is in `mutedSenders`. Urgent
+ *    included, as for a category: a seller or person the shopper muted must
+ *    not get through by marking everything urgent, which is exactly what a
+ *    noisy sender would do. Like a muted category, the message still reaches
+ *    the inbox, shown as any other; only the alert is dropped.
+ * 4. `below-min-priority`: priority under `minPushPriority`. Urgent (5) is at
  *    or above every minimum, so this never stops it.
- * 4. `quiet-hours`: inside the quiet window, on the shopper's wall clock (see
+ * 5. `quiet-hours`: inside the quiet window, on the shopper's wall clock (see
  *    quiet-hours.ts); urgent passes only when `allowUrgent` is on.
  */
 export function shouldNotify(
-  message: Pick<Message, 'category' | 'priority' | 'expiresAt'>,
+  message: Pick<Message, 'category' | 'priority' | 'expiresAt' | 'sender'>,
   preferences: Preferences,
   now: Date,
 ): NotifyDecision {
@@ -35,6 +40,7 @@ export function shouldNotify(
     return { notify: false, reason: 'expired' };
   }
   if (preferences.mutedCategories.includes(message.category)) return { notify: false, reason: 'muted-category' };
+  if (message.sender && preferences.mutedSenders.includes(message.sender.id)) return { notify: false, reason: 'muted-sender' };
   if (message.priority < preferences.minPushPriority) return { notify: false, reason: 'below-min-priority' };
   if (isInQuietHours(preferences, now)) {
     const urgentPasses = message.priority >= PRIORITY.urgent && preferences.quietHours?.allowUrgent === true;

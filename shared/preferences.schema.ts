@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { categorySchema, prioritySchema } from './message.schema.js';
+import { categorySchema, prioritySchema, userIdSchema } from './message.schema.js';
 
 const clockTimeSchema = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be HH:MM, 24-hour');
 
@@ -15,6 +15,13 @@ export const timeZoneSchema = z
       return false;
     }
   }, 'must be an IANA time zone such as Europe/Paris');
+
+/**
+ * How many senders a shopper can mute. Preferences travel whole on every
+ * save and in every `preferences` event, so the list is bounded: 200 ids of
+ * at most 128 characters stay well inside the request body limit.
+ */
+export const MAX_MUTED_SENDERS = 200;
 
 /**
  * A shopper's notification preferences: the same on every device, applied by
@@ -34,6 +41,12 @@ export const preferencesSchema = z.strictObject({
     .nullable()
     .default(null),
   timeZone: timeZoneSchema.default('UTC'),
+  /**
+   * Ids of senders (a seller, a person: `sender.id` of their messages) whose
+   * messages never notify; they still reach the inbox. Defaults to none, so
+   * preferences stored before this field existed still parse.
+   */
+  mutedSenders: z.array(userIdSchema).max(MAX_MUTED_SENDERS).default([]),
 });
 export type Preferences = z.infer<typeof preferencesSchema>;
 export const DEFAULT_PREFERENCES: Preferences = preferencesSchema.parse({});

@@ -1,6 +1,16 @@
-import type { Preferences } from '../../../shared/preferences.schema.js';
-import { pendingPreferences, saveLocalPreferences } from '../db/preferences.repository.js';
+import { DEFAULT_PREFERENCES, preferencesSchema, type Preferences } from '../../../shared/preferences.schema.js';
+import { browserTimeZone, currentPreferences, pendingPreferences, saveLocalPreferences } from '../db/preferences.repository.js';
 import { outboxSync } from '../sync/outbox-sync.js';
+
+/**
+ * The preferences this device holds, read through the shared schema: a row
+ * saved by an older version of the app lacks newer fields (`mutedSenders`)
+ * and gets their defaults, as the server and the service worker read it.
+ */
+export async function loadPreferences(): Promise<Preferences> {
+  const parsed = preferencesSchema.safeParse(await currentPreferences());
+  return parsed.success ? parsed.data : { ...DEFAULT_PREFERENCES, timeZone: browserTimeZone() };
+}
 
 /**
  * Saving preferences: stored on this device at once (the service worker

@@ -182,7 +182,7 @@ describe('state events', () => {
 });
 
 describe('preference events', () => {
-  const prefs = (minPushPriority: number) => ({ mutedCategories: ['promotion'], minPushPriority, quietHours: null, timeZone: 'Asia/Shanghai' });
+  const prefs = (minPushPriority: number) => ({ mutedCategories: ['promotion'], minPushPriority, quietHours: null, timeZone: 'Asia/Shanghai', mutedSenders: [] });
 
   it('keep the newest by changedAt, in meta where the service worker reads them', async () => {
     await applyEvents([

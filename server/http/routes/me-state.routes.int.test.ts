@@ -158,7 +158,7 @@ describe('POST /api/v1/me/state', () => {
 });
 
 describe('GET and PUT /api/v1/me/preferences', () => {
-  const mine = { mutedCategories: ['promotion'], minPushPriority: 3, quietHours: { start: '22:00', end: '07:00', allowUrgent: true }, timeZone: 'Asia/Shanghai' };
+  const mine = { mutedCategories: ['promotion'], minPushPriority: 3, quietHours: { start: '22:00', end: '07:00', allowUrgent: true }, timeZone: 'Asia/Shanghai', mutedSenders: ['seller-acme'] };
 
   async function getPrefs(token: string) {
     const res = await call('GET', '/me/preferences', token);
