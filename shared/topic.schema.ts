@@ -15,3 +15,8 @@ export const topicSchema = z
 /** `GET /api/v1/me/topics`: the topics the shopper has joined, by name. */
 export const topicListResponseSchema = z.object({ topics: z.array(topicSchema) });
 export type TopicListResponse = z.infer<typeof topicListResponseSchema>;
+
+/** A seller's store topic: what a seller key may broadcast to and what a shopper follows (merchant ids are UUIDs, valid in a topic name). */
+export function storeTopicOf(sellerId: string): string {
+  return `store:${sellerId}`;
+}

@@ -1,4 +1,5 @@
 import type { MerchantRole } from '../../shared/merchant-key.schema.js';
+import { storeTopicOf } from '../../shared/topic.schema.js';
 import { HttpError } from '../http/http-error.js';
 import type { MerchantRecord } from '../store/store.js';
 
@@ -30,11 +31,6 @@ const ROLE_SUMMARY: Record<MerchantRole, (merchant: MerchantRecord) => string> =
     `A seller key may send to shoppers by id and to its own store topic "${storeTopicOf(merchant.id)}", ` +
     'and read, cancel, retract or correct its own messages.',
 };
-
-/** A seller's store topic: the one topic a seller key may send to (merchant ids are UUIDs, valid topic names). */
-export function storeTopicOf(merchantId: string): string {
-  return `store:${merchantId}`;
-}
 
 export function may(role: MerchantRole, action: MerchantAction): boolean {
   return (PERMISSIONS[action].roles as readonly MerchantRole[]).includes(role);

@@ -1,6 +1,7 @@
 import type { Message } from '../../shared/message.schema.js';
 import type { MerchantRecord } from '../store/store.js';
-import { requireRole, storeTopicOf } from './permissions.js';
+import { storeTopicOf } from '../../shared/topic.schema.js';
+import { requireRole } from './permissions.js';
 
 type Sender = NonNullable<Message['sender']>;
 

@@ -1,5 +1,5 @@
 import type { Message } from '../../../shared/message.schema.js';
-import { topicSchema } from '../../../shared/topic.schema.js';
+import { storeTopicOf, topicSchema } from '../../../shared/topic.schema.js';
 
 /**
  * A seller's store topic, `store:<seller id>`: what a shopper follows to get
@@ -7,8 +7,8 @@ import { topicSchema } from '../../../shared/topic.schema.js';
  * one; an id that no topic name can hold (topics are lower case) has none,
  * rather than a button that would fail.
  */
-export function storeTopicOf(sender: Message['sender']): string | undefined {
+export function storeTopicOfSender(sender: Message['sender']): string | undefined {
   if (sender?.role !== 'seller') return undefined;
-  const topic = `store:${sender.id}`;
+  const topic = storeTopicOf(sender.id);
   return topicSchema.safeParse(topic).success ? topic : undefined;
 }
