@@ -40,6 +40,9 @@ export class StreamServer {
 
   /** Wired to the HTTP server's 'upgrade' event; other paths are refused with a plain 404. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // Node drops its own listener on an upgraded socket, and ws adds one only inside its handshake:
+    // without this, a client resetting the connection while we write a refusal kills the process.
+    socket.on('error', () => socket.destroy());
     const path = (req.url ?? '').split('?')[0];
     if (path !== STREAM_PATH) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
