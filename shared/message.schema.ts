@@ -69,10 +69,16 @@ const dataSchema = boundedDataSchema.refine(
   `must serialise to at most ${LIMITS.dataBytes} bytes of JSON`,
 );
 
-/** An instant on the wire: ISO 8601 with an offset, normalised to UTC. */
+/**
+ * An instant on the wire: ISO 8601 with an offset, normalised to UTC. The
+ * normalised form must itself be a plain ISO instant (years 0000–9999), the
+ * form the stored-message schema reads back: "9999-12-31T23:59:59-14:00" is
+ * year 10000 in UTC, which every device would refuse to show.
+ */
 export const instantSchema = z.iso
   .datetime({ offset: true })
-  .transform((value) => new Date(value).toISOString());
+  .transform((value) => new Date(value).toISOString())
+  .pipe(z.iso.datetime({ error: 'must fall between the years 0000 and 9999 in UTC' }));
 
 /** A recurrence: a 5-field cron expression (or 6 with seconds) in an IANA time zone (default UTC). */
 export const repeatSchema = z.strictObject({

@@ -50,6 +50,7 @@ export class Scheduler extends LoopWorker {
     }
     const result = await store.lifecycle.deliverDue(now, batchSize, nextOccurrence);
     if (result.delivered > 0) logger.debug({ delivered: result.delivered }, 'scheduled messages delivered');
+    if (result.unreadable) logger.error({ messageIds: result.unreadable }, 'due messages could not be read; cancelled them');
     if (result.events.length > 0) this.options.pushQueue.wake();
     if (result.fanOutQueued) this.options.fanOut.wake();
     publishCommitted(bus, logger, result.events);

@@ -30,6 +30,17 @@ function compact<T extends object>(value: T): T {
 }
 
 /**
+ * The message as stored and as every device reads it, from an accepted request
+ * (audience and recurrence stay with the schedule). Every request the send
+ * schema accepts must give one the stored-message schema reads back
+ * (message.service.test.ts), or an inbox could never show it.
+ */
+export function messageFromRequest(request: SendMessageRequest, id: string, now: Date): Message {
+  const { to: _to, repeat: _repeat, deliverAt, ...content } = request;
+  return compact({ ...content, id, createdAt: now.toISOString(), deliverAt });
+}
+
+/**
  * Accepting a message: store it durably with its events (or its schedule, or
  * its fan-out job), then tell live connections.
  *
@@ -48,9 +59,9 @@ export class MessageService {
     // A seller sends only to its own store topic, and always as itself (see auth/seller-identity.ts).
     const request = asSentBy(merchant, sent);
     const now = this.now();
-    const { to, repeat, deliverAt, ...content } = request;
+    const { to } = request;
     const schedule = this.scheduleOf(request, now.getTime());
-    const message: Message = compact({ ...content, id: crypto.randomUUID(), createdAt: now.toISOString(), deliverAt });
+    const message = messageFromRequest(request, crypto.randomUUID(), now);
     const result = await this.deps.store.lifecycle.accept({
       message,
       merchantId: merchant.id,

@@ -85,6 +85,18 @@ export function lifecycleContract(name: string, openDatabase: () => Promise<() =
         expect(await other.lifecycle.nextDueAt()).toBeUndefined();
       });
 
+      it('sets aside a due message it cannot read (cancelled) and still delivers the rest of the batch', async () => {
+        // Year 10000 in UTC: what a looser version accepted for "9999-12-31T23:59:59-14:00".
+        const unreadable = { ...message('poison'), expiresAt: '+010000-01-01T13:59:59.000Z' } as Message;
+        await send(unreadable, { userIds: ['u1'] }, { dueAt: T + 1 });
+        await send(message('fine'), { userIds: ['u1'] }, { dueAt: T + 2 });
+        const due = await store.lifecycle.deliverDue(T + MINUTE, 10, never);
+        expect(due).toMatchObject({ delivered: 1, unreadable: ['poison'] });
+        expect(await idsIn('u1')).toEqual(['fine']);
+        expect((await store.lifecycle.getStatus('poison'))?.status).toBe('cancelled');
+        expect(await store.lifecycle.nextDueAt()).toBeUndefined();
+      });
+
       it('cancels before it is due so it is never delivered, and answers already-sent after', async () => {
         await send(message('early'), { userIds: ['u1'] }, { dueAt: T + MINUTE });
         await send(message('late'), { userIds: ['u1'] }, { dueAt: T + MINUTE });

@@ -64,6 +64,8 @@ export interface DueResult {
   delivered: number;
   /** True when a topic fan-out was queued. */
   fanOutQueued: boolean;
+  /** Due messages whose stored content could not be read: cancelled rather than left to block every later batch. */
+  unreadable?: string[];
 }
 
 export interface FanOutResult {

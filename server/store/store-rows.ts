@@ -59,6 +59,21 @@ export function toStoredMessage(row: MessageCountsRow): StoredMessage {
   };
 }
 
+/**
+ * A stored message as the stored-message schema reads it, or undefined when
+ * it cannot be read (stored by an older version with looser rules). Callers
+ * that work through many rows in one transaction, like the scheduler, set
+ * such a row aside instead of letting it fail everyone's batch.
+ */
+export function readStoredMessage(json: string): Message | undefined {
+  try {
+    const parsed = messageSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface ScheduleRow {
   message_id: string;
   due_at: number;

@@ -15,7 +15,7 @@ import {
   type ScheduledSummary,
 } from '../message-lifecycle.js';
 import type { AppendedEvent } from '../store.js';
-import { toScheduledSummary, toStatusRecord, type MessageRow, type ScheduleRow, type StatusRow } from '../store-rows.js';
+import { readStoredMessage, toScheduledSummary, toStatusRecord, type MessageRow, type ScheduleRow, type StatusRow } from '../store-rows.js';
 import { appendEvents } from './postgres-event-log.js';
 import { withTransaction } from './transaction.js';
 
@@ -169,7 +169,13 @@ export class PostgresLifecycle implements MessageLifecycleStore {
       );
       for (const schedule of due) {
         const row = (await getMessage(client, schedule.message_id))!;
-        const template = messageSchema.parse(JSON.parse(row.message_json));
+        const template = readStoredMessage(row.message_json);
+        if (!template) {
+          await client.query('DELETE FROM schedules WHERE message_id = $1', [row.id]);
+          await this.setStatus(client, row.id, 'cancelled');
+          (result.unreadable ??= []).push(row.id);
+          continue;
+        }
         const target = JSON.parse(row.target_json!) as Recipients;
         if (schedule.cron === null) {
           await client.query('DELETE FROM schedules WHERE message_id = $1', [row.id]);

@@ -15,7 +15,7 @@ import {
   type ScheduledSummary,
 } from '../message-lifecycle.js';
 import type { AppendedEvent } from '../store.js';
-import { toScheduledSummary, toStatusRecord } from '../store-rows.js';
+import { readStoredMessage, toScheduledSummary, toStatusRecord } from '../store-rows.js';
 import type { GroupCommit } from './group-commit.js';
 import { prepareLifecycleStatements } from './sqlite-lifecycle-statements.js';
 
@@ -107,7 +107,13 @@ export class SqliteLifecycle implements MessageLifecycleStore {
       const result: DueResult = { events: [], delivered: 0, fanOutQueued: false };
       for (const schedule of this.s.dueSchedules.all(now, limit)) {
         const row = this.s.getMessage.get(schedule.message_id)!;
-        const template = messageSchema.parse(JSON.parse(row.message_json));
+        const template = readStoredMessage(row.message_json);
+        if (!template) {
+          this.s.deleteSchedule.run(schedule.message_id);
+          this.s.setStatus.run('cancelled', row.id);
+          (result.unreadable ??= []).push(row.id);
+          continue;
+        }
         const target = JSON.parse(row.target_json!) as Recipients;
         if (schedule.cron === null) {
           this.s.deleteSchedule.run(schedule.message_id);
