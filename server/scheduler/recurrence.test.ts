@@ -51,7 +51,15 @@ describe('repeatProblems: the minimum interval over the whole pattern', () => {
     expect(repeatProblems({ cron }, atSecond58)).toEqual([{ path: 'repeat.cron', message: 'must not repeat more often than once a minute' }]);
   });
 
-  it.each(['* * * * *', '0 * * * * *', '30 */5 * * * *', '0 9 * * 1-5', '0 0 29 2 *', '15 30 1 * * *'])('accepts %j', (cron) => {
+  // cron-parser draws a new random value for "H" at every parse, and the scheduler parses once per
+  // occurrence: "H * * * * *" passed the check and then fired about every 20 s.
+  it.each(['H * * * * *', 'H(0-29)/5 * * * * *', '1-2,H * * * * *', '0 H * * * *'])('refuses the random "H" in %j', (cron) => {
+    expect(repeatProblems({ cron }, atSecond58)).toEqual([
+      { path: 'repeat.cron', message: 'must not use "H" (a random value); write the value itself' },
+    ]);
+  });
+
+  it.each(['* * * * *', '0 * * * * *', '0 9 * * THU', '30 */5 * * * *', '0 9 * * 1-5', '0 0 29 2 *', '15 30 1 * * *'])('accepts %j', (cron) => {
     expect(repeatProblems({ cron, tz: 'Europe/Berlin' }, atSecond58)).toEqual([]);
   });
 });

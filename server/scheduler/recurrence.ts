@@ -25,6 +25,11 @@ export function repeatProblems(repeat: Repeat, now: number): { path: string; mes
   if (fields !== 5 && fields !== 6) {
     return [{ path: 'repeat.cron', message: 'must have 5 fields (minute hour day month weekday) or 6 with seconds first' }];
   }
+  if (repeat.cron.split(/[\s,]+/).some((part) => part.startsWith('H'))) {
+    // cron-parser's hashed "H" picks a new random value at every parse, and the scheduler parses
+    // again for each occurrence, so no check here could bound how often it really fires.
+    return [{ path: 'repeat.cron', message: 'must not use "H" (a random value); write the value itself' }];
+  }
   let first: number | undefined;
   try {
     first = nextOccurrence(repeat.cron, repeat.tz, now);
