@@ -33,11 +33,22 @@ const p256dhSchema = z.string().refine((value) => {
 /** RFC 8291 auth secret: exactly 16 bytes. */
 const authSchema = z.string().refine((value) => decodeBase64Url(value)?.length === 16, 'must be 16 bytes of unpadded base64url');
 
-/** The endpoint's shape only; which push services are allowed is the server's configuration. */
+/**
+ * The endpoint's shape only; which push services are allowed is the server's
+ * configuration. Kept in its WHATWG-serialised form, so that spellings of one
+ * endpoint (`HTTPS://FCM.googleapis.com:443/…`, `/./`, a trailing `?`) are one
+ * device, not a second row that the real one's owner cannot see or remove.
+ */
 const endpointSchema = z
   .string()
   .max(LIMITS.pushEndpointLength)
-  .refine((value) => URL.canParse(value), 'must be an absolute URL');
+  .refine((value) => URL.canParse(value), 'must be an absolute URL')
+  .refine((value) => !value.includes('#'), 'must not have a #fragment')
+  .transform((value) => {
+    const url = new URL(value);
+    url.search = url.search; // "…/x?" and "…/x" are one endpoint: an empty query is dropped.
+    return url.href;
+  });
 
 /** Body of `POST /api/v1/me/push-subscriptions`: `PushSubscription.toJSON()` as the browser gives it. */
 export const pushSubscriptionSchema = z.strictObject({

@@ -82,6 +82,28 @@ describe('POST /api/v1/me/push-subscriptions', () => {
     expect(await bed.server.store.listPushSubscriptions('ps-victim')).toEqual(before);
   });
 
+  it('takes other spellings of a registered endpoint for that endpoint: 409 to another shopper, no second row', async () => {
+    const endpoint = fcm('spelled-device');
+    const body = { endpoint, keys: keys() };
+    expect((await call('POST', await bed.server.tokenFor('ps-spelled'), body)).status).toBe(201);
+    const attacker = await bed.server.tokenFor('ps-respeller');
+    const url = new URL(endpoint);
+    const spellings = [
+      endpoint.replace('https://fcm.googleapis.com', 'HTTPS://FCM.googleapis.com'),
+      endpoint.replace('fcm.googleapis.com', 'fcm.googleapis.com:443'),
+      `${endpoint}?`,
+      `${url.origin}/./${url.pathname.slice(1)}`,
+    ];
+    for (const spelling of spellings) {
+      const res = await call('POST', attacker, { endpoint: spelling, keys: keys() });
+      expect(res.status, spelling).toBe(409);
+    }
+    expect(await bed.server.store.listPushSubscriptions('ps-respeller')).toEqual([]);
+    // The owner's own re-post in another spelling updates the one row.
+    expect((await call('POST', await bed.server.tokenFor('ps-spelled'), { ...body, endpoint: spellings[1] })).status).toBe(201);
+    expect((await bed.server.store.listPushSubscriptions('ps-spelled')).map((s) => s.endpoint)).toEqual([endpoint]);
+  });
+
   it(`keeps at most ${LIMITS.pushSubscriptionsPerShopper} devices per shopper, evicting the least recently updated`, async () => {
     const token = await bed.server.tokenFor('ps-cap');
     for (let i = 0; i < LIMITS.pushSubscriptionsPerShopper; i++) {
@@ -98,6 +120,7 @@ describe('POST /api/v1/me/push-subscriptions', () => {
 
   const loopbackNotAllowed = 'http://127.0.0.1:1/push/x';
   const bad: [string, unknown, number, string][] = [
+    ['a #fragment', { endpoint: `${fcm('b')}#x`, keys: keys() }, 400, 'validation-failed'],
     ['no keys', { endpoint: fcm('b') }, 400, 'validation-failed'],
     ['no auth key', { endpoint: fcm('b'), keys: { p256dh: keys().p256dh } }, 400, 'validation-failed'],
     ['padded base64', { endpoint: fcm('b'), keys: { ...keys(), auth: `${keys().auth}==` } }, 400, 'validation-failed'],
