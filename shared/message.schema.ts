@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { dataShapeProblem } from './bounded-json.js';
 import { LIMITS } from './limits.js';
 import { isSafeUrl } from './safe-url.js';
+import { isWellFormedText, WELL_FORMED_TEXT_MESSAGE } from './text.js';
 import { topicSchema } from './topic.schema.js';
 
 export const MESSAGE_TYPES = ['system', 'user', 'scheduled'] as const;
@@ -102,8 +103,8 @@ const contentShape = {
   type: z.enum(MESSAGE_TYPES).optional(),
   category: categorySchema,
   priority: prioritySchema.default(PRIORITY.default),
-  title: z.string().trim().min(1).max(LIMITS.titleLength),
-  body: z.string().max(LIMITS.bodyLength).optional(),
+  title: z.string().trim().min(1).max(LIMITS.titleLength).refine(isWellFormedText, WELL_FORMED_TEXT_MESSAGE),
+  body: z.string().max(LIMITS.bodyLength).refine(isWellFormedText, WELL_FORMED_TEXT_MESSAGE).optional(),
   url: safeUrlSchema.optional(),
   icon: safeUrlSchema.optional(),
   image: safeUrlSchema.optional(),
@@ -115,7 +116,10 @@ const contentShape = {
     .max(LIMITS.collapseKeyLength)
     .regex(/^[A-Za-z0-9_.:@+-]+$/, 'may contain only letters, digits and _ . : @ + -')
     .optional(),
-  sender: senderSchema.optional(),
+  // Trimmed on the way in, so no message shows a blank sender; stored ones are read as they are.
+  sender: senderSchema
+    .extend({ name: z.string().trim().min(1).max(LIMITS.senderNameLength).refine(isWellFormedText, WELL_FORMED_TEXT_MESSAGE) })
+    .optional(),
   expiresAt: instantSchema.optional(),
 };
 

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
 import { messageSchema } from './message.schema.js';
+import { isWellFormedText, WELL_FORMED_TEXT_MESSAGE } from './text.js';
 
 /** Body of `POST /api/v1/me/messages/:id/replies` (shopper). */
 export const replyRequestSchema = z.strictObject({
-  body: z.string().trim().min(1).max(LIMITS.replyBodyLength),
+  body: z.string().trim().min(1).max(LIMITS.replyBodyLength).refine(isWellFormedText, WELL_FORMED_TEXT_MESSAGE),
 });
 export type ReplyRequest = z.infer<typeof replyRequestSchema>;
 

@@ -35,6 +35,16 @@ describe('shopper replies to user messages', () => {
     other.close();
   });
 
+  it('cuts a long title to the limit without splitting an emoji in two', async () => {
+    const token = await server.tokenFor('rep-emoji');
+    // "Re: " + 195 characters puts the emoji's two UTF-16 units at the 200th and 201st place.
+    const title = `${'a'.repeat(195)}🙂`;
+    const question = await api(server.url, 'POST', '/messages', messageTo(['rep-emoji'], { ...seller, title }));
+    const res = await api(server.url, 'POST', `/me/messages/${question.body.id}/replies`, { body: 'Thanks' }, { credential: token });
+    expect(res.status).toBe(201);
+    expect(res.body.title).toBe(`Re: ${'a'.repeat(195)}`);
+  });
+
   it('answers 404 for a message the shopper did not receive, or one that is not a user message', async () => {
     const question = await api(server.url, 'POST', '/messages', messageTo(['rep-2'], { ...seller, title: 'Hi' }));
     const system = await api(server.url, 'POST', '/messages', messageTo(['rep-3']));

@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Message } from '../../shared/message.schema.js';
+import { LIMITS } from '../../shared/limits.js';
 import type { ReplyRequest } from '../../shared/reply.schema.js';
+import { truncateText } from '../../shared/text.js';
 import type { Bus } from '../bus/bus.js';
 import { HttpError } from '../http/http-error.js';
 import type { Store } from '../store/store.js';
@@ -25,7 +27,7 @@ export class ReplyService {
         type: 'user',
         category: original.category,
         priority: original.priority,
-        title: `Re: ${original.title}`.slice(0, 200),
+        title: truncateText(`Re: ${original.title}`, LIMITS.titleLength),
         body: request.body,
         collapseKey: original.collapseKey ?? original.id,
         sender: { id: userId, name: 'You' },

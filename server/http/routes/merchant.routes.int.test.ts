@@ -97,6 +97,11 @@ describe('POST /api/v1/messages', () => {
     ['a bad user id', messageTo(['m bad']), 'to.userIds.0'],
     ['a user message without sender', messageTo(['m-bad'], { type: 'user' }), 'sender'],
     ['an expiry in the past', messageTo(['m-bad'], { expiresAt: '2020-01-01T00:00:00Z' }), 'expiresAt'],
+    ['a title with a lone surrogate', messageTo(['m-bad'], { title: 'Sale \ud83d' }), 'title'],
+    ['a body with a lone surrogate', messageTo(['m-bad'], { body: '\udc00 off' }), 'body'],
+    ['a blank sender name', messageTo(['m-bad'], { type: 'user', sender: { id: 's1', name: '   ' } }), 'sender.name'],
+    ['an expiry past the year 9999 in UTC', messageTo(['m-bad'], { expiresAt: '9999-12-31T23:59:59-14:00' }), 'expiresAt'],
+    ['a deliverAt before the year 0000 in UTC', messageTo(['m-bad'], { deliverAt: '0000-01-01T00:00:00+14:00' }), 'deliverAt'],
     ['an array body', [1, 2], '(body)'],
     ['a JSON string body', '"hello"', '(body)'],
   ];
