@@ -16,6 +16,7 @@ export interface AmqpEventPublisherOptions {
  */
 export class AmqpEventPublisher {
   private channel: ConfirmChannel | undefined;
+  private closing = false;
 
   constructor(private readonly options: AmqpEventPublisherOptions) {}
 
@@ -43,6 +44,7 @@ export class AmqpEventPublisher {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     const channel = this.channel;
     this.channel = undefined;
     await channel?.close().catch(() => undefined);
@@ -53,6 +55,12 @@ export class AmqpEventPublisher {
     channel.on('error', () => undefined); // 'close' follows.
     channel.once('close', () => {
       if (this.channel === channel) this.channel = undefined;
+      // Closed by the broker under a live connection (e.g. the exchange was deleted): open a fresh channel, which re-declares it.
+      const { connection } = this.options;
+      if (this.closing || connection.connection !== model) return;
+      setTimeout(() => {
+        if (!this.closing && connection.connection === model) this.setUp(model).catch(() => connection.recycle('AMQP event channel unusable'));
+      }, 1000).unref();
     });
     await channel.assertExchange(this.options.exchange, 'topic', { durable: true });
     this.channel = channel;
