@@ -43,6 +43,11 @@ describe.skipIf(!runs)('the server process consuming from RabbitMQ', () => {
     await broker?.close();
   });
 
+  it('refuses to start when no merchant has AMQP_MERCHANT_KEY, naming the variable', async () => {
+    const env = { DATA_DIR: tempDir(), BOOTSTRAP_MERCHANT_KEY: KEY, AMQP_URL: TEST_AMQP_URL, AMQP_QUEUE: queue, AMQP_MERCHANT_KEY: `${KEY}-unknown` };
+    await expect(startServerProcess(env)).rejects.toThrow(/AMQP_MERCHANT_KEY: no merchant has this key/);
+  });
+
   it('SIGKILLed mid-consumption and restarted: nothing lost, nothing twice', async () => {
     const dataDir = tempDir();
     const env = { DATA_DIR: dataDir, BOOTSTRAP_MERCHANT_KEY: KEY, AMQP_URL: TEST_AMQP_URL, AMQP_QUEUE: queue, AMQP_MERCHANT_KEY: KEY };
