@@ -29,6 +29,8 @@ export class AmqpConnection extends EventEmitter<{ state: [AmqpConnectionState] 
   private model: ChannelModel | undefined;
   private current: AmqpConnectionState = 'connecting';
   private started = false;
+  /** True while connect() runs, so a loss during setup does not start a second loop. */
+  private looping = false;
   private attempts = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private wakeUp: (() => void) | undefined;
@@ -107,6 +109,15 @@ export class AmqpConnection extends EventEmitter<{ state: [AmqpConnectionState] 
   }
 
   private async connect(): Promise<void> {
+    this.looping = true;
+    try {
+      await this.connectLoop();
+    } finally {
+      this.looping = false;
+    }
+  }
+
+  private async connectLoop(): Promise<void> {
     const { logger } = this.options;
     while (this.current !== 'closed') {
       try {
@@ -121,7 +132,7 @@ export class AmqpConnection extends EventEmitter<{ state: [AmqpConnectionState] 
         model.once('close', () => this.lost(model));
         this.model = model;
         for (const setup of this.setups) await this.runSetup(model, setup);
-        if (this.model !== model) continue; // lost during setup: go round again
+        if (this.model !== model) throw new Error('connection lost during setup');
         logger.info({ attempts: this.attempts }, 'AMQP broker connected');
         this.attempts = 0;
         this.setState('connected');
@@ -145,7 +156,7 @@ export class AmqpConnection extends EventEmitter<{ state: [AmqpConnectionState] 
   private lost(model: ChannelModel): void {
     if (this.model !== model) return;
     this.model = undefined;
-    if (this.current === 'closed') return;
+    if (this.current === 'closed' || this.looping) return; // the running loop notices and goes round again
     if (this.current === 'connected') this.options.logger.warn('AMQP broker connection lost; reconnecting');
     this.setState('connecting');
     this.attempts = Math.max(this.attempts, 1);

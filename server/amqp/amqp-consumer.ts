@@ -129,7 +129,10 @@ export class AmqpConsumer {
       ch.once('close', () => {
         if (this.channel === channel) this.consumerTag = undefined;
         this.showState();
-        if (!this.stopping && connection.connection === model) connection.recycle('AMQP channel closed');
+        // Checked a tick later: when the whole connection goes, its channels close first and the connection's own close follows.
+        setImmediate(() => {
+          if (!this.stopping && connection.connection === model) connection.recycle('AMQP channel closed');
+        });
       });
     }
     await channel.assertQueue(queue, { durable: true });

@@ -54,7 +54,7 @@ describe.skipIf(!runs)('the server process consuming from RabbitMQ', () => {
     const first = await startServerProcess(env);
     running.push(first);
     const shoppers = [`k1-${randomUUID().slice(0, 6)}`, `k2-${randomUUID().slice(0, 6)}`];
-    const total = 3000;
+    const total = 2000;
     const titles = Array.from({ length: total }, (_, i) => `t${i}`);
     const published = broker.publishAll(
       queue,
@@ -92,7 +92,7 @@ describe.skipIf(!runs)('the server process consuming from RabbitMQ', () => {
     const first = await startServerProcess(env);
     running.push(first);
     const shopper = `term-${randomUUID().slice(0, 6)}`;
-    const titles = Array.from({ length: 2000 }, (_, i) => `s${i}`);
+    const titles = Array.from({ length: 1000 }, (_, i) => `s${i}`);
     const published = broker.publishAll(
       queue,
       titles.map((title) => ({ body: messageTo([shopper], { title }), messageId: randomUUID() })),
