@@ -53,10 +53,10 @@ export class AmqpConnection extends EventEmitter<{ state: [AmqpConnectionState] 
     return this.model;
   }
 
-  /** Registers a setup; if already connected it runs now too. */
+  /** Registers a setup; if already connected it runs now too (and a failure there drops the connection, as on connect). */
   async use(setup: AmqpSetup): Promise<void> {
     this.setups.push(setup);
-    if (this.model) await this.runSetup(this.model, setup);
+    if (this.model) await setup(this.model).catch((err: unknown) => this.recycle(`setup failed: ${messageOf(err)}`));
   }
 
   /** Starts connecting in the background; returns at once (the HTTP API must not wait for the broker). */
@@ -131,7 +131,7 @@ export class AmqpConnection extends EventEmitter<{ state: [AmqpConnectionState] 
         model.on('error', () => undefined); // 'close' follows and is what we act on.
         model.once('close', () => this.lost(model));
         this.model = model;
-        for (const setup of this.setups) await this.runSetup(model, setup);
+        for (const setup of this.setups) await setup(model);
         if (this.model !== model) throw new Error('connection lost during setup');
         logger.info({ attempts: this.attempts }, 'AMQP broker connected');
         this.attempts = 0;
@@ -147,10 +147,6 @@ export class AmqpConnection extends EventEmitter<{ state: [AmqpConnectionState] 
         await this.wait(this.backoff());
       }
     }
-  }
-
-  private async runSetup(model: ChannelModel, setup: AmqpSetup): Promise<void> {
-    await setup(model);
   }
 
   private lost(model: ChannelModel): void {
