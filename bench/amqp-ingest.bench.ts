@@ -104,6 +104,7 @@ async function main(): Promise<void> {
     BOOTSTRAP_MERCHANT_KEY: KEY,
     AMQP_URL,
     AMQP_QUEUE: QUEUE,
+    AMQP_EVENTS_EXCHANGE: `${QUEUE}.events`,
     AMQP_MERCHANT_KEY: KEY,
     AMQP_PREFETCH: String(CONCURRENCY),
     // The benchmark measures the pipeline, not the limiter.
@@ -127,6 +128,7 @@ async function main(): Promise<void> {
   server.child.kill('SIGKILL');
   await channel.deleteQueue(QUEUE);
   await channel.deleteQueue(deadLetterQueueOf(QUEUE));
+  await channel.deleteExchange(`${QUEUE}.events`);
   await connection.close();
 
   const bestHttp = Math.max(...http.map((r) => r.perSecond));

@@ -28,11 +28,13 @@ async function token(server: ServerProcess, userId: string): Promise<string> {
 describe.skipIf(!runs)('the server process consuming from RabbitMQ', () => {
   let broker: TestBroker;
   let queue: string;
+  let exchange: string;
 
   beforeAll(async () => {
     broker = await TestBroker.open();
     queue = await broker.queue(uniqueName('tidings.test.send'));
     await broker.queue(deadLetterQueueOf(queue));
+    exchange = uniqueName('tidings.test.events');
   });
 
   afterEach(() => {
@@ -40,17 +42,18 @@ describe.skipIf(!runs)('the server process consuming from RabbitMQ', () => {
   });
 
   afterAll(async () => {
+    await broker?.channel.deleteExchange(exchange).catch(() => undefined);
     await broker?.close();
   });
 
   it('refuses to start when no merchant has AMQP_MERCHANT_KEY, naming the variable', async () => {
-    const env = { DATA_DIR: tempDir(), BOOTSTRAP_MERCHANT_KEY: KEY, AMQP_URL: TEST_AMQP_URL, AMQP_QUEUE: queue, AMQP_MERCHANT_KEY: `${KEY}-unknown` };
+    const env = { DATA_DIR: tempDir(), BOOTSTRAP_MERCHANT_KEY: KEY, AMQP_URL: TEST_AMQP_URL, AMQP_QUEUE: queue, AMQP_MERCHANT_KEY: `${KEY}-unknown`, AMQP_EVENTS_EXCHANGE: exchange };
     await expect(startServerProcess(env)).rejects.toThrow(/AMQP_MERCHANT_KEY: no merchant has this key/);
   });
 
   it('SIGKILLed mid-consumption and restarted: nothing lost, nothing twice', async () => {
     const dataDir = tempDir();
-    const env = { DATA_DIR: dataDir, BOOTSTRAP_MERCHANT_KEY: KEY, AMQP_URL: TEST_AMQP_URL, AMQP_QUEUE: queue, AMQP_MERCHANT_KEY: KEY };
+    const env = { DATA_DIR: dataDir, BOOTSTRAP_MERCHANT_KEY: KEY, AMQP_URL: TEST_AMQP_URL, AMQP_QUEUE: queue, AMQP_MERCHANT_KEY: KEY, AMQP_EVENTS_EXCHANGE: exchange };
     const first = await startServerProcess(env);
     running.push(first);
     const shoppers = [`k1-${randomUUID().slice(0, 6)}`, `k2-${randomUUID().slice(0, 6)}`];
@@ -88,7 +91,7 @@ describe.skipIf(!runs)('the server process consuming from RabbitMQ', () => {
 
   it('stops consuming on SIGTERM, finishes what it holds, exits 0; the rest waits in the queue', async () => {
     const dataDir = tempDir();
-    const env = { DATA_DIR: dataDir, BOOTSTRAP_MERCHANT_KEY: KEY, AMQP_URL: TEST_AMQP_URL, AMQP_QUEUE: queue, AMQP_MERCHANT_KEY: KEY };
+    const env = { DATA_DIR: dataDir, BOOTSTRAP_MERCHANT_KEY: KEY, AMQP_URL: TEST_AMQP_URL, AMQP_QUEUE: queue, AMQP_MERCHANT_KEY: KEY, AMQP_EVENTS_EXCHANGE: exchange };
     const first = await startServerProcess(env);
     running.push(first);
     const shopper = `term-${randomUUID().slice(0, 6)}`;
