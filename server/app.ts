@@ -3,6 +3,8 @@ import type { ConnectionOptions } from 'node:tls';
 import express from 'express';
 import type { Logger } from 'pino';
 import { LIMITS } from '../shared/limits.js';
+import { AmqpConsumer, type AmqpConsumerOptions } from './amqp/amqp-consumer.js';
+import { AmqpEventPublisher } from './amqp/amqp-event-publisher.js';
 import { ensureMerchant } from './auth/merchant-keys.js';
 import { ShopperTokens } from './auth/shopper-tokens.js';
 import type { Bus } from './bus/bus.js';
@@ -66,7 +68,14 @@ export interface AppDeps {
   metricsToken?: string;
   /** Caps on /api/v1/stream per shopper and per IP, and the upgrade rate; omitted means none. main.ts passes the configured ones. */
   streamLimits?: StreamLimitSettings;
+  /** RabbitMQ in (and events out): the caller owns and closes the connection; omitted means disabled. */
+  amqp?: AmqpDeps;
 }
+
+export type AmqpDeps = Pick<AmqpConsumerOptions, 'connection' | 'queue' | 'merchantKey' | 'prefetch' | 'requeueDelayMs' | 'lagPollMs'> & {
+  /** The topic exchange events are published to; omitted: no publisher. */
+  eventsExchange?: string;
+};
 
 /** Web Push settings; every field has a production default. */
 export interface PushDeps {
@@ -91,6 +100,8 @@ export interface App {
   pushWorker: PushWorker;
   scheduler: Scheduler;
   fanOut: FanOutWorker;
+  /** Set with deps.amqp.eventsExchange: publishes events to the shop's RabbitMQ with confirms. */
+  amqpEvents?: AmqpEventPublisher;
   /** Stops accepting, closes streams with 1001, waits for HTTP to drain, then stops the push worker. Leaves store and bus to their owner. */
   close(): Promise<void>;
 }
@@ -150,6 +161,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const replies = new ReplyService({ store, bus, logger });
   if (deps.bootstrapMerchantKey) await ensureMerchant(store, 'bootstrap', deps.bootstrapMerchantKey);
   const demo = deps.demo ? await setUpDemoShop(store, messages) : undefined;
+  // After the bootstrap merchant exists, so AMQP_MERCHANT_KEY may name it on a fresh start.
+  const amqp = deps.amqp ? new AmqpConsumer({ ...deps.amqp, store, messages, logger, metrics }) : undefined;
+  await amqp?.start();
+  if (!amqp) metrics.amqpState.set({ state: 'disabled' }, 1);
+  const amqpEvents = deps.amqp?.eventsExchange ? new AmqpEventPublisher({ connection: deps.amqp.connection, exchange: deps.amqp.eventsExchange }) : undefined;
+  await amqpEvents?.start();
 
   const app = express();
   app.disable('x-powered-by');
@@ -165,7 +182,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   app.get('/healthz', async (_req, res) => {
     await store.ping();
-    res.json({ status: 'ok', store: store.kind, connections: streams.size });
+    // 200 while the broker is away: the HTTP API still works; `amqp.state` says what the consumer is doing.
+    res.json({ status: 'ok', store: store.kind, connections: streams.size, amqp: amqp?.health() ?? { state: 'disabled' } });
   });
 
   app.get('/metrics', requireMetricsToken(deps.metricsToken), async (_req, res) => {
@@ -229,12 +247,18 @@ export async function createApp(deps: AppDeps): Promise<App> {
     pushWorker,
     scheduler,
     fanOut,
+    ...(amqpEvents ? { amqpEvents } : {}),
     async close() {
       streams.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await Promise.all([
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }),
+        // Like HTTP draining: no new messages, those being stored finish and are acked.
+        amqp?.stop(),
+      ]);
+      await amqpEvents?.close();
       // Before the push worker, so nothing they deliver queues a push it would no longer see.
       await scheduler.stop();
       await fanOut.stop();

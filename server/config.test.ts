@@ -96,3 +96,39 @@ describe('loadConfig', () => {
     );
   });
 });
+
+describe('loadConfig: RabbitMQ in', () => {
+  const key = 'tdk_amqp-config-test-key-0123456789';
+
+  it('is off without AMQP_URL, and has defaults with it', () => {
+    expect(loadConfig({}).amqp).toBeUndefined();
+    expect(loadConfig({ AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672', AMQP_MERCHANT_KEY: key }).amqp).toEqual({
+      url: 'amqp://guest:guest@127.0.0.1:5672',
+      queue: 'tidings.send',
+      merchantKey: key,
+      prefetch: 64,
+      eventsExchange: 'tidings.events',
+    });
+    expect(
+      loadConfig({ AMQP_URL: 'amqps://mq.shop.example/vhost', AMQP_MERCHANT_KEY: key, AMQP_QUEUE: 'shop.send', AMQP_PREFETCH: '8', AMQP_EVENTS_EXCHANGE: 'shop.events' }).amqp,
+    ).toMatchObject({ queue: 'shop.send', prefetch: 8, eventsExchange: 'shop.events' });
+  });
+
+  it.each([
+    [{ AMQP_URL: 'http://mq:5672', AMQP_MERCHANT_KEY: key }, /AMQP_URL: must be an amqp:\/\/ or amqps:\/\/ URL/],
+    [{ AMQP_URL: 'mq:5672', AMQP_MERCHANT_KEY: key }, /AMQP_URL: must be an amqp:\/\/ or amqps:\/\/ URL/],
+    [{ AMQP_URL: 'amqp://mq' }, /AMQP_MERCHANT_KEY: required when AMQP_URL is set/],
+    [{ AMQP_URL: 'amqp://mq', AMQP_MERCHANT_KEY: key, AMQP_PREFETCH: '0' }, /AMQP_PREFETCH/],
+    [{ AMQP_URL: 'amqp://mq', AMQP_MERCHANT_KEY: key, AMQP_QUEUE: 'my queue' }, /AMQP_QUEUE: must be printable ASCII without spaces/],
+    [{ AMQP_MERCHANT_KEY: key }, /AMQP_MERCHANT_KEY: set without AMQP_URL/],
+  ])('refuses %j with a message naming it', (env, pattern) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(pattern);
+  });
+
+  it('does not echo the broker password in its refusal', () => {
+    const env = { AMQP_URL: 'http://user:s3cret-pass@mq', AMQP_MERCHANT_KEY: key };
+    expect(() => loadConfig(env)).toThrow(/AMQP_URL/);
+    expect(() => loadConfig(env)).not.toThrow(/s3cret-pass/);
+  });
+});

@@ -75,6 +75,12 @@ const envSchema = z.object({
   STREAM_MAX_PER_IP: z.coerce.number().int().min(0).max(10_000_000).default(DEFAULT_STREAM_LIMITS.maxPerIp),
   STREAM_UPGRADES_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(DEFAULT_STREAM_LIMITS.upgrades.perSecond),
   STREAM_UPGRADE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_STREAM_LIMITS.upgrades.burst),
+  // RabbitMQ in (server/amqp/): set AMQP_URL to consume `POST /api/v1/messages` bodies from AMQP_QUEUE.
+  AMQP_URL: optionalText.pipe(z.url({ protocol: /^amqps?$/, error: 'must be an amqp:// or amqps:// URL, e.g. amqp://guest:guest@localhost:5672' }).optional()),
+  AMQP_QUEUE: optionalText.pipe(z.string().max(200).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional()),
+  AMQP_MERCHANT_KEY: optionalText,
+  AMQP_PREFETCH: z.coerce.number().int().min(1).max(10_000).default(64),
+  AMQP_EVENTS_EXCHANGE: optionalText.pipe(z.string().max(200).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional()),
 });
 
 export interface Config {
@@ -100,6 +106,35 @@ export interface Config {
   push: PushConfig;
   rateLimits: RateLimits;
   streamLimits: StreamLimitSettings;
+  /** Set when AMQP_URL is: the RabbitMQ consumer and event publisher. */
+  amqp: AmqpConfig | undefined;
+}
+
+export interface AmqpConfig {
+  url: string;
+  queue: string;
+  /** The merchant the queued messages are sent as; must exist at start (checked once the store is open). */
+  merchantKey: string;
+  prefetch: number;
+  eventsExchange: string;
+}
+
+function amqpConfig(e: z.infer<typeof envSchema>): AmqpConfig | undefined {
+  if (!e.AMQP_URL) {
+    const stray = (['AMQP_QUEUE', 'AMQP_MERCHANT_KEY', 'AMQP_EVENTS_EXCHANGE'] as const).filter((name) => e[name] !== undefined);
+    if (stray.length > 0) throw new ConfigError(`Invalid configuration:\n  ${stray.join(', ')}: set without AMQP_URL, so it would do nothing`);
+    return undefined;
+  }
+  if (!e.AMQP_MERCHANT_KEY) {
+    throw new ConfigError('Invalid configuration:\n  AMQP_MERCHANT_KEY: required when AMQP_URL is set (the merchant key queued messages are sent as)');
+  }
+  return {
+    url: e.AMQP_URL,
+    queue: e.AMQP_QUEUE ?? 'tidings.send',
+    merchantKey: e.AMQP_MERCHANT_KEY,
+    prefetch: e.AMQP_PREFETCH,
+    eventsExchange: e.AMQP_EVENTS_EXCHANGE ?? 'tidings.events',
+  };
 }
 
 export class ConfigError extends Error {}
@@ -188,5 +223,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Config 
       maxPerIp: e.STREAM_MAX_PER_IP,
       upgrades: { perSecond: e.STREAM_UPGRADES_PER_SECOND, burst: e.STREAM_UPGRADE_BURST },
     },
+    amqp: amqpConfig(e),
   };
 }

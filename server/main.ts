@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { AmqpConnection } from './amqp/amqp-connection.js';
 import { createApp } from './app.js';
 import { openBus } from './bus/open-bus.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const store = await openStore(config);
   const bus = await openBus(config.redisUrl, logger, config.redisPrefix);
+  const amqp = config.amqp ? new AmqpConnection({ url: config.amqp.url, logger, name: `tidings ${process.pid}` }) : undefined;
   const app = await createApp({
     store,
     bus,
@@ -34,6 +36,17 @@ async function main(): Promise<void> {
     // With Redis, instances share their rate limits instead of each allowing the full rate.
     ...(config.redisUrl ? { rateLimitRedis: { url: config.redisUrl, ...(config.redisPrefix ? { prefix: config.redisPrefix } : {}) } } : {}),
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+    ...(config.amqp && amqp
+      ? {
+          amqp: {
+            connection: amqp,
+            queue: config.amqp.queue,
+            merchantKey: config.amqp.merchantKey,
+            prefetch: config.amqp.prefetch,
+            eventsExchange: config.amqp.eventsExchange,
+          },
+        }
+      : {}),
     push: {
       vapidKeys: config.push.vapidKeys,
       vapidSubject: config.push.vapidSubject,
@@ -65,6 +78,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     await app.close();
+    await amqp?.close();
     await bus.close();
     await store.close();
     process.exit(0);

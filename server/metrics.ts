@@ -39,6 +39,33 @@ export function createMetrics() {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
       registers: [registry],
     }),
+    amqpConsumed: new Counter({
+      name: 'tidings_amqp_consumed_total',
+      help: 'AMQP messages durably stored (or replayed by their message_id) and acked',
+      registers: [registry],
+    }),
+    amqpDeadLettered: new Counter({
+      name: 'tidings_amqp_dead_lettered_total',
+      help: 'AMQP messages that can never be accepted, moved to the dead-letter queue, by error code',
+      labelNames: ['code'],
+      registers: [registry],
+    }),
+    amqpRequeued: new Counter({
+      name: 'tidings_amqp_requeued_total',
+      help: 'AMQP messages handed back to the queue after a transient failure',
+      registers: [registry],
+    }),
+    amqpState: new Gauge({
+      name: 'tidings_amqp_consumer_state',
+      help: 'The AMQP consumer state: 1 for the current one (consuming, connecting, disabled)',
+      labelNames: ['state'],
+      registers: [registry],
+    }),
+    amqpLag: new Gauge({
+      name: 'tidings_amqp_queue_lag',
+      help: 'Messages ready in the AMQP queue, as last polled',
+      registers: [registry],
+    }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

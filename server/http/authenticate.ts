@@ -19,6 +19,20 @@ function bearer(req: Request): string {
   return match[1]!;
 }
 
+/**
+ * The merchant holding this key, if it may take `action`: the check every
+ * merchant route makes, shared with the AMQP consumer (server/amqp/) so a key
+ * is judged the same whichever way its messages arrive.
+ */
+export async function authorizeMerchantKey(store: Store, key: string, action: MerchantAction): Promise<MerchantRecord> {
+  // Looked up every time, with no cache: a revocation holds at once on every instance.
+  const merchant = await findMerchantByKey(store, key);
+  if (!merchant) throw new HttpError(401, 'invalid-credentials', 'Unknown merchant key');
+  if (merchant.revokedAt) throw new HttpError(401, 'invalid-credentials', 'This merchant key has been revoked');
+  requireRole(merchant, action);
+  return merchant;
+}
+
 export interface Authenticator {
   /**
    * The merchant whose key made the request, if its role may take `action`
@@ -40,12 +54,7 @@ export function createAuthenticator(store: Store, tokens: ShopperTokens): Authen
         }
         throw new HttpError(401, 'invalid-credentials', 'Unknown merchant key');
       }
-      // Looked up on every request, with no cache: a revocation holds at once on every instance.
-      const merchant = await findMerchantByKey(store, credential);
-      if (!merchant) throw new HttpError(401, 'invalid-credentials', 'Unknown merchant key');
-      if (merchant.revokedAt) throw new HttpError(401, 'invalid-credentials', 'This merchant key has been revoked');
-      requireRole(merchant, action);
-      return merchant;
+      return authorizeMerchantKey(store, credential, action);
     },
     shopper(req) {
       const credential = bearer(req);

@@ -1,3 +1,4 @@
+import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
@@ -45,6 +46,19 @@ export async function redisAvailable(url = TEST_REDIS_URL): Promise<Availability
     return { ok: false, reason: `Redis at ${url} is not reachable (${err instanceof Error ? err.message : String(err)})` };
   } finally {
     client.disconnect();
+  }
+}
+
+export const TEST_AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+/** Opens and closes one AMQP connection, within a short timeout. */
+export async function rabbitmqAvailable(url = TEST_AMQP_URL): Promise<Availability> {
+  try {
+    const connection = await amqp.connect(url, { timeout: 2000 });
+    await connection.close();
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, reason: `RabbitMQ at ${url} is not reachable (${err instanceof Error ? err.message : String(err)})` };
   }
 }
 
