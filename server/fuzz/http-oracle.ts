@@ -22,7 +22,7 @@ export function judge(method: string, outcome: RawOutcome, faults: ServerFault[]
   if (outcome.kind === 'response') {
     const { status, headers, body } = outcome.response;
     if (status >= 500) problems.push(`answered ${status}: ${body.toString('utf8').slice(0, 300)}`);
-    if (status >= 400 && status < 500 && method !== 'HEAD' && !answeredByNode(outcome.response)) {
+    if (status >= 400 && status < 500 && method !== 'HEAD' && !outcome.response.truncated && !answeredByNode(outcome.response)) {
       const shape = errorShapeProblem(headers['content-type'], body);
       if (shape) problems.push(`answered ${status} without the stable error shape (${shape}): ${body.toString('utf8').slice(0, 300)}`);
     }
@@ -66,13 +66,14 @@ function errorShapeProblem(contentType: string | undefined, body: Buffer): strin
 
 /** What a long run groups failures by: the answer and the server's own words with ids and numbers taken out. */
 function signatureOf(outcome: RawOutcome, problem: string): string {
+  // The server's own words when it logged any (a late log may land on the next request's answer), else the answer.
+  const fault = /server (?:log|unhandledRejection|uncaughtException): (.*)/.exec(problem)?.[1];
   const answer = outcome.kind === 'response' ? String(outcome.response.status) : outcome.kind;
-  const fault = /server (?:log|unhandledRejection|uncaughtException): (.*)/.exec(problem)?.[1] ?? problem.split('\n')[0]!;
-  const words = fault
+  const words = (fault ?? `${answer}: ${problem.split('\n')[0]!}`)
     .replace(/['"].*$/, '…')
     .replace(/\d+/g, 'N')
     .slice(0, 160);
-  return `${answer}: ${words}`;
+  return words;
 }
 
 /**

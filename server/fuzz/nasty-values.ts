@@ -116,7 +116,7 @@ export const nastyValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(null, true, false, [], {}) },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
   {
-    weight: 1,
+    weight: 2,
     arbitrary: fc
       .record({ depth: fc.constantFrom(64, 1_500, 3_000, 10_000, 100_000), kind: fc.constantFrom('array' as const, 'object' as const) })
       .map(({ depth, kind }) => new Deep(depth, kind)),

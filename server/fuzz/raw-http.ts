@@ -24,6 +24,8 @@ export interface RawResponse {
   status: number;
   headers: Record<string, string>;
   body: Buffer;
+  /** The connection ended before the whole body arrived. */
+  truncated?: boolean;
 }
 
 export type RawOutcome =
@@ -79,15 +81,14 @@ export function sendRaw(baseUrl: string, req: RawRequest, timeoutMs: number): Pr
       const response = parseResponse(received, req.method === 'HEAD', false);
       if (response) finish({ kind: 'response', response });
     });
-    socket.on('end', () => {
-      const response = parseResponse(received, req.method === 'HEAD', true);
-      finish(response ? { kind: 'response', response } : { kind: 'connection-error', message: `closed after ${received.length} bytes` });
-    });
-    // A reset after the whole response arrived is the server closing as asked, not a failure.
-    socket.on('error', (err) => {
-      const response = parseResponse(received, req.method === 'HEAD', true);
-      finish(response ? { kind: 'response', response } : { kind: 'connection-error', message: err.message });
-    });
+    // A server that answers before reading a large body closes with that body unread, and TCP may then
+    // reset the connection under the tail of the answer: what arrived of it is still its answer.
+    const atEnd = (why: string) => {
+      const response = parseResponse(received, req.method === 'HEAD', true) ?? parseHead(received);
+      finish(response ? { kind: 'response', response } : { kind: 'connection-error', message: `${why} after ${received.length} bytes` });
+    };
+    socket.on('end', () => atEnd('closed'));
+    socket.on('error', (err) => atEnd(err.message));
   });
 }
 
@@ -119,6 +120,14 @@ export function parseResponse(data: Buffer, headRequest: boolean, ended: boolean
   }
   // No framing: the body runs to the end of the connection.
   return ended ? { status, headers, body: rest } : undefined;
+}
+
+/** The status and headers of a response whose body was cut off. */
+function parseHead(data: Buffer): RawResponse | undefined {
+  const headEnd = data.indexOf('\r\n\r\n');
+  if (headEnd < 0) return undefined;
+  const head = parseResponse(data.subarray(0, headEnd + 4), true, true);
+  return head && { ...head, body: data.subarray(headEnd + 4), truncated: true };
 }
 
 function dechunk(data: Buffer): Buffer | undefined {

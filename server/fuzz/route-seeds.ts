@@ -23,19 +23,21 @@ export function seedsFor(route: RouteInfo, ids: FuzzIds): { bodies: unknown[]; q
   const future = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString();
   const now = new Date().toISOString();
   const message = { to: { userIds: [ids.userId] }, category: 'order', title: 'Order #1042 shipped' };
+  // Most seeds carry `data`, the one free-form field, so mutations often land inside it.
+  const data = { orderId: '1042', lines: [{ sku: 'A-1', qty: 2 }] };
   const seeds: Record<string, { bodies?: unknown[]; queries?: Record<string, string>[] }> = {
     'POST /api/v1/messages': {
       bodies: [
         message,
         { ...message, priority: 4, body: 'It is on its way', url: '/orders/1042', data: { orderId: '1042', items: [1, 2] }, collapseKey: 'order:1042' },
-        { ...message, type: 'user', sender: { id: 'seller-1', name: 'Acme' } },
+        { ...message, type: 'user', sender: { id: 'seller-1', name: 'Acme' }, data },
         { ...message, to: { topic: ids.topic }, actions: [{ title: 'Track', url: 'https://shop.example/track' }], expiresAt: future },
-        { ...message, deliverAt: future },
+        { ...message, deliverAt: future, data },
         { ...message, repeat: { cron: '0 9 * * 1', tz: 'Europe/Paris' } },
       ],
     },
     'GET /api/v1/messages': { queries: [{ status: 'scheduled' }, { status: 'scheduled', limit: '1', after: ids.messageIds[0]! }] },
-    'PATCH /api/v1/messages/:id': { bodies: [{ title: 'Order #1042 delivered' }, { data: { orderId: '1042' }, priority: 5 }] },
+    'PATCH /api/v1/messages/:id': { bodies: [{ title: 'Order #1042 delivered' }, { data, priority: 5 }] },
     'POST /api/v1/shopper-tokens': { bodies: [{ userId: ids.userId }, { userId: 'other-shopper', ttlSeconds: 3600 }] },
     'GET /api/v1/messages/:id/replies': { queries: [{ limit: '10' }, { after: '', limit: '200' }] },
     'POST /api/v1/me/messages/:id/replies': { bodies: [{ body: 'Thanks, where is it now?' }] },
