@@ -58,6 +58,7 @@ export function seedsFor(route: RouteInfo, ids: FuzzIds): { bodies: unknown[]; q
     },
     'DELETE /api/v1/me/push-subscriptions': { bodies: [{ endpoint: ids.pushEndpoint }] },
     'POST /api/v1/demo/sign-in': { bodies: [{ userId: ids.userId }] },
+    'POST /api/v1/merchant-keys': { bodies: [{ name: 'Acme', role: 'seller' }, { name: 'Second shop', role: 'platform' }] },
   };
   const seed = seeds[routeKey(route)] ?? {};
   return { bodies: seed.bodies ?? [], queries: seed.queries ?? [] };
