@@ -56,15 +56,16 @@ function paramArb(name: string, ids: FuzzIds): fc.Arbitrary<string> {
   );
 }
 
-/** The route's pattern with its params filled in, sometimes bent a little (a trailing slash, an extra segment, a bad escape). */
+/** The route's pattern with its params filled in. */
 function pathArb(route: RouteInfo, ids: FuzzIds): fc.Arbitrary<string> {
-  const params = fc.tuple(...route.params.map((name) => paramArb(name, ids)));
-  const bend = fc.constantFrom('', '', '', '', '/', '/%ZZ', '/..', '//', '/extra', '.json', '%00', ';a=b');
-  return fc.tuple(params, bend).map(([values, suffix]) => {
+  return fc.tuple(...route.params.map((name) => paramArb(name, ids))).map((values) => {
     let i = 0;
-    return route.path.replace(/:([A-Za-z0-9_]+)/g, () => values[i++]!) + suffix;
+    return route.path.replace(/:([A-Za-z0-9_]+)/g, () => values[i++]!);
   });
 }
+
+/** Sometimes the path is bent a little after its params: a trailing slash, an extra segment, a bad escape. */
+const pathBend = fc.oneof({ weight: 3, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.constantFrom('/', '/%ZZ', '/..', '//', '/extra', '.json', '%00', ';a=b') });
 
 // ---- query ---------------------------------------------------------------
 
@@ -115,7 +116,7 @@ function jsonBodyArb(seeds: unknown[]): fc.Arbitrary<FuzzBody> {
   ];
   if (seeds.length > 0) {
     options.push(
-      { weight: 2, arbitrary: fc.constantFrom(...seeds).map(json) },
+      { weight: 4, arbitrary: fc.constantFrom(...seeds).map(json) },
       { weight: 8, arbitrary: fc.tuple(fc.constantFrom(...seeds), fc.array(mutation, { minLength: 1, maxLength: 3 })).map(([seed, ms]) => json(mutate(seed, ms))) },
     );
   }
@@ -184,14 +185,19 @@ const badAuthorization = fc.oneof(
   fc.constantFrom(300, 5000).map((n) => `Bearer tdk_${'x'.repeat(n)}`),
 );
 
+// Mostly what a real client sends, so that many requests get past the headers into validation and the stores.
 const headersArb = fc.record(
   {
-    contentType: fc.constantFrom(...CONTENT_TYPES),
-    idempotencyKey: fc.oneof(fc.constantFrom('', ' ', '0b6e4a2c-6a3f-4a43-9f5e-3c1e9a1f7d21', 'a'.repeat(256), 'é', 'a b', '\t'), headerText),
+    contentType: fc.oneof({ weight: 6, arbitrary: fc.constant('application/json') }, { weight: 2, arbitrary: fc.constantFrom(...CONTENT_TYPES) }),
+    idempotencyKey: fc.oneof(
+      { weight: 3, arbitrary: fc.uuid() },
+      { weight: 1, arbitrary: fc.constantFrom('', ' ', 'a'.repeat(256), 'é', 'a b', '\t') },
+      { weight: 1, arbitrary: headerText },
+    ),
     accept: fc.oneof(fc.constantFrom('application/json', '*/*', 'text/html'), headerText),
     extra: fc.oneof(
       fc.tuple(fc.constantFrom('X-Forwarded-For', 'X-Request-Id', 'Origin', 'Cookie', 'Accept-Encoding'), headerText),
-      fc.tuple(fc.constant('Expect'), fc.constantFrom('100-continue', '100-continue', '100-continue', 'x-unknown')),
+      fc.tuple(fc.constant('Expect'), fc.constantFrom('100-continue', '100-continue', '100-continue', '100-continue', 'x-unknown')),
     ),
   },
   { requiredKeys: ['contentType'] },
@@ -201,30 +207,48 @@ const headersArb = fc.record(
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
+/** How a request is sent, apart from its path, query and body. */
+interface Envelope {
+  method: string;
+  bend: string;
+  headers: { contentType: string; idempotencyKey?: string; accept?: string; extra?: [string, string] };
+  framing: 'length' | 'chunked' | 'long';
+  badAuthorization?: string;
+}
+
+/**
+ * A third of requests come in a clean envelope (the route's method, JSON,
+ * nothing odd in the headers or framing), so bodies often get past the
+ * headers into validation and the stores; the rest in an odd one.
+ */
+function envelopeArb(route: RouteInfo): fc.Arbitrary<Envelope> {
+  const clean = fc.constant<Envelope>({ method: route.method, bend: '', headers: { contentType: 'application/json' }, framing: 'length' });
+  const odd: fc.Arbitrary<Envelope> = fc.record(
+    {
+      method: fc.oneof({ weight: 9, arbitrary: fc.constant(route.method) }, { weight: 1, arbitrary: fc.constantFrom(...METHODS) }),
+      bend: pathBend,
+      headers: headersArb,
+      framing: fc.oneof({ weight: 6, arbitrary: fc.constant('length' as const) }, { weight: 1, arbitrary: fc.constantFrom('chunked' as const, 'long' as const) }),
+      badAuthorization: badAuthorization,
+    },
+    { requiredKeys: ['method', 'bend', 'headers', 'framing'] },
+  );
+  return fc.oneof({ weight: 1, arbitrary: clean }, { weight: 2, arbitrary: odd });
+}
+
 /** Requests aimed at one route: its method, its params filled in, bodies and queries grown from its seeds. */
 export function requestArb(route: RouteInfo, ids: FuzzIds): fc.Arbitrary<FuzzRequest> {
   const seeds = seedsFor(route, ids);
   return fc
-    .record(
-      {
-        method: fc.oneof({ weight: 9, arbitrary: fc.constant(route.method) }, { weight: 1, arbitrary: fc.constantFrom(...METHODS) }),
-        path: pathArb(route, ids),
-        query: queryArb(seeds.queries),
-        headers: headersArb,
-        body: bodyArb(seeds.bodies),
-        framing: fc.constantFrom('length', 'length', 'length', 'length', 'length', 'chunked', 'long'),
-        badAuthorization: fc.option(badAuthorization, { freq: 4, nil: undefined }),
-      },
-      { requiredKeys: ['method', 'path', 'query', 'headers', 'body', 'framing'] },
-    )
-    .map(({ method, path, query, headers, body, framing, badAuthorization }) => {
+    .record({ envelope: envelopeArb(route), path: pathArb(route, ids), query: queryArb(seeds.queries), body: bodyArb(seeds.bodies) })
+    .map(({ envelope: { method, bend, headers, framing, badAuthorization }, path, query, body }) => {
       const list: [string, string][] = [];
       if (body.kind !== 'none' && headers.contentType !== '') list.push(['Content-Type', headers.contentType]);
       if (body.kind === 'encoded') list.push(['Content-Encoding', body.encoding]);
       if (headers.idempotencyKey !== undefined) list.push(['Idempotency-Key', headers.idempotencyKey]);
       if (headers.accept !== undefined) list.push(['Accept', headers.accept]);
       if (headers.extra !== undefined) list.push(headers.extra);
-      const request: FuzzRequest = { route: routeKey(route), method, target: path + query, headers: list, body };
+      const request: FuzzRequest = { route: routeKey(route), method, target: path + bend + query, headers: list, body };
       if (body.kind !== 'none' && framing === 'chunked') request.chunked = true;
       if (body.kind !== 'none' && framing === 'long') request.longContentLength = 7;
       if (badAuthorization !== undefined) request.badAuthorization = badAuthorization;
