@@ -12,7 +12,7 @@ import { groupOf, routeKey, type RouteGroup } from './route-table.js';
  * A bounded count here; `npm run fuzz -- --runs 20000` runs the same
  * generators and oracle for as long as one likes (bench/fuzz.ts).
  */
-const RUNS_PER_GROUP = Number(process.env.FUZZ_RUNS ?? 120);
+const RUNS_PER_GROUP = Number(process.env.FUZZ_RUNS ?? 300);
 const GROUPS: RouteGroup[] = ['merchant', 'shopper', 'public'];
 
 const postgres = requireService('PostgreSQL', await postgresAvailable());

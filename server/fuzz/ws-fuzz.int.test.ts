@@ -11,7 +11,7 @@ import { runWsCase, wsCaseArb } from './ws-fuzz.js';
  * every connection ends with a documented close code or stays open synced,
  * and a device connected all along keeps receiving.
  */
-const RUNS = Number(process.env.FUZZ_WS_RUNS ?? 80);
+const RUNS = Number(process.env.FUZZ_WS_RUNS ?? 150);
 
 const postgres = requireService('PostgreSQL', await postgresAvailable());
 
