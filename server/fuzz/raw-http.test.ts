@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { encodeRequest, parseResponse } from './raw-http.js';
+import net, { type AddressInfo } from 'node:net';
+import { encodeRequest, parseResponse, sendRaw } from './raw-http.js';
 
 const bytes = (text: string) => Buffer.from(text, 'latin1');
 
@@ -26,5 +27,17 @@ describe('the raw HTTP client', () => {
     const answer = parseResponse(bytes('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n'), false, false);
     expect(answer?.status).toBe(204);
     expect(parseResponse(bytes('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n'), true, false)?.status).toBe(200);
+  });
+
+  it('judges an answer cut off by a reset by its status, after any 100 Continue', async () => {
+    // A server that answers before reading a large body may reset the connection under the tail of its answer.
+    const server = net.createServer((socket) => {
+      socket.once('data', () => socket.end('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const outcome = await sendRaw(`http://127.0.0.1:${port}`, { method: 'GET', target: '/metrics', headers: [] }, 5000);
+    server.close();
+    expect(outcome).toMatchObject({ kind: 'response', response: { status: 200, truncated: true } });
   });
 });

@@ -127,7 +127,9 @@ function parseHead(data: Buffer): RawResponse | undefined {
   const headEnd = data.indexOf('\r\n\r\n');
   if (headEnd < 0) return undefined;
   const head = parseResponse(data.subarray(0, headEnd + 4), true, true);
-  return head && { ...head, body: data.subarray(headEnd + 4), truncated: true };
+  // A 100 Continue parses to nothing on its own: the cut-off answer is the one after it.
+  if (!head) return parseHead(data.subarray(headEnd + 4));
+  return { ...head, body: data.subarray(headEnd + 4), truncated: true };
 }
 
 function dechunk(data: Buffer): Buffer | undefined {
