@@ -22,10 +22,10 @@ export const syncEventSchema = z.discriminatedUnion('kind', [
 ]);
 export type SyncEvent = z.infer<typeof syncEventSchema>;
 
-/** Opaque to clients: they store it and hand it back. Today a decimal seq. */
+/** Opaque to clients: they store it and hand it back. Today a decimal seq, at most 15 digits so it stays exact as a JS number. */
 export const cursorSchema = z
   .string()
-  .regex(/^(0|[1-9][0-9]{0,15})$/, 'must be a cursor returned by the server');
+  .regex(/^(0|[1-9][0-9]{0,14})$/, 'must be a cursor returned by the server');
 export type Cursor = z.infer<typeof cursorSchema>;
 export const INITIAL_CURSOR: Cursor = '0';
 
