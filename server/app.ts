@@ -10,6 +10,7 @@ import { ShopperTokens } from './auth/shopper-tokens.js';
 import type { Bus } from './bus/bus.js';
 import { setUpDemoShop } from './demo-shop.js';
 import { createAuthenticator } from './http/authenticate.js';
+import { answerProtocolErrorsAsJson } from './http/protocol-errors.js';
 import { errorHandler, notFoundHandler, requireJson } from './http/error-handler.js';
 import { refuseMalformedPath } from './http/path-guard.js';
 import { rateLimiter, type RateLimits } from './http/rate-limit.js';
@@ -219,6 +220,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(errorHandler(logger));
 
   const server = http.createServer(app);
+  answerProtocolErrorsAsJson(server);
   server.requestTimeout = 30_000;
   server.headersTimeout = 15_000;
   const deliveries = new DeliveryCounter(store, logger);

@@ -26,6 +26,9 @@ export const ERROR_CODES = [
   'cannot-revoke-own-key', // revoking the very key the request is made with
   'bad-request', // a request Express or the body parser could not read (e.g. a body that is not valid gzip)
   'invalid-path', // a path that is not valid percent-encoded UTF-8, or holds a control character such as NUL
+  'headers-too-large', // the request line and headers are over Node's limit (431)
+  'expectation-failed', // an Expect header other than 100-continue (417)
+  'request-timeout', // the request did not arrive within the server's timeout (408)
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -22,7 +22,7 @@ export function judge(method: string, outcome: RawOutcome, faults: ServerFault[]
   if (outcome.kind === 'response') {
     const { status, headers, body } = outcome.response;
     if (status >= 500) problems.push(`answered ${status}: ${body.toString('utf8').slice(0, 300)}`);
-    if (status >= 400 && status < 500 && method !== 'HEAD' && !outcome.response.truncated && !answeredByNode(outcome.response)) {
+    if (status >= 400 && status < 500 && method !== 'HEAD' && !outcome.response.truncated) {
       const shape = errorShapeProblem(headers['content-type'], body);
       if (shape) problems.push(`answered ${status} without the stable error shape (${shape}): ${body.toString('utf8').slice(0, 300)}`);
     }
@@ -31,21 +31,9 @@ export function judge(method: string, outcome: RawOutcome, faults: ServerFault[]
   return problems.length > 0 ? problems.join('\n') : undefined;
 }
 
-/**
- * Node's HTTP server answers a few requests itself, before the app sees them
- * (431 headers too large, 417 an Expect it does not know, 400 a body cut
- * short): a bare status with no body. The app cannot shape those; they are
- * counted apart (see answerLabel) and reported, not failed.
- */
-export function answeredByNode(response: RawResponse): boolean {
-  return response.headers['content-type'] === undefined && response.body.length === 0;
-}
-
 /** How an answer is counted in the histogram. */
 export function answerLabel(outcome: RawOutcome): string {
-  if (outcome.kind !== 'response') return outcome.kind;
-  const { status } = outcome.response;
-  return status >= 400 && answeredByNode(outcome.response) ? `${status} (Node's own, no body)` : String(status);
+  return outcome.kind === 'response' ? String(outcome.response.status) : outcome.kind;
 }
 
 function errorShapeProblem(contentType: string | undefined, body: Buffer): string | undefined {

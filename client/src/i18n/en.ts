@@ -206,6 +206,9 @@ export const en = {
       'cannot-revoke-own-key': 'A key cannot revoke itself.',
       'bad-request': 'The server could not read the request.',
       'invalid-path': 'The address of the request is malformed.',
+      'headers-too-large': 'The request was too large.',
+      'expectation-failed': 'The request asked for something the server does not support.',
+      'request-timeout': 'The request took too long to arrive; try again.',
     } satisfies Record<ErrorCode, string>,
   },
   console: {

@@ -173,6 +173,9 @@ export const zhCN: Strings = {
       'cannot-revoke-own-key': '密钥不能撤销自身。',
       'bad-request': '服务器无法读取该请求。',
       'invalid-path': '请求地址格式错误。',
+      'headers-too-large': '请求过大。',
+      'expectation-failed': '请求要求了服务器不支持的功能。',
+      'request-timeout': '请求传输超时，请重试。',
     },
   },
   console: {
