@@ -138,6 +138,7 @@ const ROUTES: Record<string, RouteCase> = {
     request: async () => ({ path: `/api/v1/merchant-keys/${(await createKey('seller', 'To revoke')).id}` }),
   },
 
+  'GET /api/v1/me': { access: 'shopper', ok: 200, request: fixed('/api/v1/me') },
   'GET /api/v1/me/sync': { access: 'shopper', ok: 200, request: fixed('/api/v1/me/sync') },
   'GET /api/v1/me/messages/:id': {
     access: 'shopper',
