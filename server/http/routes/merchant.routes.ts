@@ -2,6 +2,8 @@ import { Router } from 'express';
 import { shopperTokenRequestSchema, type ShopperTokenResponse } from '../../../shared/auth.schema.js';
 import {
   correctMessageRequestSchema,
+  type CancelMessageResponse,
+  type RetractMessageResponse,
   sendMessageRequestSchema,
   type MessageStatusResponse,
 } from '../../../shared/message.schema.js';
@@ -103,12 +105,14 @@ export function merchantRoutes({ auth, messages, revisions, tokens, store }: Mer
 
   router.delete('/messages/:id', async (req, res) => {
     const merchant = await auth.merchant(req, 'revise-own-messages');
-    res.json(await messages.cancel(merchant, req.params.id));
+    const body: CancelMessageResponse = await messages.cancel(merchant, req.params.id);
+    res.json(body);
   });
 
   router.post('/messages/:id/retract', async (req, res) => {
     const merchant = await auth.merchant(req, 'revise-own-messages');
-    res.json(await revisions.retract(merchant, req.params.id));
+    const body: RetractMessageResponse = await revisions.retract(merchant, req.params.id);
+    res.json(body);
   });
 
   router.patch('/messages/:id', async (req, res) => {
