@@ -370,7 +370,8 @@ export const OPERATIONS: readonly OperationSpec[] = [
     summary: 'Remove a browser push subscription',
     access: 'shopper',
     body: deletePushSubscriptionSchema,
-    ok: { status: 204, description: 'Removed (also when it was not there)' },
+    ok: { status: 204, description: 'Removed' },
+    errors: ['not-found'],
   },
 ];
 
@@ -505,6 +506,7 @@ const REFINEMENTS = new Map<unknown, JsonSchema>([
     },
   ],
   [correctMessageRequestSchema, { minProperties: 1 }],
+  [pushSubscriptionSchema.shape.endpoint, { format: 'uri' }],
 ]);
 
 /** Names the schemas of the reference page's "Models" list; the rest are inline. */

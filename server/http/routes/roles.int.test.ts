@@ -94,6 +94,8 @@ const ROUTES: Record<string, RouteCase> = {
   'GET /healthz': { access: 'public', ok: 200, request: fixed('/healthz') },
   'GET /metrics': { access: 'public', ok: 200, request: fixed('/metrics') },
   'GET /api/v1/vapid-public-key': { access: 'public', ok: 200, request: fixed('/api/v1/vapid-public-key') },
+  'GET /api/v1/openapi.json': { access: 'public', ok: 200, request: fixed('/api/v1/openapi.json') },
+  'GET /docs/api': { access: 'public', ok: 200, request: fixed('/docs/api') },
   // Demo mode is off here: the demo routes answer the same to everyone.
   'GET /api/v1/demo': { access: 'public', ok: 404, request: fixed('/api/v1/demo') },
   'POST /api/v1/demo/sign-in': { access: 'public', ok: 404, request: fixed('/api/v1/demo/sign-in', { userId: 'alice' }) },
