@@ -34,6 +34,10 @@ const CONFIGURATION = JSON.stringify({
   hideClientButton: false,
   hideDownloadButton: false,
   telemetry: false,
+  defaultOpenAllTags: true,
+  showDeveloperTools: 'never',
+  // Scalar's agent fetches a catalogue from its cloud; a self-hosted reference has no use for it.
+  agent: { disabled: true },
 });
 
 // The configuration goes in an attribute, not an inline script, so script-src stays 'self'.
@@ -43,6 +47,7 @@ const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Tidings API reference</title>
+<link rel="icon" href="data:,">
 </head>
 <body>
 <script id="api-reference" data-url="/api/v1/openapi.json" data-configuration='${CONFIGURATION}'></script>

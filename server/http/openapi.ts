@@ -81,6 +81,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   'invalid-path': 400,
 };
 
+const TAG_ORDER = ['Messages', 'Shopper tokens', 'Merchant keys', 'Shopper', 'Web Push', 'Demo', 'Operations'];
 const idParam = { id: { schema: z.string(), description: 'The message id' } };
 const json = 'application/json';
 
@@ -454,7 +455,7 @@ class Components {
       const key = JSON.stringify(body);
       let name = this.hoisted.get(key);
       if (!name) {
-        name = def.startsWith('__') ? `${owner}Def${renames.size}` : def;
+        name = def.startsWith('__') ? (isJsonValue(body) ? 'JsonValue' : `${owner}Def${renames.size}`) : def;
         this.hoisted.set(key, name);
       }
       renames.set(`#/$defs/${def}`, `#/components/schemas/${name}`);
@@ -508,6 +509,12 @@ const REFINEMENTS = new Map<unknown, JsonSchema>([
   [correctMessageRequestSchema, { minProperties: 1 }],
   [pushSubscriptionSchema.shape.endpoint, { format: 'uri' }],
 ]);
+
+/** z.json(): any JSON value, the one recursive schema of the API (inside `data`). */
+function isJsonValue(schema: JsonSchema): boolean {
+  const types = (schema.anyOf as JsonSchema[] | undefined)?.map((branch) => branch.type);
+  return JSON.stringify(types) === JSON.stringify(['string', 'number', 'boolean', 'null', 'array', 'object']);
+}
 
 /** Names the schemas of the reference page's "Models" list; the rest are inline. */
 const NAMED: [string, z.ZodType][] = [
@@ -618,7 +625,8 @@ export function createOpenApiDocument(): Record<string, unknown> {
         `kebab-case code; every code: ${ERROR_CODES.map((code) => `\`${code}\``).join(', ')}.`,
     },
     servers: [{ url: '/' }],
-    tags: [...new Set(OPERATIONS.map((op) => op.tag))].map((name) => ({ name })),
+    // What a shop's backend uses most comes first.
+    tags: TAG_ORDER.filter((name) => OPERATIONS.some((op) => op.tag === name)).map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: {
