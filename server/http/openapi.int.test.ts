@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../shared/errors.js';
 import { registeredRoutes } from '../test-support/registered-routes.js';
@@ -305,6 +306,61 @@ describe('requests the spec accepts, the server accepts; those it rejects, the s
     if (valid) expect(answer.status, JSON.stringify(answer.body)).not.toBe(400);
     else expect(answer, JSON.stringify(answer.body)).toMatchObject({ status: 400, body: { error: { code: 'validation-failed' } } });
     expectDocumented(route, answer);
+  });
+});
+
+describe('generated requests: the spec and the server give the same verdict', () => {
+  /** Each field mostly valid, sometimes not, present or not: what a shop's code (or its bugs) would send. */
+  const later = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+  const field = (valid: unknown[], invalid: unknown[]) =>
+    fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...valid) }, { weight: 1, arbitrary: fc.constantFrom(...invalid) });
+  const messageBody = fc.record(
+    {
+      to: field([{ userIds: ['spec-gen'] }, { topic: 'promotions' }], [{}, { userIds: [] }, { userIds: ['a b'] }, { userIds: ['x'], topic: 'y' }]),
+      category: field(['order', 'shipping'], ['Order', '', 'c'.repeat(33), 7]),
+      title: field(['Shipped', ' padded '], ['   ', '', 't'.repeat(201), null]),
+      priority: field([1, 3, 5], [0, 6, 2.5, '3']),
+      body: field(['On its way', ''], ['b'.repeat(4001)]),
+      url: field(['/orders/1', 'https://shop.example/a'], ['javascript:alert(1)', '//evil.example', '/\\evil.example', 'ftp://x', '/a\tb']),
+      type: field(['system', 'user', 'scheduled'], ['promo']),
+      sender: field([{ id: 'agent-7', name: 'Dana' }], [{ id: 'agent 7', name: 'Dana' }, { id: 'a' }]),
+      deliverAt: field([later(1)], ['soon', 17]),
+      repeat: field([{ cron: '0 9 * * *' }], [{ cron: '' }, { cron: '0 9 * * *', extra: 1 }]),
+      expiresAt: field([later(2)], ['never']),
+      data: field([{ orderId: 1042 }, { nested: { deep: [true, null] } }], [[1, 2], 'x']),
+      collapseKey: field(['order:1042'], ['order 1042', '']),
+    },
+    { requiredKeys: ['to', 'category', 'title'] },
+  );
+  const tokenBody = fc.record(
+    {
+      userId: field(['alice', 'bob.b@shop'], ['a b', '', 'u'.repeat(129), 42]),
+      name: field(['Alice', '  Alice  '], ['   ', 'Eve\u0007', 'n'.repeat(101), '']),
+      ttlSeconds: field([60, 600, 30 * 24 * 3600], [59, 30 * 24 * 3600 + 1, 1.5, '600']),
+    },
+    { requiredKeys: ['userId'] },
+  );
+  /** Now and then a field the schema does not know, which the server refuses (unknown fields are never ignored). */
+  const withStray = <T extends object>(body: fc.Arbitrary<T>) =>
+    fc.tuple(body, fc.integer({ min: 0, max: 9 })).map(([value, dice]) => (dice === 0 ? { ...value, stray: 1 } : value));
+
+  it.each([
+    ['POST /api/v1/messages', withStray(messageBody)],
+    ['POST /api/v1/shopper-tokens', withStray(tokenBody)],
+  ] as const)('%s', async (route, arbitrary) => {
+    const validate = validator(operation(route).requestBody!.content['application/json']!.schema);
+    let accepted = 0;
+    await fc.assert(
+      fc.asyncProperty(arbitrary, async (body) => {
+        const specAccepts = validate(body);
+        const answer = await call(route, route.split(' ')[1]!, body);
+        expect(answer.status === 400, `spec ${specAccepts ? 'accepts' : 'rejects'} ${JSON.stringify(body)}; server: ${JSON.stringify(answer.body)}`).toBe(!specAccepts);
+        if (specAccepts) accepted++;
+      }),
+      { numRuns: 150 },
+    );
+    // The generator is not so wild that the spec (and the server) refuse everything.
+    expect(accepted).toBeGreaterThan(0);
   });
 });
 

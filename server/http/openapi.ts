@@ -437,6 +437,12 @@ class Components {
       target: 'draft-2020-12',
       override: ({ zodSchema, jsonSchema, path }) => {
         Object.assign(jsonSchema, REFINEMENTS.get(zodSchema));
+        // A trimmed string with a minimum length (a title, a reply) must hold more than blanks.
+        const def = zodSchema._zod.def as { type: string; checks?: { _zod: { def: { check: string } } }[] };
+        if (def.type === 'string' && def.checks?.some((c) => c._zod.def.check === 'overwrite') && Number(jsonSchema.minLength) >= 1) {
+          if (jsonSchema.pattern === undefined) jsonSchema.pattern = '\\S';
+          else jsonSchema.allOf = [...(jsonSchema.allOf ?? []), { pattern: '\\S' }];
+        }
         // `data` is bounded by a custom walk that JSON Schema cannot express; its input side is at least an object.
         if (path.at(-2) === 'properties' && path.at(-1) === 'data' && Object.keys(jsonSchema).length === 0) {
           Object.assign(jsonSchema, {
