@@ -103,7 +103,7 @@ export const OPERATIONS: readonly OperationSpec[] = [
     description: 'Prometheus text format. With `METRICS_TOKEN` set it needs `Authorization: Bearer <METRICS_TOKEN>`.',
     access: 'public',
     ok: { status: 200, description: 'Prometheus exposition text', contentType: 'text/plain' },
-    errors: ['unauthorized', 'invalid-credentials'],
+    errors: ['unauthorized'],
   },
   {
     method: 'get',
