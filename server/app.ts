@@ -16,7 +16,9 @@ import { refuseMalformedPath } from './http/path-guard.js';
 import { rateLimiter, type RateLimits } from './http/rate-limit.js';
 import { requireMetricsToken } from './http/metrics-auth.js';
 import { RedisRateLimits } from './http/redis-rate-limits.js';
+import { apiReferenceRoutes } from './http/api-reference.js';
 import { demoRoutes } from './http/routes/demo.routes.js';
+import { openApiRoutes } from './http/routes/openapi.routes.js';
 import { meStateRoutes } from './http/routes/me-state.routes.js';
 import { merchantRoutes } from './http/routes/merchant.routes.js';
 import { merchantKeyRoutes } from './http/routes/merchant-key.routes.js';
@@ -212,8 +214,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   api.use(meStateRoutes({ auth, states, preferences }));
   api.use(pushRoutes({ auth, subscriptions, vapidPublicKey: vapidKeys.publicKey }));
   api.use(demoRoutes({ demo, tokens }));
+  api.use(openApiRoutes());
   api.use(notFoundHandler);
   app.use('/api/v1', api);
+  app.use(apiReferenceRoutes());
 
   if (deps.staticDir) app.use(staticApp(deps.staticDir));
   app.use(notFoundHandler);

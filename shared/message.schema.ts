@@ -239,3 +239,18 @@ export const messageStatusResponseSchema = messageSchema.extend({
   read: z.number().int().nonnegative().nullable(),
 });
 export type MessageStatusResponse = z.infer<typeof messageStatusResponseSchema>;
+
+/** `DELETE /api/v1/messages/:id` (merchant): the message is cancelled (again: the same answer). */
+export const cancelMessageResponseSchema = z.object({
+  id: z.string(),
+  status: z.literal('cancelled'),
+});
+export type CancelMessageResponse = z.infer<typeof cancelMessageResponseSchema>;
+
+/** `POST /api/v1/messages/:id/retract` (merchant): how many shoppers' logs got the retraction. */
+export const retractMessageResponseSchema = z.object({
+  id: z.string(),
+  status: z.literal('retracted'),
+  recipients: z.number().int().nonnegative(),
+});
+export type RetractMessageResponse = z.infer<typeof retractMessageResponseSchema>;

@@ -40,4 +40,15 @@ describe('ShopperTokens', () => {
       expect(tokens.verify(bad).ok).toBe(false);
     }
   });
+
+  it('carries the name given at minting, and still verifies tokens minted before names existed', async () => {
+    const tokens = await ShopperTokens.fromStore(store);
+    expect(tokens.verify(tokens.mint('alice', 60, Date.now(), 'Alice').token)).toMatchObject({ ok: true, claims: { sub: 'alice', name: 'Alice' } });
+    const check = tokens.verify(tokens.mint('bob', 60).token);
+    expect(check.ok && check.claims).not.toHaveProperty('name');
+    // A token as the previous version minted it: the same format, no name claim.
+    const sign = (text: string) => (tokens as unknown as { sign(text: string): string }).sign(text);
+    const body = Buffer.from(JSON.stringify({ sub: 'carol', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 60 })).toString('base64url');
+    expect(tokens.verify(`v1.${body}.${sign(`v1.${body}`)}`)).toMatchObject({ ok: true, claims: { sub: 'carol' } });
+  });
 });

@@ -5,7 +5,8 @@ import type { Store } from '../store/store.js';
 const TOKEN_VERSION = 'v1';
 const SECRET_SETTING = 'shopper-token-secret';
 
-const claimsSchema = z.object({ sub: z.string().min(1), iat: z.number().int(), exp: z.number().int() });
+// `name` is optional so tokens minted before it existed still verify.
+const claimsSchema = z.object({ sub: z.string().min(1), name: z.string().optional(), iat: z.number().int(), exp: z.number().int() });
 export type ShopperClaims = z.infer<typeof claimsSchema>;
 
 export type TokenCheck =
@@ -25,9 +26,9 @@ export class ShopperTokens {
     return new ShopperTokens(Buffer.from(secret, 'base64url'));
   }
 
-  mint(userId: string, ttlSeconds: number, now = Date.now()): { token: string; expiresAt: string } {
+  mint(userId: string, ttlSeconds: number, now = Date.now(), name?: string): { token: string; expiresAt: string } {
     const iat = Math.floor(now / 1000);
-    const claims: ShopperClaims = { sub: userId, iat, exp: iat + ttlSeconds };
+    const claims: ShopperClaims = { sub: userId, ...(name !== undefined ? { name } : {}), iat, exp: iat + ttlSeconds };
     const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
     const signed = `${TOKEN_VERSION}.${body}`;
     return { token: `${signed}.${this.sign(signed)}`, expiresAt: new Date(claims.exp * 1000).toISOString() };

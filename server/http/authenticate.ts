@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { findMerchantByKey } from '../auth/merchant-keys.js';
 import { requireRole, type MerchantAction } from '../auth/permissions.js';
-import type { ShopperTokens } from '../auth/shopper-tokens.js';
+import type { ShopperClaims, ShopperTokens } from '../auth/shopper-tokens.js';
 import type { MerchantRecord, Store } from '../store/store.js';
 import { HttpError } from './http-error.js';
 
@@ -41,6 +41,8 @@ export interface Authenticator {
    */
   merchant(req: Request, action: MerchantAction): Promise<MerchantRecord>;
   shopper(req: Request): string;
+  /** The verified claims of the shopper token (user id, and name when the platform gave one). */
+  shopperClaims(req: Request): ShopperClaims;
 }
 
 /** Resolves the caller of a request: a merchant key or a shopper token, never mixed up. */
@@ -57,6 +59,9 @@ export function createAuthenticator(store: Store, tokens: ShopperTokens): Authen
       return authorizeMerchantKey(store, credential, action);
     },
     shopper(req) {
+      return this.shopperClaims(req).sub;
+    },
+    shopperClaims(req) {
       const credential = bearer(req);
       if (credential.startsWith(MERCHANT_KEY_PREFIX)) {
         throw new HttpError(403, 'wrong-credential-kind', 'This route needs a shopper token, not a merchant key');
@@ -67,7 +72,7 @@ export function createAuthenticator(store: Store, tokens: ShopperTokens): Authen
           check.reason === 'token-expired' ? 'Shopper token has expired; ask the shop for a fresh one' : 'Invalid shopper token';
         throw new HttpError(401, check.reason, message);
       }
-      return check.claims.sub;
+      return check.claims;
     },
   };
 }

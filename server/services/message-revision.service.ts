@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CorrectMessageRequest, Message } from '../../shared/message.schema.js';
+import type { CorrectMessageRequest, Message, RetractMessageResponse } from '../../shared/message.schema.js';
 import type { Bus } from '../bus/bus.js';
 import { HttpError } from '../http/http-error.js';
 import type { LifecycleOutcome } from '../store/message-lifecycle.js';
@@ -28,7 +28,7 @@ export class MessageRevisionService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  async retract(merchant: MerchantRecord, id: string): Promise<{ id: string; status: 'retracted'; recipients: number }> {
+  async retract(merchant: MerchantRecord, id: string): Promise<RetractMessageResponse> {
     const events = this.unwrap(id, await this.deps.store.lifecycle.retract(merchant.id, id));
     this.afterCommit(id, events);
     return { id, status: 'retracted', recipients: events.length };

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Message, SendMessageRequest, SendMessageResponse } from '../../shared/message.schema.js';
+import type { CancelMessageResponse, Message, SendMessageRequest, SendMessageResponse } from '../../shared/message.schema.js';
 import { asSentBy } from '../auth/seller-identity.js';
 import type { Bus } from '../bus/bus.js';
 import { HttpError } from '../http/http-error.js';
@@ -101,12 +101,13 @@ export class MessageService {
     return { dueAt, cron: request.repeat.cron, ...(request.repeat.tz ? { tz: request.repeat.tz } : {}) };
   }
 
-  async cancel(merchant: MerchantRecord, id: string): Promise<{ id: string; status: string }> {
+  async cancel(merchant: MerchantRecord, id: string): Promise<CancelMessageResponse> {
     const outcome = await this.deps.store.lifecycle.cancel(merchant.id, id);
     if (!outcome.ok) {
       if (outcome.reason === 'already-sent') throw new HttpError(409, 'already-sent', `Message ${id} has already been sent; retract it instead`);
       throw new HttpError(404, 'not-found', `No message ${id}`);
     }
-    return { id, status: outcome.value.status };
+    // The store answers ok only once the message is cancelled (see MessageLifecycleStore.cancel).
+    return { id, status: 'cancelled' };
   }
 }

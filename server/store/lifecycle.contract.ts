@@ -285,5 +285,52 @@ export function lifecycleContract(name: string, openDatabase: () => Promise<() =
         expect(await store.lifecycle.getStatus('d1')).toMatchObject({ status: 'sent', deliveredLive: 3, target: { userIds: ['u1', 'u2'] } });
       });
     });
+
+    describe('listing a merchant’s messages', () => {
+      it('pages its own messages by id, with status, audience and counts, filtered by status; replies only when asked for', async () => {
+        await store.createMerchant({ id: 'm2', name: 'Other', keyHash: 'hash-2', createdAt: new Date(T).toISOString() });
+        await send(message('a-sent', { type: 'user', sender: { id: 'seller-1', name: 'Seller' } }), { userIds: ['u1', 'u2'] });
+        await send(message('b-later'), { userIds: ['u1'] }, { dueAt: T + MINUTE });
+        await send(message('c-cancelled'), { userIds: ['u1'] }, { dueAt: T + MINUTE });
+        await store.lifecycle.cancel('m1', 'c-cancelled');
+        await send(message('d-topic'), { topic: 'promotions' });
+        await store.lifecycle.accept({ message: message('e-other'), merchantId: 'm2', target: { userIds: ['u1'] }, now: T });
+        await store.lifecycle.reply('u1', 'a-sent', (original) => ({
+          ...message('f-reply', { type: 'user', body: 'Thanks' }),
+          sender: { id: 'u1', name: 'You' },
+          inReplyTo: original.id,
+        }));
+        await store.applyMessageStates('u2', [{ messageId: 'a-sent', state: { read: { value: true, at: new Date(T).toISOString() } } }]);
+
+        const all = await store.lifecycle.listSent('m1', undefined, '', 10);
+        expect(all.map((item) => [item.id, item.status])).toEqual([
+          ['a-sent', 'sent'],
+          ['b-later', 'scheduled'],
+          ['c-cancelled', 'cancelled'],
+          ['d-topic', 'sending'],
+        ]);
+        expect(all[0]).toMatchObject({
+          message: { id: 'a-sent', title: 'a-sent', category: 'order' },
+          target: { userIds: ['u1', 'u2'] },
+          recipients: 2,
+          deliveredLive: 0,
+          read: 1,
+        });
+        expect(all[0]!.push).toEqual({ targets: 0, pushed: 0, failed: 0, skipped: 0 });
+        expect(all[3]).toMatchObject({ target: { topic: 'promotions' }, read: 0 });
+
+        // Keyset pages: no gap, no duplicate.
+        const first = await store.lifecycle.listSent('m1', undefined, '', 2);
+        const second = await store.lifecycle.listSent('m1', undefined, first[1]!.id, 2);
+        expect([...first, ...second].map((item) => item.id)).toEqual(all.map((item) => item.id));
+        expect(await store.lifecycle.listSent('m1', undefined, 'd-topic', 2)).toEqual([]);
+
+        expect((await store.lifecycle.listSent('m1', 'cancelled', '', 10)).map((item) => item.id)).toEqual(['c-cancelled']);
+        expect((await store.lifecycle.listSent('m1', 'scheduled', '', 10)).map((item) => item.id)).toEqual(['b-later']);
+        expect((await store.lifecycle.listSent('m1', 'reply', '', 10)).map((item) => item.id)).toEqual(['f-reply']);
+        expect((await store.lifecycle.listSent('m2', undefined, '', 10)).map((item) => item.id)).toEqual(['e-other']);
+        expect(await store.lifecycle.listSent('m2', 'scheduled', '', 10)).toEqual([]);
+      });
+    });
   });
 }

@@ -95,6 +95,18 @@ export interface ScheduledSummary {
   target: Recipients;
 }
 
+/** One of a merchant's messages as `GET /api/v1/messages` lists it: what it was, where it is, what became of it. */
+export interface SentSummary {
+  id: string;
+  status: MessageStatus;
+  message: Message;
+  target: Recipients | undefined;
+  recipients: number;
+  deliveredLive: number;
+  push: { targets: number; pushed: number; failed: number; skipped: number };
+  read: number;
+}
+
 export interface MessageLifecycleStore {
   accept(input: AcceptInput): Promise<AcceptResult>;
   /** Forgets idempotency keys older than `before` (epoch ms); returns how many. */
@@ -105,6 +117,11 @@ export interface MessageLifecycleStore {
   /** Epoch ms of the earliest schedule, so the scheduler can sleep until then. */
   nextDueAt(): Promise<number | undefined>;
   listScheduled(merchantId: string, afterId: string, limit: number): Promise<ScheduledSummary[]>;
+  /**
+   * A merchant's messages in id order after `afterId` (keyset, like listScheduled): those in
+   * `status` if given, otherwise every one it sent (shoppers' replies only when asked for by status).
+   */
+  listSent(merchantId: string, status: MessageStatus | undefined, afterId: string, limit: number): Promise<SentSummary[]>;
   cancel(merchantId: string, id: string): Promise<LifecycleOutcome<{ status: MessageStatus }>>;
 
   subscribeTopic(userId: string, topic: string, now: number): Promise<void>;

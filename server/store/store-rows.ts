@@ -2,7 +2,7 @@ import type { SyncEvent } from '../../shared/event.schema.js';
 import type { MerchantRole } from '../../shared/merchant-key.schema.js';
 import type { MessageState, StateField } from '../../shared/message-state-merge.js';
 import { messageSchema, type Message, type Recipients } from '../../shared/message.schema.js';
-import type { MessageStatus, MessageStatusRecord, ScheduledSummary } from './message-lifecycle.js';
+import type { MessageStatus, MessageStatusRecord, ScheduledSummary, SentSummary } from './message-lifecycle.js';
 import type { ClaimedPushJob, MerchantRecord, PushJobOutcome, PushSubscriptionRecord, StoredMessage } from './store.js';
 
 /**
@@ -91,6 +91,31 @@ export function toScheduledSummary(row: MessageRow & ScheduleRow): ScheduledSumm
     tz: row.tz,
     occurrences: row.occurrences,
     target: JSON.parse(row.target_json!) as Recipients,
+  };
+}
+
+/** The columns listSent reads, in both stores; `read` is counted per row from message_states. */
+export const SENT_SUMMARY_COLUMNS =
+  'm.id, m.message_json, m.status, m.target_json, m.recipients, m.delivered_live, m.push_targets, m.pushed, m.push_failed, m.push_skipped';
+
+export interface SentSummaryRow extends Omit<MessageCountsRow, 'merchant_id'> {
+  id: string;
+  status: MessageStatus;
+  target_json: string | null;
+  delivered_live: number;
+  read: number;
+}
+
+export function toSentSummary(row: SentSummaryRow): SentSummary {
+  return {
+    id: row.id,
+    status: row.status,
+    message: JSON.parse(row.message_json) as Message,
+    target: row.target_json ? (JSON.parse(row.target_json) as Recipients) : undefined,
+    recipients: row.recipients,
+    deliveredLive: row.delivered_live,
+    push: { targets: row.push_targets, pushed: row.pushed, failed: row.push_failed, skipped: row.push_skipped },
+    read: Number(row.read),
   };
 }
 

@@ -1,12 +1,17 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { shopperTokenRequestSchema, type ShopperTokenResponse } from '../../../shared/auth.schema.js';
 import {
   correctMessageRequestSchema,
+  type CancelMessageResponse,
+  type RetractMessageResponse,
   sendMessageRequestSchema,
   type MessageStatusResponse,
 } from '../../../shared/message.schema.js';
-import { pageQuerySchema } from '../../../shared/reply.schema.js';
+import {
+  messageListQuerySchema,
+  type MessageListResponse,
+  type ScheduledListResponse,
+} from '../../../shared/message-list.schema.js';
 import { bodyAsSentBy } from '../../auth/seller-identity.js';
 import type { ShopperTokens } from '../../auth/shopper-tokens.js';
 import { idempotencyKeyOf } from '../../services/idempotency.js';
@@ -25,8 +30,6 @@ interface MerchantRoutesDeps {
   store: Store;
 }
 
-const listQuerySchema = pageQuerySchema.extend({ status: z.literal('scheduled') });
-
 /** Routes a shop's backend (or a seller's) calls with its merchant key; each names its action in auth/permissions.ts. */
 export function merchantRoutes({ auth, messages, revisions, tokens, store }: MerchantRoutesDeps): Router {
   const router = Router();
@@ -40,10 +43,36 @@ export function merchantRoutes({ auth, messages, revisions, tokens, store }: Mer
 
   router.get('/messages', async (req, res) => {
     const merchant = await auth.merchant(req, 'read-own-messages');
-    const { after, limit } = validate(listQuerySchema, req.query, 'list query');
-    const page = await store.lifecycle.listScheduled(merchant.id, after, limit + 1);
-    const items = page.slice(0, limit).map((item) => ({ ...item, dueAt: new Date(item.dueAt).toISOString(), status: 'scheduled' }));
-    res.json({ messages: items, ...(page.length > limit ? { next: items[items.length - 1]!.id } : {}) });
+    const { after, limit, status } = validate(messageListQuerySchema, req.query, 'list query');
+    // One extra row tells whether another page follows.
+    if (status === 'scheduled') {
+      // The schedule view, as it answered before the full listing existed.
+      const page = await store.lifecycle.listScheduled(merchant.id, after, limit + 1);
+      const items = page.slice(0, limit).map((item) => ({ ...item, dueAt: new Date(item.dueAt).toISOString(), status: 'scheduled' as const }));
+      const body: ScheduledListResponse = { messages: items, ...(page.length > limit ? { next: items[items.length - 1]!.id } : {}) };
+      res.json(body);
+      return;
+    }
+    const page = await store.lifecycle.listSent(merchant.id, status, after, limit + 1);
+    const items = page.slice(0, limit).map((item) => ({
+      id: item.id,
+      createdAt: item.message.createdAt,
+      status: item.status,
+      type: item.message.type,
+      category: item.message.category,
+      title: item.message.title,
+      ...(item.target ? { to: item.target } : {}),
+      recipients: item.recipients,
+      deliveredLive: item.deliveredLive,
+      pushTargets: item.push.targets,
+      pushed: item.push.pushed,
+      pushFailed: item.push.failed,
+      pushSkipped: item.push.skipped,
+      pushPending: item.push.targets - item.push.pushed - item.push.failed - item.push.skipped,
+      read: item.read,
+    }));
+    const body: MessageListResponse = { messages: items, ...(page.length > limit ? { next: items[items.length - 1]!.id } : {}) };
+    res.json(body);
   });
 
   router.get('/messages/:id', async (req, res) => {
@@ -76,12 +105,14 @@ export function merchantRoutes({ auth, messages, revisions, tokens, store }: Mer
 
   router.delete('/messages/:id', async (req, res) => {
     const merchant = await auth.merchant(req, 'revise-own-messages');
-    res.json(await messages.cancel(merchant, req.params.id));
+    const body: CancelMessageResponse = await messages.cancel(merchant, req.params.id);
+    res.json(body);
   });
 
   router.post('/messages/:id/retract', async (req, res) => {
     const merchant = await auth.merchant(req, 'revise-own-messages');
-    res.json(await revisions.retract(merchant, req.params.id));
+    const body: RetractMessageResponse = await revisions.retract(merchant, req.params.id);
+    res.json(body);
   });
 
   router.patch('/messages/:id', async (req, res) => {
@@ -92,8 +123,8 @@ export function merchantRoutes({ auth, messages, revisions, tokens, store }: Mer
 
   router.post('/shopper-tokens', async (req, res) => {
     await auth.merchant(req, 'mint-shopper-tokens');
-    const { userId, ttlSeconds } = validate(shopperTokenRequestSchema, req.body, 'token request');
-    const body: ShopperTokenResponse = { userId, ...tokens.mint(userId, ttlSeconds) };
+    const { userId, ttlSeconds, name } = validate(shopperTokenRequestSchema, req.body, 'token request');
+    const body: ShopperTokenResponse = { userId, ...tokens.mint(userId, ttlSeconds, Date.now(), name) };
     res.status(201).json(body);
   });
 

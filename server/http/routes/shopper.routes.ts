@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { MeResponse } from '../../../shared/auth.schema.js';
 import { cursorOf, seqOf, syncQuerySchema, type SyncResponse } from '../../../shared/event.schema.js';
 import type { Store } from '../../store/store.js';
 import type { Authenticator } from '../authenticate.js';
@@ -8,6 +9,13 @@ import { validate } from '../validate.js';
 /** Routes the PWA calls with a shopper token; every query is scoped to the token's user. */
 export function shopperRoutes({ auth, store }: { auth: Authenticator; store: Store }): Router {
   const router = Router();
+
+  // Who the token speaks for: a shop backend or the PWA greets the shopper without a shopper table.
+  router.get('/me', (req, res) => {
+    const claims = auth.shopperClaims(req);
+    const body: MeResponse = { userId: claims.sub, ...(claims.name !== undefined ? { name: claims.name } : {}) };
+    res.json(body);
+  });
 
   router.get('/me/sync', async (req, res) => {
     const userId = auth.shopper(req);

@@ -145,6 +145,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     ADD COLUMN role TEXT NOT NULL DEFAULT 'platform' CHECK (role IN ('platform', 'seller')),
     ADD COLUMN revoked_at TEXT;
   `,
+  `
+  -- Issue 10: GET /api/v1/messages without a status pages a merchant's messages by id.
+  CREATE INDEX messages_by_merchant ON messages (merchant_id, id);
+  `,
 ];
 
 /**

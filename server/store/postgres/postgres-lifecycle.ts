@@ -13,9 +13,20 @@ import {
   type MessageStatusRecord,
   type NextOccurrence,
   type ScheduledSummary,
+  type SentSummary,
 } from '../message-lifecycle.js';
 import type { AppendedEvent } from '../store.js';
-import { readStoredMessage, toScheduledSummary, toStatusRecord, type MessageRow, type ScheduleRow, type StatusRow } from '../store-rows.js';
+import {
+  readStoredMessage,
+  SENT_SUMMARY_COLUMNS,
+  toScheduledSummary,
+  toSentSummary,
+  toStatusRecord,
+  type MessageRow,
+  type ScheduleRow,
+  type SentSummaryRow,
+  type StatusRow,
+} from '../store-rows.js';
 import { appendEvents } from './postgres-event-log.js';
 import { withTransaction } from './transaction.js';
 
@@ -227,6 +238,19 @@ export class PostgresLifecycle implements MessageLifecycleStore {
       [merchantId, afterId, limit],
     );
     return rows.map(toScheduledSummary);
+  }
+
+  async listSent(merchantId: string, status: MessageStatus | undefined, afterId: string, limit: number): Promise<SentSummary[]> {
+    // Without a status, every message but shoppers' replies (messages_by_merchant); with one, messages_by_merchant_status.
+    const { rows } = await this.pool.query<SentSummaryRow>(
+      `SELECT ${SENT_SUMMARY_COLUMNS},
+         (SELECT COUNT(*)::int FROM message_states ms WHERE ms.message_id = m.id AND ms.read) AS read
+       FROM messages m
+       WHERE m.merchant_id = $1 AND ${status === undefined ? "m.status <> 'reply'" : 'm.status = $4'} AND m.id > $2
+       ORDER BY m.id LIMIT $3`,
+      status === undefined ? [merchantId, afterId, limit] : [merchantId, afterId, limit, status],
+    );
+    return rows.map(toSentSummary);
   }
 
   async cancel(merchantId: string, id: string): Promise<LifecycleOutcome<{ status: MessageStatus }>> {

@@ -169,4 +169,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE merchants ADD COLUMN role TEXT NOT NULL DEFAULT 'platform' CHECK (role IN ('platform', 'seller'));
   ALTER TABLE merchants ADD COLUMN revoked_at TEXT;
   `,
+  `
+  -- Issue 10: GET /api/v1/messages without a status pages a merchant's messages by id.
+  CREATE INDEX messages_by_merchant ON messages (merchant_id, id);
+  `,
 ];

@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { MessageRow, ScheduleRow, StatusRow } from '../store-rows.js';
+import { SENT_SUMMARY_COLUMNS, type MessageRow, type ScheduleRow, type SentSummaryRow, type StatusRow } from '../store-rows.js';
+
+const READ_COUNT = '(SELECT COUNT(*) FROM message_states ms WHERE ms.message_id = m.id AND ms.read = 1)';
 
 /** Every statement of the SQLite message lifecycle, prepared once per connection. */
 export function prepareLifecycleStatements(db: Database.Database) {
@@ -54,6 +56,15 @@ return {
       `SELECT m.id, m.message_json, m.target_json, s.due_at, s.cron, s.tz, s.occurrences
        FROM messages m JOIN schedules s ON s.message_id = m.id
        WHERE m.merchant_id = ? AND m.status = 'scheduled' AND m.id > ? ORDER BY m.id LIMIT ?`,
+    ),
+    // Two statements rather than one with an optional filter, so each uses its own index.
+    listSent: p<[string, string, number], SentSummaryRow>(
+      `SELECT ${SENT_SUMMARY_COLUMNS}, ${READ_COUNT} AS read FROM messages m
+       WHERE m.merchant_id = ? AND m.status <> 'reply' AND m.id > ? ORDER BY m.id LIMIT ?`,
+    ),
+    listSentInStatus: p<[string, string, string, number], SentSummaryRow>(
+      `SELECT ${SENT_SUMMARY_COLUMNS}, ${READ_COUNT} AS read FROM messages m
+       WHERE m.merchant_id = ? AND m.status = ? AND m.id > ? ORDER BY m.id LIMIT ?`,
     ),
     subscribe: p<[string, string, number]>(
       'INSERT INTO topic_subscriptions (topic, user_id, subscribed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',

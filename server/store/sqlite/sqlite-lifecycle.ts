@@ -13,9 +13,10 @@ import {
   type MessageStatusRecord,
   type NextOccurrence,
   type ScheduledSummary,
+  type SentSummary,
 } from '../message-lifecycle.js';
 import type { AppendedEvent } from '../store.js';
-import { readStoredMessage, toScheduledSummary, toStatusRecord } from '../store-rows.js';
+import { readStoredMessage, toScheduledSummary, toSentSummary, toStatusRecord } from '../store-rows.js';
 import type { GroupCommit } from './group-commit.js';
 import { prepareLifecycleStatements } from './sqlite-lifecycle-statements.js';
 
@@ -153,6 +154,14 @@ export class SqliteLifecycle implements MessageLifecycleStore {
 
   async listScheduled(merchantId: string, afterId: string, limit: number): Promise<ScheduledSummary[]> {
     return this.s.listScheduled.all(merchantId, afterId, limit).map(toScheduledSummary);
+  }
+
+  async listSent(merchantId: string, status: MessageStatus | undefined, afterId: string, limit: number): Promise<SentSummary[]> {
+    const rows =
+      status === undefined
+        ? this.s.listSent.all(merchantId, afterId, limit)
+        : this.s.listSentInStatus.all(merchantId, status, afterId, limit);
+    return rows.map(toSentSummary);
   }
 
   async cancel(merchantId: string, id: string): Promise<LifecycleOutcome<{ status: MessageStatus }>> {

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { categorySchema, MESSAGE_STATUSES, MESSAGE_TYPES } from './message.schema.js';
+import { pageQuerySchema } from './reply.schema.js';
+
+/**
+ * `GET /api/v1/messages` (merchant): a merchant's messages, keyset paged by id
+ * (the order of the scheduled listing before it: stable, not chronological;
+ * every item has createdAt). `?status=scheduled` answers exactly as it did
+ * before this listing existed (the schedule, not the counts), so existing
+ * consoles keep working; any other status, or none, answers the summaries.
+ */
+export const messageListQuerySchema = pageQuerySchema.extend({
+  status: z.enum(MESSAGE_STATUSES).optional(),
+});
+export type MessageListQuery = z.infer<typeof messageListQuerySchema>;
+
+const audienceSchema = z.object({ userIds: z.array(z.string()).optional(), topic: z.string().optional() });
+
+/** One message in the listing: what it was, where it is in its lifecycle, and what became of it. */
+export const messageSummarySchema = z.object({
+  id: z.string(),
+  createdAt: z.iso.datetime(),
+  status: z.enum(MESSAGE_STATUSES),
+  type: z.enum(MESSAGE_TYPES),
+  category: categorySchema,
+  title: z.string(),
+  /** The audience as sent; absent on shoppers' replies. */
+  to: audienceSchema.optional(),
+  recipients: z.number().int().nonnegative(),
+  deliveredLive: z.number().int().nonnegative(),
+  pushTargets: z.number().int().nonnegative(),
+  pushed: z.number().int().nonnegative(),
+  pushFailed: z.number().int().nonnegative(),
+  pushSkipped: z.number().int().nonnegative(),
+  pushPending: z.number().int(),
+  read: z.number().int().nonnegative(),
+});
+export type MessageSummary = z.infer<typeof messageSummarySchema>;
+
+/** One waiting message as `?status=scheduled` lists it (unchanged since issue 5). */
+export const scheduledSummarySchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  dueAt: z.iso.datetime(),
+  cron: z.string().nullable(),
+  tz: z.string().nullable(),
+  occurrences: z.number().int().nonnegative(),
+  target: audienceSchema,
+  status: z.literal('scheduled'),
+});
+export type ScheduledSummary = z.infer<typeof scheduledSummarySchema>;
+
+/** Pass `next` as `after` for the following page; absent on the last page. */
+const nextSchema = z.string().optional();
+
+export const messageListResponseSchema = z.object({ messages: z.array(messageSummarySchema), next: nextSchema });
+export type MessageListResponse = z.infer<typeof messageListResponseSchema>;
+
+export const scheduledListResponseSchema = z.object({ messages: z.array(scheduledSummarySchema), next: nextSchema });
+export type ScheduledListResponse = z.infer<typeof scheduledListResponseSchema>;
+
+/** Either answer of `GET /api/v1/messages`, as the spec describes it. */
+export const anyMessageListResponseSchema = z.union([scheduledListResponseSchema, messageListResponseSchema]);
