@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   'cannot-revoke-own-key', // revoking the very key the request is made with
   'bad-request', // a request Express or the body parser could not read (e.g. a body that is not valid gzip)
   'invalid-path', // a path that is not valid percent-encoded UTF-8, or holds a control character such as NUL
+  'webhook-url-not-allowed', // a webhook URL that is not https, or names or resolves to a private, loopback or otherwise internal address
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
