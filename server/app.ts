@@ -43,6 +43,13 @@ import { DeliveryCounter } from './stream/delivery-counter.js';
 import { StreamServer } from './stream/stream-server.js';
 import type { StreamLimitSettings } from './stream/stream-limits.js';
 import proxyaddr from 'proxy-addr';
+import { webhookRoutes } from './http/routes/webhook.routes.js';
+import type { Resolver } from './webhooks/webhook-address-guard.js';
+import type { EventSink } from './webhooks/event-sink.js';
+import type { WebhookRetryPolicy } from './webhooks/webhook-retry.js';
+import { WebhookService } from './webhooks/webhook.service.js';
+import { WebhookTransport } from './webhooks/webhook-transport.js';
+import { WebhookWorker } from './webhooks/webhook-worker.js';
 
 export interface AppDeps {
   store: Store;
@@ -66,6 +73,22 @@ export interface AppDeps {
   metricsToken?: string;
   /** Caps on /api/v1/stream per shopper and per IP, and the upgrade rate; omitted means none. main.ts passes the configured ones. */
   streamLimits?: StreamLimitSettings;
+  /** Issue 10: webhook delivery settings; every field has a production default. */
+  webhooks?: WebhookDeps;
+  /** Issue 10: further targets of the event outbox (e.g. the AMQP publisher), drained with the webhooks. */
+  eventSinks?: EventSink[];
+}
+
+export interface WebhookDeps {
+  /** WEBHOOK_ENDPOINT_ALLOWLIST: origins admitted although internal or plain http (tests); undefined admits none. */
+  allowlist?: EndpointAllowlist;
+  retry?: WebhookRetryPolicy;
+  pollMs?: number;
+  leaseMs?: number;
+  timeoutMs?: number;
+  /** DNS resolution of webhook hosts (tests simulate a name that resolves to a private address). */
+  resolve?: Resolver;
+  tls?: ConnectionOptions;
 }
 
 /** Web Push settings; every field has a production default. */
@@ -91,6 +114,7 @@ export interface App {
   pushWorker: PushWorker;
   scheduler: Scheduler;
   fanOut: FanOutWorker;
+  webhookWorker: WebhookWorker;
   /** Stops accepting, closes streams with 1001, waits for HTTP to drain, then stops the push worker. Leaves store and bus to their owner. */
   close(): Promise<void>;
 }
@@ -148,6 +172,30 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const messages = new MessageService({ store, bus, logger, metrics, pushQueue: pushWorker, scheduler, fanOut });
   const revisions = new MessageRevisionService({ store, bus, logger, pushQueue: pushWorker });
   const replies = new ReplyService({ store, bus, logger });
+  const webhookDeps = deps.webhooks ?? {};
+  const webhooks = new WebhookService({
+    store: store.webhooks,
+    ...(webhookDeps.allowlist ? { allowlist: webhookDeps.allowlist } : {}),
+    ...(webhookDeps.resolve ? { resolve: webhookDeps.resolve } : {}),
+  });
+  const webhookTransport = new WebhookTransport({
+    ...(webhookDeps.allowlist ? { allowlist: webhookDeps.allowlist } : {}),
+    ...(webhookDeps.resolve ? { resolve: webhookDeps.resolve } : {}),
+    ...(webhookDeps.timeoutMs !== undefined ? { timeoutMs: webhookDeps.timeoutMs } : {}),
+    ...(webhookDeps.tls ? { tls: webhookDeps.tls } : {}),
+  });
+  const eventSinks = deps.eventSinks ?? [];
+  // Before anything can record an event, so each event recorded from now on has a delivery for every sink.
+  await store.webhooks.registerSinks(eventSinks.map((sink) => sink.name));
+  const webhookWorker = new WebhookWorker({
+    store: store.webhooks,
+    transport: webhookTransport,
+    logger,
+    sinks: eventSinks,
+    ...(webhookDeps.retry ? { retry: webhookDeps.retry } : {}),
+    ...(webhookDeps.pollMs !== undefined ? { pollMs: webhookDeps.pollMs } : {}),
+    ...(webhookDeps.leaseMs !== undefined ? { leaseMs: webhookDeps.leaseMs } : {}),
+  });
   if (deps.bootstrapMerchantKey) await ensureMerchant(store, 'bootstrap', deps.bootstrapMerchantKey);
   const demo = deps.demo ? await setUpDemoShop(store, messages) : undefined;
 
@@ -192,6 +240,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   api.use(shopperRoutes({ auth, store }));
   api.use(meStateRoutes({ auth, states, preferences }));
   api.use(pushRoutes({ auth, subscriptions, vapidPublicKey: vapidKeys.publicKey }));
+  api.use(webhookRoutes({ auth, webhooks }));
   api.use(demoRoutes({ demo, tokens }));
   api.use(notFoundHandler);
   app.use('/api/v1', api);
@@ -222,6 +271,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   pushWorker.start();
   scheduler.start();
   fanOut.start();
+  webhookWorker.start();
 
   return {
     server,
@@ -229,6 +279,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     pushWorker,
     scheduler,
     fanOut,
+    webhookWorker,
     async close() {
       streams.close();
       await new Promise<void>((resolve) => {
@@ -243,6 +294,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await pushWorker.stop();
       await sender.close();
       await sharedLimits?.close();
+      // Last: what the closing steps above recorded stays in the outbox for the next start.
+      // Aborting sends in flight lets the worker's last step settle them (as retries) instead of waiting out their timeouts.
+      await Promise.all([webhookWorker.stop(), webhookTransport.close()]);
     },
   };
 }

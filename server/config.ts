@@ -75,6 +75,8 @@ const envSchema = z.object({
   STREAM_MAX_PER_IP: z.coerce.number().int().min(0).max(10_000_000).default(DEFAULT_STREAM_LIMITS.maxPerIp),
   STREAM_UPGRADES_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(DEFAULT_STREAM_LIMITS.upgrades.perSecond),
   STREAM_UPGRADE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_STREAM_LIMITS.upgrades.burst),
+  // Issue 10: origins webhooks may reach although private/loopback or plain http (same syntax as PUSH_ENDPOINT_ALLOWLIST).
+  WEBHOOK_ENDPOINT_ALLOWLIST: optionalText,
 });
 
 export interface Config {
@@ -100,6 +102,8 @@ export interface Config {
   push: PushConfig;
   rateLimits: RateLimits;
   streamLimits: StreamLimitSettings;
+  /** WEBHOOK_ENDPOINT_ALLOWLIST parsed; undefined: webhooks reach public https hosts only. */
+  webhookAllowlist: EndpointAllowlist | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -188,5 +192,17 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Config 
       maxPerIp: e.STREAM_MAX_PER_IP,
       upgrades: { perSecond: e.STREAM_UPGRADES_PER_SECOND, burst: e.STREAM_UPGRADE_BURST },
     },
+    webhookAllowlist: webhookAllowlist(e.WEBHOOK_ENDPOINT_ALLOWLIST),
   };
+}
+
+/** Unlike the push list there is no default: unset admits nothing beyond public https hosts. */
+function webhookAllowlist(text: string | undefined): EndpointAllowlist | undefined {
+  if (!text) return undefined;
+  try {
+    return EndpointAllowlist.parse(text);
+  } catch (err) {
+    if (!(err instanceof AllowlistError)) throw err;
+    throw new ConfigError(`Invalid configuration:\n  WEBHOOK_ENDPOINT_ALLOWLIST: ${err.message}`);
+  }
 }

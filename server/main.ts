@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     // With Redis, instances share their rate limits instead of each allowing the full rate.
     ...(config.redisUrl ? { rateLimitRedis: { url: config.redisUrl, ...(config.redisPrefix ? { prefix: config.redisPrefix } : {}) } } : {}),
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+    ...(config.webhookAllowlist ? { webhooks: { allowlist: config.webhookAllowlist } } : {}),
     push: {
       vapidKeys: config.push.vapidKeys,
       vapidSubject: config.push.vapidSubject,

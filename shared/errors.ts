@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   'bad-request', // a request Express or the body parser could not read (e.g. a body that is not valid gzip)
   'invalid-path', // a path that is not valid percent-encoded UTF-8, or holds a control character such as NUL
   'webhook-url-not-allowed', // a webhook URL that is not https, or names or resolves to a private, loopback or otherwise internal address
+  'too-many-webhooks', // a merchant key registering more webhooks than allowed
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -83,6 +83,12 @@ const scheduledBy = (key: string) =>
 /** A user message, sent now: one that can be read, replied to, retracted and corrected. */
 const userMessageBy = (key: string) => sendAs(key, messageTo([SHOPPER], { type: 'user', sender: { id: 'agent-7', name: 'Dana' } }));
 
+async function webhookOf(key: string): Promise<string> {
+  const res = await call('POST', '/api/v1/webhooks', key, { url: 'https://93.184.216.34/hooks/tidings', events: ['message.expired'] });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
 function pushKeys() {
   const ecdh = crypto.createECDH('prime256v1');
   return { p256dh: ecdh.generateKeys().toString('base64url'), auth: crypto.randomBytes(16).toString('base64url') };
@@ -136,6 +142,24 @@ const ROUTES: Record<string, RouteCase> = {
     access: 'platform',
     ok: 204,
     request: async () => ({ path: `/api/v1/merchant-keys/${(await createKey('seller', 'To revoke')).id}` }),
+  },
+
+  // A public address literal (no DNS needed) and an event no test here causes, so nothing is ever sent to it.
+  'POST /api/v1/webhooks': {
+    access: 'merchant',
+    ok: 201,
+    request: fixed('/api/v1/webhooks', { url: 'https://93.184.216.34/hooks/tidings', events: ['message.expired'] }),
+  },
+  'GET /api/v1/webhooks': { access: 'merchant', ok: 200, request: fixed('/api/v1/webhooks') },
+  'DELETE /api/v1/webhooks/:id': {
+    access: 'merchant',
+    ok: 204,
+    request: async (caller) => ({ path: `/api/v1/webhooks/${await webhookOf(ownerKey(caller))}` }),
+  },
+  'GET /api/v1/webhooks/:id/deliveries': {
+    access: 'merchant',
+    ok: 200,
+    request: async (caller) => ({ path: `/api/v1/webhooks/${await webhookOf(ownerKey(caller))}/deliveries` }),
   },
 
   'GET /api/v1/me/sync': { access: 'shopper', ok: 200, request: fixed('/api/v1/me/sync') },
