@@ -20,6 +20,8 @@ type Answer = { status: number; headers?: Record<string, string>; body?: string 
  */
 export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
+  /** Each answer waits this long (a slow shop), so concurrent senders overlap. */
+  delayMs = 0;
   private readonly scripts = new Map<string, Answer[]>();
   private waiters: (() => void)[] = [];
 
@@ -76,9 +78,11 @@ export class WebhookReceiver {
       const path = req.url ?? '/';
       const answer = this.scripts.get(path)?.shift() ?? { status: 204 };
       this.received.push({ path, at: Date.now(), headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status: answer.status });
-      res.writeHead(answer.status, answer.headers);
-      res.end(answer.body);
-      for (const wake of this.waiters.splice(0)) wake();
+      setTimeout(() => {
+        res.writeHead(answer.status, answer.headers);
+        res.end(answer.body);
+        for (const wake of this.waiters.splice(0)) wake();
+      }, this.delayMs);
     });
   }
 }

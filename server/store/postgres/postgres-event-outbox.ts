@@ -30,8 +30,8 @@ export async function recordEvent(client: PoolClient, merchantId: string, fact: 
   if (inserted.rowCount === 0) return false;
   await client.query(
     `INSERT INTO event_deliveries (event_id, target, due_at, created_at)
-     SELECT $1, id, $2, $2 FROM webhooks WHERE merchant_id = $3 AND disabled_at IS NULL AND events LIKE $4
-     UNION ALL SELECT $1, 'sink:' || name, $2, $2 FROM event_sinks`,
+     SELECT $1::text, id, $2::bigint, $2::bigint FROM webhooks WHERE merchant_id = $3 AND disabled_at IS NULL AND events LIKE $4
+     UNION ALL SELECT $1::text, 'sink:' || name, $2::bigint, $2::bigint FROM event_sinks`,
     [id, now, merchantId, eventsPattern(fact.type)],
   );
   return true;
