@@ -93,7 +93,7 @@ export class WebhookReceiver {
  * constant time with each `v1,` signature of the space-separated header, and
  * refuse a timestamp more than five minutes away. Throws on any failure.
  */
-export function verifyStandardWebhook(secret: string, headers: http.IncomingHttpHeaders, body: string, nowSeconds = Date.now() / 1000): void {
+export function verifyStandardWebhook(secret: string, headers: Record<string, string | string[] | undefined>, body: string, nowSeconds = Date.now() / 1000): void {
   const id = headers['webhook-id'];
   const timestamp = headers['webhook-timestamp'];
   const signatures = headers['webhook-signature'];
