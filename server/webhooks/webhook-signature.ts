@@ -14,11 +14,11 @@ export function newWebhookSecret(): string {
   return SECRET_PREFIX + crypto.randomBytes(32).toString('base64');
 }
 
-export interface SignedHeaders {
+export type SignedHeaders = {
   'webhook-id': string;
   'webhook-timestamp': string;
   'webhook-signature': string;
-}
+};
 
 /** The three headers of one attempt; `timestamp` is this attempt's, in seconds, so each retry is signed afresh. */
 export function signWebhook(secret: string, id: string, timestampSeconds: number, body: string): SignedHeaders {
