@@ -316,6 +316,17 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await store.webhooks.listWebhooks('m1')).toEqual([]);
       });
 
+      it('records nothing while the merchant has no enabled webhook and no sink is registered', async () => {
+        await hook('w9', 'm2', ['message.read']);
+        await storeMessage(store, message('quiet'), 'm1', ['u1']);
+        await store.applyMessageStates('u1', [{ messageId: 'quiet', state: { read: { value: true, at: new Date().toISOString() } } }]);
+        expect(await store.webhooks.recordLiveDeliveries([{ messageId: 'quiet', userId: 'u1' }])).toBe(0);
+        // Registered afterwards: only later facts are told.
+        await hook('w1', 'm1', ['message.read', 'message.delivered']);
+        expect(await payloads()).toEqual([]);
+        expect(await store.webhooks.recordLiveDeliveries([{ messageId: 'quiet', userId: 'u1' }])).toBe(1);
+      });
+
       it('records read once per recipient, for the sending merchant’s webhooks that want it and every sink', async () => {
         await store.webhooks.registerSinks(['amqp']);
         await hook('w1', 'm1', ['message.read']);

@@ -245,9 +245,11 @@ function registeredRoutes(): string[] {
   return routes;
 }
 
-/** What must not change when a request is refused: the shopper's log and the keys. */
+/** What must not change when a request is refused: the shopper's log, the keys and their webhooks. */
 async function snapshot(store: Store) {
-  return JSON.stringify([await store.readEvents(SHOPPER, 0, 10_000), await store.listMerchants()]);
+  const merchants = await store.listMerchants();
+  const webhooks = await Promise.all(merchants.map((m) => store.webhooks.listWebhooks(m.id)));
+  return JSON.stringify([await store.readEvents(SHOPPER, 0, 10_000), merchants, webhooks]);
 }
 
 beforeAll(async () => {

@@ -21,6 +21,12 @@ type Pair = { messageId: string; userId: string };
  * that wants it, in the caller's transaction.
  */
 export async function recordEvent(client: PoolClient, merchantId: string, fact: EventFact, now = Date.now()): Promise<boolean> {
+  // Nobody listening (see SqliteEventOutbox.record): nothing stored.
+  const listening = await client.query(
+    `SELECT 1 FROM webhooks WHERE merchant_id = $1 AND disabled_at IS NULL UNION ALL SELECT 1 FROM event_sinks LIMIT 1`,
+    [merchantId],
+  );
+  if (listening.rowCount === 0) return false;
   const { id, payloadJson } = eventRow(fact, now);
   const inserted = await client.query(
     `INSERT INTO event_outbox (id, merchant_id, type, dedup_key, payload_json, created_at) VALUES ($1, $2, $3, $4, $5, $6)

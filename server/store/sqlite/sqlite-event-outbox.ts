@@ -25,6 +25,12 @@ export class SqliteEventOutbox implements WebhookStore {
   constructor(private readonly db: Database.Database) {
     this.s = {
       merchantOf: db.prepare<[string], { merchant_id: string; status: string }>('SELECT merchant_id, status FROM messages WHERE id = ?'),
+      // Anyone listening: an enabled webhook of the merchant (for any type: message.failed needs
+      // message.delivered recorded to know better), or a sink.
+      listening: db.prepare<[string], { one: number }>(
+        `SELECT 1 AS one FROM webhooks WHERE merchant_id = ? AND disabled_at IS NULL
+         UNION ALL SELECT 1 FROM event_sinks LIMIT 1`,
+      ),
       insertEvent: db.prepare<[string, string, string, string, string, number]>(
         `INSERT INTO event_outbox (id, merchant_id, type, dedup_key, payload_json, created_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (dedup_key) DO NOTHING`,
@@ -95,8 +101,14 @@ export class SqliteEventOutbox implements WebhookStore {
     };
   }
 
-  /** Stores the event (once per dedup key) and a delivery for each webhook and sink that wants it. In the caller's transaction. */
+  /**
+   * Stores the event (once per dedup key) and a delivery for each webhook and
+   * sink that wants it, in the caller's transaction. Nothing at all while the
+   * merchant has no enabled webhook and no sink is registered, so a shop that
+   * uses no webhooks pays one indexed lookup per fact.
+   */
   record(merchantId: string, fact: EventFact, now = Date.now()): boolean {
+    if (!this.s.listening.get(merchantId)) return false;
     const { id, payloadJson } = eventRow(fact, now);
     if (this.s.insertEvent.run(id, merchantId, fact.type, fact.dedupKey, payloadJson, now).changes === 0) return false;
     this.s.insertWebhookDeliveries.run(id, now, now, merchantId, eventsPattern(fact.type));
