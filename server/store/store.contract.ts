@@ -396,6 +396,25 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect((await payloads(Date.parse(expiresAt) + 1000)).map((p) => p.data)).toEqual([{ messageId: 'ex', expiresAt, recipients: 2, read: 1 }]);
       });
 
+      it('prunes settled deliveries of old events and then the events, never a pending one', async () => {
+        await hook('w1', 'm1', ['message.read']);
+        for (const id of ['o1', 'o2']) {
+          await storeMessage(store, message(id), 'm1', ['u1']);
+          await store.applyMessageStates('u1', [{ messageId: id, state: { read: { value: true, at: new Date().toISOString() } } }]);
+        }
+        const now = Date.now() + 1000;
+        const [done] = await store.webhooks.claimDeliveries(now, 60_000, 1, []);
+        await store.webhooks.settleDeliveries(
+          [{ eventId: done!.event.id, target: 'w1', claimedAttempts: 0, attempt: { at: new Date(now).toISOString(), responseStatus: 204 }, kind: 'delivered' }],
+          now,
+        );
+        expect(await store.webhooks.pruneSettled(now - 60_000, 100)).toBe(0);
+        expect(await store.webhooks.pruneSettled(now, 100)).toBe(2);
+        const left = await store.webhooks.listDeliveries('m1', 'w1', 10);
+        expect(left!.map((d) => d.status)).toEqual(['pending']);
+        expect(left![0]!.eventId).not.toBe(done!.event.id);
+      });
+
       it('leases a delivery once, settles it only for the lease holder, and disabling fails what is pending', async () => {
         await hook('w1', 'm1', ['message.read']);
         for (const id of ['d1', 'd2']) {

@@ -110,4 +110,11 @@ export interface WebhookStore {
    */
   claimDeliveries(now: number, leaseMs: number, limit: number, sinks: readonly string[]): Promise<ClaimedDelivery[]>;
   settleDeliveries(outcomes: readonly DeliveryOutcome[], now: number): Promise<void>;
+  /**
+   * Deletes up to `limit` settled (delivered or failed) deliveries of events
+   * recorded before `before`, then such events with no delivery left.
+   * Returns how many rows went. Once an event is gone its fact could be told
+   * again (e.g. a device that first connects months later).
+   */
+  pruneSettled(before: number, limit: number): Promise<number>;
 }

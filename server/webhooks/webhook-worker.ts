@@ -17,6 +17,8 @@ export interface WebhookWorkerOptions {
   leaseMs?: number;
   /** Wait between polls when nothing is due. */
   pollMs?: number;
+  /** Settled deliveries and their events are kept this long for the deliveries list (default 30 days). */
+  retentionMs?: number;
   now?: () => number;
 }
 
@@ -35,6 +37,8 @@ export class WebhookWorker extends LoopWorker {
   private readonly pollMs: number;
   private readonly now: () => number;
   private readonly sinks: Map<string, EventSink>;
+  private readonly retentionMs: number;
+  private nextPruneAt = 0;
 
   constructor(private readonly options: WebhookWorkerOptions) {
     super('webhook worker', options.logger);
@@ -44,6 +48,7 @@ export class WebhookWorker extends LoopWorker {
     this.pollMs = options.pollMs ?? 1_000;
     this.now = options.now ?? Date.now;
     this.sinks = new Map((options.sinks ?? []).map((sink) => [sink.name, sink]));
+    this.retentionMs = options.retentionMs ?? 30 * 24 * 3600_000;
   }
 
   protected async step(): Promise<number> {
@@ -54,7 +59,17 @@ export class WebhookWorker extends LoopWorker {
       const outcomes = await Promise.all(claimed.map((delivery) => this.attempt(delivery)));
       await store.settleDeliveries(outcomes, this.now());
     }
-    return claimed.length === this.batchSize || expired === 500 ? 0 : this.pollMs;
+    const pruned = await this.prune();
+    return claimed.length === this.batchSize || expired === 500 || pruned ? 0 : this.pollMs;
+  }
+
+  /** Old settled deliveries, in batches, about once a minute (at once again while there is more). */
+  private async prune(): Promise<boolean> {
+    const now = this.now();
+    if (now < this.nextPruneAt) return false;
+    const removed = await this.options.store.pruneSettled(now - this.retentionMs, 1000);
+    if (removed < 1000) this.nextPruneAt = now + 60_000;
+    return removed >= 1000;
   }
 
   private async attempt(delivery: ClaimedDelivery): Promise<DeliveryOutcome> {

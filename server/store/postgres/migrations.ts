@@ -170,6 +170,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     payload_json TEXT NOT NULL,
     created_at BIGINT NOT NULL
   );
+  CREATE INDEX event_outbox_by_age ON event_outbox (created_at);
 
   CREATE TABLE event_deliveries (
     event_id TEXT NOT NULL REFERENCES event_outbox(id),
@@ -186,6 +187,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX event_deliveries_due ON event_deliveries (due_at) WHERE status = 'pending';
   CREATE INDEX event_deliveries_by_target ON event_deliveries (target, created_at);
+  -- By event: the foreign key's checks and the pruning of old events.
+  CREATE INDEX event_deliveries_by_event ON event_deliveries (event_id);
+  -- Settled deliveries by age, for pruning (see WebhookStore.pruneSettled).
+  CREATE INDEX event_deliveries_settled ON event_deliveries (created_at) WHERE status <> 'pending';
 
   CREATE TABLE message_expiries (
     message_id TEXT PRIMARY KEY,

@@ -225,4 +225,21 @@ export class PostgresEventOutbox implements WebhookStore {
       }
     });
   }
+
+  async pruneSettled(before: number, limit: number): Promise<number> {
+    return withTransaction(this.pool, async (client) => {
+      const deliveries = await client.query(
+        `DELETE FROM event_deliveries WHERE ctid IN (
+           SELECT ctid FROM event_deliveries WHERE status <> 'pending' AND created_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+        [before, limit],
+      );
+      const events = await client.query(
+        `DELETE FROM event_outbox WHERE id IN (
+           SELECT id FROM event_outbox e WHERE created_at < $1
+             AND NOT EXISTS (SELECT 1 FROM event_deliveries d WHERE d.event_id = e.id) LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+        [before, limit],
+      );
+      return (deliveries.rowCount ?? 0) + (events.rowCount ?? 0);
+    });
+  }
 }

@@ -199,6 +199,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     payload_json TEXT NOT NULL,
     created_at INTEGER NOT NULL
   );
+  CREATE INDEX event_outbox_by_age ON event_outbox (created_at);
 
   -- One row per event x target (a webhook id or "sink:<name>"). due_at (epoch
   -- ms) is the next attempt and the lease, as for push jobs.
@@ -217,6 +218,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX event_deliveries_due ON event_deliveries (due_at) WHERE status = 'pending';
   CREATE INDEX event_deliveries_by_target ON event_deliveries (target, created_at);
+  -- By event: the foreign key's checks and the pruning of old events.
+  CREATE INDEX event_deliveries_by_event ON event_deliveries (event_id);
+  -- Settled deliveries by age, for pruning (see WebhookStore.pruneSettled).
+  CREATE INDEX event_deliveries_settled ON event_deliveries (created_at) WHERE status <> 'pending';
 
   -- Messages with an expiresAt, until message.expired is recorded. Filled by a
   -- trigger so every way a message is stored (send, schedule, topic) is covered.

@@ -95,6 +95,15 @@ export class SqliteEventOutbox implements WebhookStore {
       disableWebhook: db.prepare<[string, string, string]>(
         'UPDATE webhooks SET disabled_at = coalesce(disabled_at, ?), disabled_reason = coalesce(disabled_reason, ?) WHERE id = ?',
       ),
+      pruneDeliveries: db.prepare<[number, number]>(
+        `DELETE FROM event_deliveries WHERE rowid IN (
+           SELECT rowid FROM event_deliveries WHERE status <> 'pending' AND created_at < ? LIMIT ?)`,
+      ),
+      pruneEvents: db.prepare<[number, number]>(
+        `DELETE FROM event_outbox WHERE id IN (
+           SELECT id FROM event_outbox e WHERE created_at < ?
+             AND NOT EXISTS (SELECT 1 FROM event_deliveries d WHERE d.event_id = e.id) LIMIT ?)`,
+      ),
       failPending: db.prepare<[string, string]>(
         `UPDATE event_deliveries SET status = 'failed', last_error = ? WHERE target = ? AND status = 'pending'`,
       ),
@@ -231,5 +240,9 @@ export class SqliteEventOutbox implements WebhookStore {
         }
       }
     })();
+  }
+
+  async pruneSettled(before: number, limit: number): Promise<number> {
+    return this.db.transaction(() => this.s.pruneDeliveries.run(before, limit).changes + this.s.pruneEvents.run(before, limit).changes)();
   }
 }
