@@ -47,7 +47,12 @@ export class WebhookWorker extends LoopWorker {
     this.leaseMs = options.leaseMs ?? 60_000;
     this.pollMs = options.pollMs ?? 1_000;
     this.now = options.now ?? Date.now;
+    for (const sink of options.sinks ?? []) {
+      // The name keys durable rows (`sink:<name>`): a typo would strand them.
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(sink.name)) throw new Error(`event sink name "${sink.name}": use 1-64 letters, digits, - or _`);
+    }
     this.sinks = new Map((options.sinks ?? []).map((sink) => [sink.name, sink]));
+    if (this.sinks.size !== (options.sinks ?? []).length) throw new Error('event sink names must be unique');
     this.retentionMs = options.retentionMs ?? 30 * 24 * 3600_000;
   }
 
