@@ -185,8 +185,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ...(webhookDeps.tls ? { tls: webhookDeps.tls } : {}),
   });
   const eventSinks = deps.eventSinks ?? [];
-  // Before anything can record an event, so each event recorded from now on has a delivery for every sink.
-  await store.webhooks.registerSinks(eventSinks.map((sink) => sink.name));
   const webhookWorker = new WebhookWorker({
     store: store.webhooks,
     transport: webhookTransport,
@@ -196,6 +194,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ...(webhookDeps.pollMs !== undefined ? { pollMs: webhookDeps.pollMs } : {}),
     ...(webhookDeps.leaseMs !== undefined ? { leaseMs: webhookDeps.leaseMs } : {}),
   });
+  // After the worker checked the names, before anything can record an event: each event recorded from now on has a delivery for every sink.
+  await store.webhooks.registerSinks(eventSinks.map((sink) => sink.name));
   if (deps.bootstrapMerchantKey) await ensureMerchant(store, 'bootstrap', deps.bootstrapMerchantKey);
   const demo = deps.demo ? await setUpDemoShop(store, messages) : undefined;
 
