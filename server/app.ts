@@ -4,6 +4,7 @@ import express from 'express';
 import type { Logger } from 'pino';
 import { LIMITS } from '../shared/limits.js';
 import { AmqpConsumer, type AmqpConsumerOptions } from './amqp/amqp-consumer.js';
+import { amqpEventSink } from './amqp/amqp-event-sink.js';
 import { AmqpEventPublisher } from './amqp/amqp-event-publisher.js';
 import { ensureMerchant } from './auth/merchant-keys.js';
 import { ShopperTokens } from './auth/shopper-tokens.js';
@@ -48,6 +49,13 @@ import { DeliveryCounter } from './stream/delivery-counter.js';
 import { StreamServer } from './stream/stream-server.js';
 import type { StreamLimitSettings } from './stream/stream-limits.js';
 import proxyaddr from 'proxy-addr';
+import { webhookRoutes } from './http/routes/webhook.routes.js';
+import type { Resolver } from './webhooks/webhook-address-guard.js';
+import type { EventSink } from './webhooks/event-sink.js';
+import type { WebhookRetryPolicy } from './webhooks/webhook-retry.js';
+import { WebhookService } from './webhooks/webhook.service.js';
+import { WebhookTransport } from './webhooks/webhook-transport.js';
+import { WebhookWorker } from './webhooks/webhook-worker.js';
 
 export interface AppDeps {
   store: Store;
@@ -73,6 +81,22 @@ export interface AppDeps {
   streamLimits?: StreamLimitSettings;
   /** RabbitMQ in (and events out): the caller owns and closes the connection; omitted means disabled. */
   amqp?: AmqpDeps;
+  /** Issue 10: webhook delivery settings; every field has a production default. */
+  webhooks?: WebhookDeps;
+  /** Issue 10: further targets of the event outbox (e.g. the AMQP publisher), drained with the webhooks. */
+  eventSinks?: EventSink[];
+}
+
+export interface WebhookDeps {
+  /** WEBHOOK_ENDPOINT_ALLOWLIST: origins admitted although internal or plain http (tests); undefined admits none. */
+  allowlist?: EndpointAllowlist;
+  retry?: WebhookRetryPolicy;
+  pollMs?: number;
+  leaseMs?: number;
+  timeoutMs?: number;
+  /** DNS resolution of webhook hosts (tests simulate a name that resolves to a private address). */
+  resolve?: Resolver;
+  tls?: ConnectionOptions;
 }
 
 export type AmqpDeps = Pick<AmqpConsumerOptions, 'connection' | 'queue' | 'merchantKey' | 'prefetch' | 'requeueDelayMs' | 'lagPollMs'> & {
@@ -105,6 +129,7 @@ export interface App {
   fanOut: FanOutWorker;
   /** Set with deps.amqp.eventsExchange: publishes events to the shop's RabbitMQ with confirms. */
   amqpEvents?: AmqpEventPublisher;
+  webhookWorker: WebhookWorker;
   /** Stops accepting, closes streams with 1001, waits for HTTP to drain, then stops the push worker. Leaves store and bus to their owner. */
   close(): Promise<void>;
 }
@@ -162,14 +187,39 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const messages = new MessageService({ store, bus, logger, metrics, pushQueue: pushWorker, scheduler, fanOut });
   const revisions = new MessageRevisionService({ store, bus, logger, pushQueue: pushWorker });
   const replies = new ReplyService({ store, bus, logger });
+  const webhookDeps = deps.webhooks ?? {};
+  const webhooks = new WebhookService({
+    store: store.webhooks,
+    ...(webhookDeps.allowlist ? { allowlist: webhookDeps.allowlist } : {}),
+    ...(webhookDeps.resolve ? { resolve: webhookDeps.resolve } : {}),
+  });
+  const webhookTransport = new WebhookTransport({
+    ...(webhookDeps.allowlist ? { allowlist: webhookDeps.allowlist } : {}),
+    ...(webhookDeps.resolve ? { resolve: webhookDeps.resolve } : {}),
+    ...(webhookDeps.timeoutMs !== undefined ? { timeoutMs: webhookDeps.timeoutMs } : {}),
+    ...(webhookDeps.tls ? { tls: webhookDeps.tls } : {}),
+  });
+  const amqpEvents = deps.amqp?.eventsExchange ? new AmqpEventPublisher({ connection: deps.amqp.connection, exchange: deps.amqp.eventsExchange }) : undefined;
+  await amqpEvents?.start();
+  // With AMQP the same events also go to the shop's exchange, drained from the one outbox like webhooks.
+  const eventSinks = [...(deps.eventSinks ?? []), ...(amqpEvents ? [amqpEventSink(amqpEvents)] : [])];
+  const webhookWorker = new WebhookWorker({
+    store: store.webhooks,
+    transport: webhookTransport,
+    logger,
+    sinks: eventSinks,
+    ...(webhookDeps.retry ? { retry: webhookDeps.retry } : {}),
+    ...(webhookDeps.pollMs !== undefined ? { pollMs: webhookDeps.pollMs } : {}),
+    ...(webhookDeps.leaseMs !== undefined ? { leaseMs: webhookDeps.leaseMs } : {}),
+  });
+  // After the worker checked the names, before anything can record an event: each event recorded from now on has a delivery for every sink.
+  await store.webhooks.registerSinks(eventSinks.map((sink) => sink.name));
   if (deps.bootstrapMerchantKey) await ensureMerchant(store, 'bootstrap', deps.bootstrapMerchantKey);
   const demo = deps.demo ? await setUpDemoShop(store, messages) : undefined;
   // After the bootstrap merchant exists, so AMQP_MERCHANT_KEY may name it on a fresh start.
   const amqp = deps.amqp ? new AmqpConsumer({ ...deps.amqp, store, messages, logger, metrics }) : undefined;
   await amqp?.start();
   if (!amqp) metrics.amqpState.set({ state: 'disabled' }, 1);
-  const amqpEvents = deps.amqp?.eventsExchange ? new AmqpEventPublisher({ connection: deps.amqp.connection, exchange: deps.amqp.eventsExchange }) : undefined;
-  await amqpEvents?.start();
 
   const app = express();
   app.disable('x-powered-by');
@@ -213,6 +263,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   api.use(shopperRoutes({ auth, store }));
   api.use(meStateRoutes({ auth, states, preferences }));
   api.use(pushRoutes({ auth, subscriptions, vapidPublicKey: vapidKeys.publicKey }));
+  api.use(webhookRoutes({ auth, webhooks }));
   api.use(demoRoutes({ demo, tokens }));
   api.use(openApiRoutes());
   api.use(notFoundHandler);
@@ -246,6 +297,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   pushWorker.start();
   scheduler.start();
   fanOut.start();
+  webhookWorker.start();
 
   return {
     server,
@@ -254,6 +306,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     scheduler,
     fanOut,
     ...(amqpEvents ? { amqpEvents } : {}),
+    webhookWorker,
     async close() {
       streams.close();
       await Promise.all([
@@ -264,7 +317,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
         // Like HTTP draining: no new messages, those being stored finish and are acked.
         amqp?.stop(),
       ]);
-      await amqpEvents?.close();
       // Before the push worker, so nothing they deliver queues a push it would no longer see.
       await scheduler.stop();
       await fanOut.stop();
@@ -273,6 +325,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await pushWorker.stop();
       await sender.close();
       await sharedLimits?.close();
+      // Last: what the closing steps above recorded stays in the outbox for the next start.
+      // Aborting sends in flight lets the worker's last step settle them (as retries) instead of waiting out their timeouts.
+      await Promise.all([webhookWorker.stop(), webhookTransport.close()]);
+      // After the worker that publishes through it.
+      await amqpEvents?.close();
     },
   };
 }

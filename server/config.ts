@@ -81,6 +81,8 @@ const envSchema = z.object({
   AMQP_MERCHANT_KEY: optionalText,
   AMQP_PREFETCH: z.coerce.number().int().min(1).max(10_000).default(64),
   AMQP_EVENTS_EXCHANGE: optionalText.pipe(z.string().max(200).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional()),
+  // Issue 10: origins webhooks may reach although private/loopback or plain http (same syntax as PUSH_ENDPOINT_ALLOWLIST).
+  WEBHOOK_ENDPOINT_ALLOWLIST: optionalText,
 });
 
 export interface Config {
@@ -106,6 +108,8 @@ export interface Config {
   push: PushConfig;
   rateLimits: RateLimits;
   streamLimits: StreamLimitSettings;
+  /** WEBHOOK_ENDPOINT_ALLOWLIST parsed; undefined: webhooks reach public https hosts only. */
+  webhookAllowlist: EndpointAllowlist | undefined;
   /** Set when AMQP_URL is: the RabbitMQ consumer and event publisher. */
   amqp: AmqpConfig | undefined;
 }
@@ -224,5 +228,17 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Config 
       upgrades: { perSecond: e.STREAM_UPGRADES_PER_SECOND, burst: e.STREAM_UPGRADE_BURST },
     },
     amqp: amqpConfig(e),
+    webhookAllowlist: webhookAllowlist(e.WEBHOOK_ENDPOINT_ALLOWLIST),
   };
+}
+
+/** Unlike the push list there is no default: unset admits nothing beyond public https hosts. */
+function webhookAllowlist(text: string | undefined): EndpointAllowlist | undefined {
+  if (!text) return undefined;
+  try {
+    return EndpointAllowlist.parse(text);
+  } catch (err) {
+    if (!(err instanceof AllowlistError)) throw err;
+    throw new ConfigError(`Invalid configuration:\n  WEBHOOK_ENDPOINT_ALLOWLIST: ${err.message}`);
+  }
 }

@@ -47,6 +47,7 @@ async function main(): Promise<void> {
           },
         }
       : {}),
+    ...(config.webhookAllowlist ? { webhooks: { allowlist: config.webhookAllowlist } } : {}),
     push: {
       vapidKeys: config.push.vapidKeys,
       vapidSubject: config.push.vapidSubject,

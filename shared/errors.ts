@@ -29,6 +29,8 @@ export const ERROR_CODES = [
   'headers-too-large', // the request line and headers are over Node's limit (431)
   'expectation-failed', // an Expect header other than 100-continue (417)
   'request-timeout', // the request did not arrive within the server's timeout (408)
+  'webhook-url-not-allowed', // a webhook URL that is not https, or names or resolves to a private, loopback or otherwise internal address
+  'too-many-webhooks', // a merchant key registering more webhooks than allowed
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

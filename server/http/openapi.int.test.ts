@@ -204,6 +204,23 @@ const SAMPLES: Record<string, Samples> = {
       invalid: [() => ({ name: 'Seller S' }), () => ({ name: 'X', role: 'admin' }), () => ({ name: 'X', role: 'seller', key: 'tdk_x' })],
     },
   },
+  'POST /api/v1/webhooks': {
+    path: () => '/api/v1/webhooks',
+    body: {
+      // A public address literal, so no DNS is asked; an event nothing here causes.
+      valid: [() => ({ url: 'https://93.184.216.34/hooks/spec', events: ['message.expired'] })],
+      invalid: [
+        () => ({}),
+        () => ({ url: 'https://93.184.216.34/hooks/spec', events: [] }),
+        () => ({ url: 'https://93.184.216.34/hooks/spec', events: ['message.opened'] }),
+        () => ({ url: 'https://93.184.216.34/hooks/spec', events: ['message.read'], secret: 'whsec_x' }),
+      ],
+    },
+  },
+  'GET /api/v1/webhooks/:id/deliveries': {
+    path: () => `/api/v1/webhooks/${someId()}/deliveries`,
+    query: { valid: [{}, { limit: '10' }], invalid: [{ limit: '0' }, { limit: '201' }, { page: '2' }] },
+  },
   'GET /api/v1/me/sync': {
     path: () => '/api/v1/me/sync',
     query: { valid: [{}, { after: '0', limit: '10' }], invalid: [{ limit: '0' }, { after: 'latest' }, { since: '1' }] },

@@ -26,6 +26,13 @@ import {
 } from '../../shared/push.schema.js';
 import { pageQuerySchema, replyListResponseSchema, replyRequestSchema } from '../../shared/reply.schema.js';
 import { topicListResponseSchema, topicSchema } from '../../shared/topic.schema.js';
+import {
+  createWebhookRequestSchema,
+  createWebhookResponseSchema,
+  webhookDeliveryListResponseSchema,
+  webhookDeliveryQuerySchema,
+  webhookListResponseSchema,
+} from '../../shared/webhook.schema.js';
 
 /**
  * The OpenAPI 3.1 description of the HTTP API, generated from the same zod
@@ -82,9 +89,11 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   'headers-too-large': 431,
   'expectation-failed': 417,
   'request-timeout': 408,
+  'webhook-url-not-allowed': 400,
+  'too-many-webhooks': 409,
 };
 
-const TAG_ORDER = ['Messages', 'Shopper tokens', 'Merchant keys', 'Shopper', 'Web Push', 'Demo', 'Operations'];
+const TAG_ORDER = ['Messages', 'Shopper tokens', 'Merchant keys', 'Webhooks', 'Shopper', 'Web Push', 'Demo', 'Operations'];
 const idParam = { id: { schema: z.string(), description: 'The message id' } };
 const json = 'application/json';
 
@@ -266,6 +275,46 @@ export const OPERATIONS: readonly OperationSpec[] = [
     params: { id: { schema: z.string(), description: 'The key id' } },
     ok: { status: 204, description: 'Revoked (also when it already was)' },
     errors: ['not-found', 'cannot-revoke-own-key'],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/webhooks',
+    tag: 'Webhooks',
+    summary: 'Register a webhook (its signing secret is shown once)',
+    description: 'Events of the messages this key sent, signed per Standard Webhooks. The URL must be https on a public address unless WEBHOOK_ENDPOINT_ALLOWLIST admits it.',
+    access: 'merchant',
+    body: createWebhookRequestSchema,
+    ok: { status: 201, description: 'The webhook and its signing secret, shown this once', schema: createWebhookResponseSchema },
+    errors: ['webhook-url-not-allowed', 'too-many-webhooks'],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/webhooks',
+    tag: 'Webhooks',
+    summary: "List this key's webhooks",
+    access: 'merchant',
+    ok: { status: 200, description: 'Every webhook of this key, never its secret', schema: webhookListResponseSchema },
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/webhooks/:id',
+    tag: 'Webhooks',
+    summary: 'Delete a webhook',
+    access: 'merchant',
+    params: { id: { schema: z.string(), description: 'The webhook id' } },
+    ok: { status: 204, description: 'Deleted' },
+    errors: ['not-found'],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/webhooks/:id/deliveries',
+    tag: 'Webhooks',
+    summary: "Recent deliveries of a webhook's events",
+    access: 'merchant',
+    params: { id: { schema: z.string(), description: 'The webhook id' } },
+    query: webhookDeliveryQuerySchema,
+    ok: { status: 200, description: 'Newest first: status, response code, attempts, next retry', schema: webhookDeliveryListResponseSchema },
+    errors: ['not-found'],
   },
   {
     method: 'get',

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { messagesOf } from '../../shared/event.schema.js';
 import type { Message } from '../../shared/message.schema.js';
 import type { Store } from './store.js';
+import type { WebhookEventType } from '../../shared/webhook.schema.js';
 import { storeMessage } from '../test-support/store-messages.js';
 
 function message(id: string, title = id): Message {
@@ -288,6 +289,166 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           { seq: 2, kind: 'preferences', preferences: newer, changedAt: t(11) },
         ]);
         expect(await store.getPreferences('u2')).toBeUndefined();
+      });
+    });
+    describe('event outbox and webhooks (issue 10)', () => {
+      const sub = (endpoint: string, userId: string) => ({ endpoint, userId, p256dh: `key-${endpoint}`, auth: 'auth', expirationTime: null });
+      const created = new Date().toISOString();
+      const hook = (id: string, merchantId: string, events: WebhookEventType[]) =>
+        store.webhooks.createWebhook({ id, merchantId, url: `https://hooks.example/${id}`, secret: 'whsec_AAAA', events, createdAt: created });
+      const payloads = async (now = Date.now() + 1000) =>
+        (await store.webhooks.claimDeliveries(now, 60_000, 100, ['amqp'])).map((d) => ({ target: d.target, ...JSON.parse(d.event.payloadJson) }));
+
+      beforeEach(async () => {
+        await store.createMerchant({ id: 'm2', name: 'Seller', role: 'seller', keyHash: 'hash-2', createdAt: created });
+      });
+
+      it('lists, counts and deletes a merchant’s own webhooks only, never with the secret', async () => {
+        await hook('w1', 'm1', ['message.read']);
+        await hook('w2', 'm2', ['message.read', 'message.failed']);
+        expect(await store.webhooks.listWebhooks('m2')).toEqual([
+          { id: 'w2', url: 'https://hooks.example/w2', events: ['message.read', 'message.failed'], createdAt: created },
+        ]);
+        expect(await store.webhooks.countWebhooks('m1')).toBe(1);
+        expect(await store.webhooks.deleteWebhook('m2', 'w1')).toBe(false);
+        expect(await store.webhooks.listDeliveries('m2', 'w1', 10)).toBeUndefined();
+        expect(await store.webhooks.deleteWebhook('m1', 'w1')).toBe(true);
+        expect(await store.webhooks.listWebhooks('m1')).toEqual([]);
+      });
+
+      it('records nothing while the merchant has no enabled webhook and no sink is registered', async () => {
+        await hook('w9', 'm2', ['message.read']);
+        await storeMessage(store, message('quiet'), 'm1', ['u1']);
+        await store.applyMessageStates('u1', [{ messageId: 'quiet', state: { read: { value: true, at: new Date().toISOString() } } }]);
+        expect(await store.webhooks.recordLiveDeliveries([{ messageId: 'quiet', userId: 'u1' }])).toBe(0);
+        // Registered afterwards: only later facts are told.
+        await hook('w1', 'm1', ['message.read', 'message.delivered']);
+        expect(await payloads()).toEqual([]);
+        expect(await store.webhooks.recordLiveDeliveries([{ messageId: 'quiet', userId: 'u1' }])).toBe(1);
+      });
+
+      it('records read once per recipient, for the sending merchant’s webhooks that want it and every sink', async () => {
+        await store.webhooks.registerSinks(['amqp']);
+        await hook('w1', 'm1', ['message.read']);
+        await hook('w2', 'm1', ['message.failed']);
+        await hook('w3', 'm2', ['message.read']);
+        await storeMessage(store, message('r1'), 'm1', ['u1']);
+        const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
+        await store.applyMessageStates('u1', [{ messageId: 'r1', state: { read: { value: true, at: t(1) } } }]);
+        await store.applyMessageStates('u1', [{ messageId: 'r1', state: { read: { value: false, at: t(2) } } }]);
+        await store.applyMessageStates('u1', [{ messageId: 'r1', state: { read: { value: true, at: t(3) } } }]);
+        const claimed = await payloads();
+        expect(claimed.map((c) => c.target).sort()).toEqual(['sink:amqp', 'w1']);
+        expect(claimed[0]).toMatchObject({ type: 'message.read', data: { messageId: 'r1', userId: 'u1', readAt: t(1) } });
+        // A sink no instance here runs is left for the one that does.
+        await store.webhooks.registerSinks(['other']);
+        await store.applyMessageStates('u1', []);
+      });
+
+      it('records push delivered, and failed only when the recipient’s last job failed and none was delivered', async () => {
+        await hook('w1', 'm1', ['message.delivered', 'message.failed']);
+        for (const [endpoint, userId] of [['p1', 'u1'], ['p2', 'u1'], ['p3', 'u2'], ['p4', 'u3']] as const) {
+          await store.savePushSubscription(sub(endpoint, userId), created, 10);
+        }
+        await storeMessage(store, message('pm'), 'm1', ['u1', 'u2', 'u3']);
+        const now = Date.now() + 1000;
+        const jobs = new Map((await store.claimPushJobs(now, 60_000, 10)).map((j) => [j.subscription.endpoint, j.id]));
+        // u1: one device fails, the other is still pending: nothing yet.
+        await store.settlePushJobs([{ id: jobs.get('p1')!, kind: 'failed' }, { id: jobs.get('p3')!, kind: 'pushed' }]);
+        await store.webhooks.recordLiveDeliveries([{ messageId: 'pm', userId: 'u2' }]);
+        await store.settlePushJobs([{ id: jobs.get('p2')!, kind: 'failed' }, { id: jobs.get('p4')!, kind: 'skipped' }]);
+        const events = (await payloads()).map((p) => [p.type, p.data.userId, p.data.channel]);
+        expect(events.sort()).toEqual([
+          ['message.delivered', 'u2', 'push'],
+          ['message.failed', 'u1', undefined],
+        ]);
+      });
+
+      it('records a live delivery once per message and recipient, and nothing for unknown messages', async () => {
+        await hook('w1', 'm1', ['message.delivered']);
+        await storeMessage(store, message('lv'), 'm1', ['u1', 'u2']);
+        const pairs = [{ messageId: 'lv', userId: 'u1' }, { messageId: 'lv', userId: 'u2' }, { messageId: 'nope', userId: 'u1' }];
+        expect(await store.webhooks.recordLiveDeliveries(pairs)).toBe(2);
+        expect(await store.webhooks.recordLiveDeliveries(pairs)).toBe(0);
+        expect((await payloads()).map((p) => p.data)).toEqual(
+          expect.arrayContaining([{ messageId: 'lv', userId: 'u1', channel: 'live' }, { messageId: 'lv', userId: 'u2', channel: 'live' }]),
+        );
+      });
+
+      it('records the reply with the shopper’s words in the reply’s transaction', async () => {
+        await hook('w1', 'm1', ['message.replied']);
+        await storeMessage(store, { ...message('um'), type: 'user', sender: { id: 'agent', name: 'Dana' } }, 'm1', ['u1']);
+        const replied = await store.lifecycle.reply('u1', 'um', (original) => ({ ...original, id: 'reply-1', body: 'Thanks', inReplyTo: 'um' }));
+        expect(replied.ok).toBe(true);
+        expect((await payloads()).map((p) => p.data)).toEqual([
+          { messageId: 'um', userId: 'u1', reply: { id: 'reply-1', body: 'Thanks', createdAt: expect.any(String) } },
+        ]);
+      });
+
+      it('records expiry once, when expiresAt has passed, with recipients and reads', async () => {
+        await hook('w1', 'm1', ['message.expired']);
+        const expiresAt = new Date(Date.now() + 60_000).toISOString();
+        await storeMessage(store, { ...message('ex'), expiresAt }, 'm1', ['u1', 'u2']);
+        await store.applyMessageStates('u1', [{ messageId: 'ex', state: { read: { value: true, at: new Date().toISOString() } } }]);
+        expect(await store.webhooks.recordExpiries(Date.parse(expiresAt) - 1, 10)).toBe(0);
+        expect(await store.webhooks.recordExpiries(Date.parse(expiresAt), 10)).toBe(1);
+        expect(await store.webhooks.recordExpiries(Date.parse(expiresAt) + 1000, 10)).toBe(0);
+        expect((await payloads(Date.parse(expiresAt) + 1000)).map((p) => p.data)).toEqual([{ messageId: 'ex', expiresAt, recipients: 2, read: 1 }]);
+      });
+
+      it('prunes settled deliveries of old events and then the events, never a pending one', async () => {
+        await hook('w1', 'm1', ['message.read']);
+        for (const id of ['o1', 'o2']) {
+          await storeMessage(store, message(id), 'm1', ['u1']);
+          await store.applyMessageStates('u1', [{ messageId: id, state: { read: { value: true, at: new Date().toISOString() } } }]);
+        }
+        const now = Date.now() + 1000;
+        const [done] = await store.webhooks.claimDeliveries(now, 60_000, 1, []);
+        await store.webhooks.settleDeliveries(
+          [{ eventId: done!.event.id, target: 'w1', claimedAttempts: 0, attempt: { at: new Date(now).toISOString(), responseStatus: 204 }, kind: 'delivered' }],
+          now,
+        );
+        expect(await store.webhooks.pruneSettled(now - 60_000, 100)).toBe(0);
+        expect(await store.webhooks.pruneSettled(now, 100)).toBe(2);
+        const left = await store.webhooks.listDeliveries('m1', 'w1', 10);
+        expect(left!.map((d) => d.status)).toEqual(['pending']);
+        expect(left![0]!.eventId).not.toBe(done!.event.id);
+      });
+
+      it('leases a delivery once, settles it only for the lease holder, and disabling fails what is pending', async () => {
+        await hook('w1', 'm1', ['message.read']);
+        for (const id of ['d1', 'd2']) {
+          await storeMessage(store, message(id), 'm1', ['u1']);
+          await store.applyMessageStates('u1', [{ messageId: id, state: { read: { value: true, at: new Date().toISOString() } } }]);
+        }
+        const now = Date.now() + 1000;
+        const [first, second] = await store.webhooks.claimDeliveries(now, 60_000, 10, []);
+        expect(await store.webhooks.claimDeliveries(now, 60_000, 10, [])).toEqual([]);
+        expect(first!.webhook).toMatchObject({ id: 'w1', url: 'https://hooks.example/w1', secret: 'whsec_AAAA' });
+        const attempt = { at: new Date(now).toISOString(), responseStatus: 503, error: 'HTTP 503' };
+        const retry = { eventId: first!.event.id, target: 'w1', claimedAttempts: 0, attempt, kind: 'retry' as const, dueAt: now + 5000 };
+        await store.webhooks.settleDeliveries([retry], now);
+        // Only the retried one is due; the other is still leased.
+        const [again, ...none] = await store.webhooks.claimDeliveries(now + 5000, 1000, 10, []);
+        expect(none).toEqual([]);
+        expect(again).toMatchObject({ attempts: 1, event: { id: first!.event.id }, webhook: { failingSince: now } });
+        // A stale settle from the first claim (someone has claimed it since) changes nothing.
+        await store.webhooks.settleDeliveries([{ ...retry, kind: 'delivered' }], now);
+        expect((await store.webhooks.listDeliveries('m1', 'w1', 10))!.find((d) => d.eventId === first!.event.id)!.status).toBe('pending');
+        await store.webhooks.settleDeliveries(
+          [{ eventId: again!.event.id, target: 'w1', claimedAttempts: 1, attempt, kind: 'failed', disableWebhook: 'the endpoint answered 410 Gone' }],
+          now + 5000,
+        );
+        expect((await store.webhooks.listWebhooks('m1'))[0]!.disabled).toEqual({ at: new Date(now + 5000).toISOString(), reason: 'the endpoint answered 410 Gone' });
+        const listed = await store.webhooks.listDeliveries('m1', 'w1', 10);
+        expect(listed!.map((d) => [d.eventId, d.status, d.attempts])).toEqual(
+          expect.arrayContaining([
+            [first!.event.id, 'failed', 2],
+            [second!.event.id, 'failed', 1],
+          ]),
+        );
+        expect(listed!.find((d) => d.eventId === second!.event.id)!.lastError).toBe('endpoint disabled: the endpoint answered 410 Gone');
+        expect(await store.webhooks.claimDeliveries(now + 10 ** 9, 1000, 10, [])).toEqual([]);
       });
     });
   });

@@ -5,6 +5,7 @@ import type { MessageLifecycleStore } from './message-lifecycle.js';
 import type { MessageStateChange } from '../../shared/message-state.schema.js';
 import type { MessageState } from '../../shared/message-state-merge.js';
 import type { Preferences } from '../../shared/preferences.schema.js';
+import type { WebhookStore } from '../webhooks/webhook-store.js';
 
 /** A merchant key's owner, as every request sees it (the key's hash stays in the store). */
 export interface MerchantRecord {
@@ -181,4 +182,7 @@ export interface Store {
    * Returns what is stored afterwards and the event, if one was appended.
    */
   savePreferences(userId: string, update: StoredPreferences): Promise<{ current: StoredPreferences; appended?: AppendedEvent }>;
+
+  /** Issue 10: the event outbox and the merchants' webhook endpoints (see server/webhooks/webhook-store.ts). */
+  readonly webhooks: WebhookStore;
 }

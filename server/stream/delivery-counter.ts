@@ -8,9 +8,17 @@ import type { Store } from '../store/store.js';
  * reconnect included), so a shopper with two open devices counts twice.
  * Counts held in memory when the process dies are lost: this is a metric,
  * not a delivery guarantee (the log is that).
+ *
+ * Issue 10: each (message, shopper) pair reached is also handed to the event
+ * outbox at the same flush, which records `message.delivered` once per pair.
+ * So a live delivery's event is recorded up to one interval after the frame
+ * was written, and lost with the counts if the process dies in between (the
+ * push of the same message, if any, still records it).
  */
 export class DeliveryCounter {
   private counts = new Map<string, number>();
+  /** `${messageId}\n${userId}` reached since the last flush (ids hold no newline). */
+  private reached = new Set<string>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -22,8 +30,9 @@ export class DeliveryCounter {
     this.timer.unref();
   }
 
-  count(messageId: string): void {
+  count(messageId: string, userId: string): void {
     this.counts.set(messageId, (this.counts.get(messageId) ?? 0) + 1);
+    this.reached.add(`${messageId}\n${userId}`);
   }
 
   async flush(): Promise<void> {
@@ -34,6 +43,16 @@ export class DeliveryCounter {
       await this.store.lifecycle.addDeliveredLive(batch);
     } catch (err) {
       this.logger.warn({ err, messages: batch.size }, 'could not record live delivery counts');
+    }
+    const pairs = [...this.reached].map((key) => {
+      const [messageId, userId] = key.split('\n') as [string, string];
+      return { messageId, userId };
+    });
+    this.reached = new Set();
+    try {
+      await this.store.webhooks.recordLiveDeliveries(pairs);
+    } catch (err) {
+      this.logger.warn({ err, pairs: pairs.length }, 'could not record message.delivered events of live deliveries');
     }
   }
 

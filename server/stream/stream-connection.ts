@@ -22,7 +22,7 @@ export interface StreamOptions {
   maxBufferedBytes: number;
   replayPageSize: number;
   /** Told of every message event written to this stream, for the merchant's "delivered live" count. */
-  deliveries?: { count(messageId: string): void };
+  deliveries?: { count(messageId: string, userId: string): void };
   /** The per-shopper cap (see stream-limits.ts): asked at hello, told when an admitted stream ends. */
   shopperSlots?: { admitShopper(userId: string): boolean; releaseShopper(userId: string): void };
 }
@@ -199,7 +199,7 @@ export class StreamConnection {
     if (event.seq <= this.lastSent) return;
     this.lastSent = event.seq;
     this.send({ type: 'event', event });
-    if (event.kind === 'message') this.options.deliveries?.count(event.message.id);
+    if (event.kind === 'message') this.options.deliveries?.count(event.message.id, this.userId!);
   }
 
   private send(frame: ServerFrame): void {

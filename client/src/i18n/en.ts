@@ -209,6 +209,8 @@ export const en = {
       'headers-too-large': 'The request was too large.',
       'expectation-failed': 'The request asked for something the server does not support.',
       'request-timeout': 'The request took too long to arrive; try again.',
+      'webhook-url-not-allowed': 'That webhook address is not allowed (https on a public host only).',
+      'too-many-webhooks': 'This key has as many webhooks as it may have.',
     } satisfies Record<ErrorCode, string>,
   },
   console: {

@@ -176,6 +176,8 @@ export const zhCN: Strings = {
       'headers-too-large': '请求过大。',
       'expectation-failed': '请求要求了服务器不支持的功能。',
       'request-timeout': '请求传输超时，请重试。',
+      'webhook-url-not-allowed': '不允许该 Webhook 地址（仅限公网主机上的 https）。',
+      'too-many-webhooks': '此密钥的 Webhook 数量已达上限。',
     },
   },
   console: {

@@ -84,6 +84,12 @@ const scheduledBy = (key: string) =>
 /** A user message, sent now: one that can be read, replied to, retracted and corrected. */
 const userMessageBy = (key: string) => sendAs(key, messageTo([SHOPPER], { type: 'user', sender: { id: 'agent-7', name: 'Dana' } }));
 
+async function webhookOf(key: string): Promise<string> {
+  const res = await call('POST', '/api/v1/webhooks', key, { url: 'https://93.184.216.34/hooks/tidings', events: ['message.expired'] });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
 function pushKeys() {
   const ecdh = crypto.createECDH('prime256v1');
   return { p256dh: ecdh.generateKeys().toString('base64url'), auth: crypto.randomBytes(16).toString('base64url') };
@@ -142,6 +148,24 @@ const ROUTES: Record<string, RouteCase> = {
   },
 
   'GET /api/v1/me': { access: 'shopper', ok: 200, request: fixed('/api/v1/me') },
+  // A public address literal (no DNS needed) and an event no test here causes, so nothing is ever sent to it.
+  'POST /api/v1/webhooks': {
+    access: 'merchant',
+    ok: 201,
+    request: fixed('/api/v1/webhooks', { url: 'https://93.184.216.34/hooks/tidings', events: ['message.expired'] }),
+  },
+  'GET /api/v1/webhooks': { access: 'merchant', ok: 200, request: fixed('/api/v1/webhooks') },
+  'DELETE /api/v1/webhooks/:id': {
+    access: 'merchant',
+    ok: 204,
+    request: async (caller) => ({ path: `/api/v1/webhooks/${await webhookOf(ownerKey(caller))}` }),
+  },
+  'GET /api/v1/webhooks/:id/deliveries': {
+    access: 'merchant',
+    ok: 200,
+    request: async (caller) => ({ path: `/api/v1/webhooks/${await webhookOf(ownerKey(caller))}/deliveries` }),
+  },
+
   'GET /api/v1/me/sync': { access: 'shopper', ok: 200, request: fixed('/api/v1/me/sync') },
   'GET /api/v1/me/messages/:id': {
     access: 'shopper',
@@ -200,9 +224,11 @@ function expectedFor(access: Access, caller: Caller): 'ok' | { status: number; c
   return 'ok';
 }
 
-/** What must not change when a request is refused: the shopper's log and the keys. */
+/** What must not change when a request is refused: the shopper's log, the keys and their webhooks. */
 async function snapshot(store: Store) {
-  return JSON.stringify([await store.readEvents(SHOPPER, 0, 10_000), await store.listMerchants()]);
+  const merchants = await store.listMerchants();
+  const webhooks = await Promise.all(merchants.map((m) => store.webhooks.listWebhooks(m.id)));
+  return JSON.stringify([await store.readEvents(SHOPPER, 0, 10_000), merchants, webhooks]);
 }
 
 beforeAll(async () => {

@@ -149,6 +149,69 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   -- Issue 10: GET /api/v1/messages without a status pages a merchant's messages by id.
   CREATE INDEX messages_by_merchant ON messages (merchant_id, id);
   `,
+  `
+  -- Issue 10: events back to the shop (see the SQLite migration for the why of each table).
+  CREATE TABLE webhooks (
+    id TEXT PRIMARY KEY,
+    merchant_id TEXT NOT NULL REFERENCES merchants(id),
+    url TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    events TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    failing_since BIGINT,
+    disabled_at TEXT,
+    disabled_reason TEXT
+  );
+  CREATE INDEX webhooks_by_merchant ON webhooks (merchant_id, created_at);
+
+  CREATE TABLE event_sinks (name TEXT PRIMARY KEY);
+
+  CREATE TABLE event_outbox (
+    id TEXT PRIMARY KEY,
+    merchant_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    dedup_key TEXT NOT NULL UNIQUE,
+    payload_json TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+  );
+  CREATE INDEX event_outbox_by_age ON event_outbox (created_at);
+
+  CREATE TABLE event_deliveries (
+    event_id TEXT NOT NULL REFERENCES event_outbox(id),
+    target TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    due_at BIGINT NOT NULL,
+    created_at BIGINT NOT NULL,
+    last_attempt_at TEXT,
+    response_status INTEGER,
+    response_body TEXT,
+    last_error TEXT,
+    PRIMARY KEY (target, event_id)
+  );
+  CREATE INDEX event_deliveries_due ON event_deliveries (due_at) WHERE status = 'pending';
+  CREATE INDEX event_deliveries_by_target ON event_deliveries (target, created_at);
+  -- By event: the foreign key's checks and the pruning of old events.
+  CREATE INDEX event_deliveries_by_event ON event_deliveries (event_id);
+  -- Settled deliveries by age, for pruning (see WebhookStore.pruneSettled).
+  CREATE INDEX event_deliveries_settled ON event_deliveries (created_at) WHERE status <> 'pending';
+
+  CREATE TABLE message_expiries (
+    message_id TEXT PRIMARY KEY,
+    expires_at BIGINT NOT NULL
+  );
+  CREATE INDEX message_expiries_by_time ON message_expiries (expires_at);
+  CREATE FUNCTION track_message_expiry() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF NEW.status <> 'reply' AND (NEW.message_json::jsonb ->> 'expiresAt') IS NOT NULL THEN
+      INSERT INTO message_expiries (message_id, expires_at)
+      VALUES (NEW.id, (extract(epoch FROM (NEW.message_json::jsonb ->> 'expiresAt')::timestamptz) * 1000)::bigint)
+      ON CONFLICT DO NOTHING;
+    END IF;
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER messages_track_expiry AFTER INSERT ON messages FOR EACH ROW EXECUTE FUNCTION track_message_expiry();
+  `,
 ];
 
 /**

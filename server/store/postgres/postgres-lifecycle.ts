@@ -1,4 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
+import { repliedFact } from '../../webhooks/event-facts.js';
+import { recordEvent } from './postgres-event-outbox.js';
 import { messageSchema, type Message, type Recipients, type SendMessageResponse } from '../../../shared/message.schema.js';
 import {
   DELIVERED,
@@ -380,6 +382,7 @@ export class PostgresLifecycle implements MessageLifecycleStore {
       if (original.type !== 'user' || row.status === 'retracted') return { ok: false, reason: 'not-found' };
       const reply = build(original);
       await insertMessage(client, reply, row.merchant_id, 1, 'reply', null, messageId);
+      await recordEvent(client, row.merchant_id, repliedFact(messageId, userId, reply));
       // The shopper's own words: into their log for their other devices, never pushed back at them.
       return { ok: true, value: await this.append(client, reply, 'message', [userId], Date.parse(reply.createdAt), false) };
     });

@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { PushJobOutcome } from '../store.js';
+import { recordPushOutcomes } from './postgres-event-outbox.js';
 
 const COUNT_COLUMN = { pushed: 'pushed', failed: 'push_failed', skipped: 'push_skipped' } as const;
 
@@ -34,13 +35,19 @@ export async function settlePushJobs(client: PoolClient, outcomes: readonly Push
     );
   }
   if (gone.length > 0) await client.query('DELETE FROM push_subscriptions WHERE endpoint = ANY($1::text[])', [gone]);
+  const settled = { pushed: [] as { messageId: string; userId: string }[], failed: [] as { messageId: string; userId: string }[] };
   for (const kind of ['pushed', 'failed', 'skipped'] as const) {
     if (done[kind].length === 0) continue;
-    await client.query(
-      `WITH settled AS (DELETE FROM push_jobs WHERE id = ANY($1::bigint[]) RETURNING message_id)
-       UPDATE messages m SET ${COUNT_COLUMN[kind]} = m.${COUNT_COLUMN[kind]} + c.n
-       FROM (SELECT message_id, COUNT(*)::int AS n FROM settled GROUP BY message_id) c WHERE m.id = c.message_id`,
+    const { rows } = await client.query<{ message_id: string; user_id: string }>(
+      `WITH settled AS (DELETE FROM push_jobs WHERE id = ANY($1::bigint[]) RETURNING message_id, user_id),
+       counted AS (
+         UPDATE messages m SET ${COUNT_COLUMN[kind]} = m.${COUNT_COLUMN[kind]} + c.n
+         FROM (SELECT message_id, COUNT(*)::int AS n FROM settled GROUP BY message_id) c WHERE m.id = c.message_id)
+       SELECT message_id, user_id FROM settled`,
       [done[kind]],
     );
+    if (kind !== 'skipped') settled[kind].push(...rows.map((r) => ({ messageId: r.message_id, userId: r.user_id })));
   }
+  // Issue 10: the events of these outcomes, in the same transaction.
+  await recordPushOutcomes(client, settled.pushed, settled.failed);
 }

@@ -4,6 +4,8 @@ import { preferencesSchema } from '../../../shared/preferences.schema.js';
 import type { AppendedEvent, MessageStatesResult, MessageStateUpdate, StoredPreferences } from '../store.js';
 import { stateColumns, toState, type StateRow } from '../store-rows.js';
 import { appendEvent } from './postgres-event-log.js';
+import { recordForMessage } from './postgres-event-outbox.js';
+import { readFact } from '../../webhooks/event-facts.js';
 
 /**
  * The PostgreSQL side of per-shopper message state and preferences. Every
@@ -59,6 +61,7 @@ export class PostgresShopperState {
         payloadJson: JSON.stringify({ messageId, state: winners }),
         createdAt: new Date().toISOString(),
       });
+      if (winners.read?.value) await recordForMessage(client, readFact(messageId, userId, winners.read.at));
       appended.push({ userId, event: { seq, kind: 'state', messageId, state: winners } });
     }
     return { applied: appended.length, ignored, appended };

@@ -24,6 +24,7 @@ import { PostgresShopperState } from './postgres-shopper-state.js';
 import { settlePushJobs } from './postgres-push-settle.js';
 import { migrate } from './migrations.js';
 import { withTransaction } from './transaction.js';
+import { PostgresEventOutbox } from './postgres-event-outbox.js';
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -49,6 +50,7 @@ export class PostgresStore implements Store {
   readonly kind = 'postgres';
   readonly lifecycle: PostgresLifecycle;
   private readonly shopperState: PostgresShopperState;
+  readonly webhooks: PostgresEventOutbox;
 
   /** Connects, migrates the schema (once across instances) and returns the store. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
@@ -77,6 +79,7 @@ export class PostgresStore implements Store {
   private constructor(private readonly pool: pg.Pool) {
     this.lifecycle = new PostgresLifecycle(pool);
     this.shopperState = new PostgresShopperState();
+    this.webhooks = new PostgresEventOutbox(pool);
   }
 
   async close(): Promise<void> {

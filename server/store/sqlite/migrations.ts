@@ -173,4 +173,72 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   -- Issue 10: GET /api/v1/messages without a status pages a merchant's messages by id.
   CREATE INDEX messages_by_merchant ON messages (merchant_id, id);
   `,
+  `
+  -- Issue 10: events back to the shop. The endpoints a merchant registered;
+  -- events is ",type,type," so a LIKE picks the ones that want a type.
+  CREATE TABLE webhooks (
+    id TEXT PRIMARY KEY,
+    merchant_id TEXT NOT NULL REFERENCES merchants(id),
+    url TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    events TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    -- Epoch ms of the first failure since the last success: "failing for days" disables it.
+    failing_since INTEGER,
+    disabled_at TEXT,
+    disabled_reason TEXT
+  );
+  CREATE INDEX webhooks_by_merchant ON webhooks (merchant_id, created_at);
+
+  -- In-process sinks (e.g. AMQP) registered by running instances: each event gets a delivery for each.
+  CREATE TABLE event_sinks (name TEXT PRIMARY KEY) WITHOUT ROWID;
+
+  -- The durable outbox: one row per event, written in the transaction of its
+  -- fact where there is one. dedup_key makes "once per message per recipient".
+  CREATE TABLE event_outbox (
+    id TEXT PRIMARY KEY,
+    merchant_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    dedup_key TEXT NOT NULL UNIQUE,
+    payload_json TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX event_outbox_by_age ON event_outbox (created_at);
+
+  -- One row per event x target (a webhook id or "sink:<name>"). due_at (epoch
+  -- ms) is the next attempt and the lease, as for push jobs.
+  CREATE TABLE event_deliveries (
+    event_id TEXT NOT NULL REFERENCES event_outbox(id),
+    target TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    due_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_attempt_at TEXT,
+    response_status INTEGER,
+    response_body TEXT,
+    last_error TEXT,
+    PRIMARY KEY (target, event_id)
+  );
+  CREATE INDEX event_deliveries_due ON event_deliveries (due_at) WHERE status = 'pending';
+  CREATE INDEX event_deliveries_by_target ON event_deliveries (target, created_at);
+  -- By event: the foreign key's checks and the pruning of old events.
+  CREATE INDEX event_deliveries_by_event ON event_deliveries (event_id);
+  -- Settled deliveries by age, for pruning (see WebhookStore.pruneSettled).
+  CREATE INDEX event_deliveries_settled ON event_deliveries (created_at) WHERE status <> 'pending';
+
+  -- Messages with an expiresAt, until message.expired is recorded. Filled by a
+  -- trigger so every way a message is stored (send, schedule, topic) is covered.
+  CREATE TABLE message_expiries (
+    message_id TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX message_expiries_by_time ON message_expiries (expires_at);
+  CREATE TRIGGER messages_track_expiry AFTER INSERT ON messages
+    WHEN NEW.status <> 'reply' AND json_extract(NEW.message_json, '$.expiresAt') IS NOT NULL
+  BEGIN
+    INSERT OR IGNORE INTO message_expiries (message_id, expires_at)
+    VALUES (NEW.id, CAST(unixepoch(json_extract(NEW.message_json, '$.expiresAt'), 'subsec') * 1000 AS INTEGER));
+  END;
+  `,
 ];

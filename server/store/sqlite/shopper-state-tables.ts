@@ -3,6 +3,8 @@ import { winningFields, type MessageState } from '../../../shared/message-state-
 import { preferencesSchema } from '../../../shared/preferences.schema.js';
 import type { AppendedEvent, MessageStatesResult, MessageStateUpdate, StoredPreferences } from '../store.js';
 import { stateColumns, toState, type StateRow } from '../store-rows.js';
+import { readFact } from '../../webhooks/event-facts.js';
+import type { EventFact } from '../../webhooks/webhook-store.js';
 
 /**
  * The SQLite side of per-shopper message state and preferences. Methods are
@@ -16,6 +18,8 @@ export class ShopperStateTables {
     db: Database.Database,
     /** Appends an event to the shopper's log in the current transaction; returns its seq. */
     private readonly appendEvent: (userId: string, kind: string, payloadJson: string) => number,
+    /** Records `message.read` for the merchant in the current transaction (issue 10). */
+    private readonly outbox?: { recordForMessage(fact: EventFact): boolean },
   ) {
     this.statements = {
       // Received means the message was appended to this shopper's log.
@@ -63,6 +67,7 @@ export class ShopperStateTables {
       // better-sqlite3 binds no booleans: flags are stored as 0 or 1.
       this.statements.putState.run(userId, messageId, ...stateColumns(next, (value) => (value ? 1 : 0)));
       const seq = this.appendEvent(userId, 'state', JSON.stringify({ messageId, state: winners }));
+      if (winners.read?.value) this.outbox?.recordForMessage(readFact(messageId, userId, winners.read.at));
       appended.push({ userId, event: { seq, kind: 'state', messageId, state: winners } });
     }
     return { applied: appended.length, ignored, appended };

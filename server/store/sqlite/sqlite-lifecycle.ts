@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3';
+import { repliedFact } from '../../webhooks/event-facts.js';
+import type { EventFact } from '../../webhooks/webhook-store.js';
 import { messageSchema, type Message, type Recipients, type SendMessageResponse } from '../../../shared/message.schema.js';
 import {
   DELIVERED,
@@ -31,6 +33,8 @@ export class SqliteLifecycle implements MessageLifecycleStore {
   constructor(
     private readonly db: Database.Database,
     private readonly groupCommit: GroupCommit,
+    /** Records `message.replied` in the reply's transaction (issue 10). */
+    private readonly outbox?: { record(merchantId: string, fact: EventFact): boolean },
   ) {
     this.s = prepareLifecycleStatements(db);
   }
@@ -255,6 +259,7 @@ export class SqliteLifecycle implements MessageLifecycleStore {
       if (original.type !== 'user' || row.status === 'retracted') return { ok: false, reason: 'not-found' };
       const reply = build(original);
       this.s.insertMessage.run(reply.id, row.merchant_id, JSON.stringify(reply), 1, reply.createdAt, 'reply', null, messageId);
+      this.outbox?.record(row.merchant_id, repliedFact(messageId, userId, reply));
       // The shopper's own words: into their log for their other devices, never pushed back at them.
       return { ok: true, value: this.appendMessage(reply, [userId], Date.parse(reply.createdAt), false) };
     });

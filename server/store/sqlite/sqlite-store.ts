@@ -24,6 +24,7 @@ import { GroupCommit } from './group-commit.js';
 import { SqliteLifecycle } from './sqlite-lifecycle.js';
 import { ShopperStateTables } from './shopper-state-tables.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
+import { SqliteEventOutbox } from './sqlite-event-outbox.js';
 
 export const SQLITE_FILE_NAME = 'tidings.sqlite';
 
@@ -52,6 +53,7 @@ export class SqliteStore implements Store {
   private readonly groupCommit: GroupCommit;
   readonly lifecycle: SqliteLifecycle;
   private readonly shopperState: ShopperStateTables;
+  readonly webhooks: SqliteEventOutbox;
 
   static open(dataDir: string): SqliteStore {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -67,7 +69,8 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
     this.groupCommit = new GroupCommit(this.db);
-    this.lifecycle = new SqliteLifecycle(this.db, this.groupCommit);
+    this.webhooks = new SqliteEventOutbox(this.db);
+    this.lifecycle = new SqliteLifecycle(this.db, this.groupCommit, this.webhooks);
     const bumpSeq = this.db.prepare<[string], { last_seq: number }>(
       `INSERT INTO shoppers (user_id, last_seq) VALUES (?, 1)
        ON CONFLICT (user_id) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq`,
@@ -79,7 +82,7 @@ export class SqliteStore implements Store {
       const seq = bumpSeq.get(userId)!.last_seq;
       insertPayloadEvent.run(userId, seq, kind, payloadJson, new Date().toISOString());
       return seq;
-    });
+    }, this.webhooks);
     this.statements = {
       getSetting: this.db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
       insertSetting: this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING'),
@@ -133,8 +136,8 @@ export class SqliteStore implements Store {
         'SELECT * FROM push_subscriptions WHERE endpoint IN (SELECT value FROM json_each(?))',
       ),
       retryJob: this.db.prepare<[number, number]>('UPDATE push_jobs SET due_at = ? WHERE id = ?'),
-      deleteJobs: this.db.prepare<[string], { message_id: string }>(
-        'DELETE FROM push_jobs WHERE id IN (SELECT value FROM json_each(?)) RETURNING message_id',
+      deleteJobs: this.db.prepare<[string], { message_id: string; user_id: string }>(
+        'DELETE FROM push_jobs WHERE id IN (SELECT value FROM json_each(?)) RETURNING message_id, user_id',
       ),
       countPushed: this.db.prepare<[number, string]>('UPDATE messages SET pushed = pushed + ? WHERE id = ?'),
       countFailed: this.db.prepare<[number, string]>('UPDATE messages SET push_failed = push_failed + ? WHERE id = ?'),
@@ -246,15 +249,19 @@ export class SqliteStore implements Store {
       }
     }
     const count = { pushed: this.statements.countPushed, failed: this.statements.countFailed, skipped: this.statements.countSkipped };
+    const settled = { pushed: [] as { messageId: string; userId: string }[], failed: [] as { messageId: string; userId: string }[] };
     for (const kind of ['pushed', 'failed', 'skipped'] as const) {
       if (done[kind].length === 0) continue;
       // Jobs already settled (by whoever held them last) are not returned, so never counted twice.
       const perMessage = new Map<string, number>();
-      for (const { message_id } of this.statements.deleteJobs.all(JSON.stringify(done[kind]))) {
+      for (const { message_id, user_id } of this.statements.deleteJobs.all(JSON.stringify(done[kind]))) {
         perMessage.set(message_id, (perMessage.get(message_id) ?? 0) + 1);
+        if (kind !== 'skipped') settled[kind].push({ messageId: message_id, userId: user_id });
       }
       for (const [messageId, n] of perMessage) count[kind].run(n, messageId);
     }
+    // Issue 10: the events of these outcomes, in the same transaction.
+    this.webhooks.recordPushOutcomes(settled.pushed, settled.failed);
   }
 
   /**
