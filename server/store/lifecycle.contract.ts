@@ -88,13 +88,16 @@ export function lifecycleContract(name: string, openDatabase: () => Promise<() =
 
       it('sets aside a due message it cannot read (cancelled) and still delivers the rest of the batch', async () => {
         // Past what the stored-message schema reads: as a row an older, looser version wrote would be.
-        const unreadable = { ...message('poison'), title: 'x'.repeat(LIMITS.titleLength + 1) };
-        await send(unreadable, { userIds: ['u1'] }, { dueAt: T + 1 });
-        await send(message('fine'), { userIds: ['u1'] }, { dueAt: T + 2 });
+        await send({ ...message('poison'), title: 'x'.repeat(LIMITS.titleLength + 1) }, { userIds: ['u1'] }, { dueAt: T + 1 });
+        // Year 10000 in UTC, which a looser version accepted for "9999-12-31T23:59:59-14:00": no database
+        // function can read it as a time, and storing it must not fail for that.
+        await send({ ...message('far-poison'), expiresAt: '+010000-01-01T13:59:59.000Z' } as Message, { userIds: ['u1'] }, { dueAt: T + 2 });
+        await send(message('fine'), { userIds: ['u1'] }, { dueAt: T + 3 });
         const due = await store.lifecycle.deliverDue(T + MINUTE, 10, never);
-        expect(due).toMatchObject({ delivered: 1, unreadable: ['poison'] });
+        expect(due).toMatchObject({ delivered: 1, unreadable: ['poison', 'far-poison'] });
         expect(await idsIn('u1')).toEqual(['fine']);
         expect((await store.lifecycle.getStatus('poison'))?.status).toBe('cancelled');
+        expect((await store.lifecycle.getStatus('far-poison'))?.status).toBe('cancelled');
         expect(await store.lifecycle.nextDueAt()).toBeUndefined();
       });
 

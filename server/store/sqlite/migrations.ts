@@ -234,8 +234,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     expires_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   CREATE INDEX message_expiries_by_time ON message_expiries (expires_at);
+  -- json_valid first: SQLite's JSON functions refuse nesting past 1000 levels, and a message
+  -- the JSON functions cannot read must still be stored (the scheduler and clients set it aside).
   CREATE TRIGGER messages_track_expiry AFTER INSERT ON messages
-    WHEN NEW.status <> 'reply' AND json_extract(NEW.message_json, '$.expiresAt') IS NOT NULL
+    WHEN NEW.status <> 'reply' AND CASE WHEN json_valid(NEW.message_json) THEN json_extract(NEW.message_json, '$.expiresAt') END IS NOT NULL
   BEGIN
     INSERT OR IGNORE INTO message_expiries (message_id, expires_at)
     VALUES (NEW.id, CAST(unixepoch(json_extract(NEW.message_json, '$.expiresAt'), 'subsec') * 1000 AS INTEGER));
