@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { categorySchema, MESSAGE_STATUSES, MESSAGE_TYPES } from './message.schema.js';
+import { categorySchema, deliveryCountsShape, MESSAGE_STATUSES, MESSAGE_TYPES } from './message.schema.js';
 import { pageQuerySchema } from './reply.schema.js';
 
 /**
@@ -26,13 +26,7 @@ export const messageSummarySchema = z.object({
   title: z.string(),
   /** The audience as sent; absent on shoppers' replies. */
   to: audienceSchema.optional(),
-  recipients: z.number().int().nonnegative(),
-  deliveredLive: z.number().int().nonnegative(),
-  pushTargets: z.number().int().nonnegative(),
-  pushed: z.number().int().nonnegative(),
-  pushFailed: z.number().int().nonnegative(),
-  pushSkipped: z.number().int().nonnegative(),
-  pushPending: z.number().int(),
+  ...deliveryCountsShape,
   read: z.number().int().nonnegative(),
 });
 export type MessageSummary = z.infer<typeof messageSummarySchema>;

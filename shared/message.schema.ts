@@ -220,13 +220,8 @@ export function utf8Length(text: string): number {
 /** Lifecycle of a message as `GET /api/v1/messages/:id` reports it. */
 export const MESSAGE_STATUSES = ['queued', 'scheduled', 'sending', 'sent', 'cancelled', 'expired', 'retracted', 'reply'] as const;
 
-/** `GET /api/v1/messages/:id` (merchant): the message, where it is in its lifecycle, and what became of it. */
-export const messageStatusResponseSchema = messageSchema.extend({
-  status: z.enum(MESSAGE_STATUSES),
-  to: z.object({ userIds: z.array(z.string()).optional(), topic: z.string().optional() }).optional(),
-  schedule: z
-    .object({ dueAt: z.iso.datetime(), cron: z.string().nullable(), tz: z.string().nullable(), occurrences: z.number().int() })
-    .optional(),
+/** What became of a message, as the status and the message list report it. */
+export const deliveryCountsShape = {
   recipients: z.number().int().nonnegative(),
   /** Message events written to open streams (replays included; one per device). */
   deliveredLive: z.number().int().nonnegative(),
@@ -235,6 +230,16 @@ export const messageStatusResponseSchema = messageSchema.extend({
   pushFailed: z.number().int().nonnegative(),
   pushSkipped: z.number().int().nonnegative(),
   pushPending: z.number().int(),
+};
+
+/** `GET /api/v1/messages/:id` (merchant): the message, where it is in its lifecycle, and what became of it. */
+export const messageStatusResponseSchema = messageSchema.extend({
+  status: z.enum(MESSAGE_STATUSES),
+  to: z.object({ userIds: z.array(z.string()).optional(), topic: z.string().optional() }).optional(),
+  schedule: z
+    .object({ dueAt: z.iso.datetime(), cron: z.string().nullable(), tz: z.string().nullable(), occurrences: z.number().int() })
+    .optional(),
+  ...deliveryCountsShape,
   /** Recipients who marked it read (on any device); null when the store does not track read state. */
   read: z.number().int().nonnegative().nullable(),
 });
