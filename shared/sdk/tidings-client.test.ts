@@ -106,7 +106,7 @@ describe('createTidingsClient', () => {
   });
 
   it('maps each call to its route', async () => {
-    const { tidings, calls } = client(Array.from({ length: 10 }, () => json(200, {})));
+    const { tidings, calls } = client(Array.from({ length: 11 }, () => json(200, {})));
     await tidings.cancel('a/b');
     await tidings.retract('m1');
     await tidings.status('m1');
@@ -116,6 +116,7 @@ describe('createTidingsClient', () => {
     await tidings.webhooks.list();
     await tidings.webhooks.delete('w1');
     await tidings.webhooks.deliveries('w1');
+    await tidings.webhooks.deliveries('w1', { limit: 200 });
     await tidings.schedule({ ...message, deliverAt: '2030-01-01T00:00:00Z' });
     expect(calls.map((call) => `${call.init.method} ${call.url.replace('https://push.example', '')}`)).toEqual([
       'DELETE /api/v1/messages/a%2Fb',
@@ -127,6 +128,7 @@ describe('createTidingsClient', () => {
       'GET /api/v1/webhooks',
       'DELETE /api/v1/webhooks/w1',
       'GET /api/v1/webhooks/w1/deliveries',
+      'GET /api/v1/webhooks/w1/deliveries?limit=200',
       'POST /api/v1/messages',
     ]);
   });
