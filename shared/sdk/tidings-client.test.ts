@@ -1,6 +1,13 @@
 import crypto from 'node:crypto';
-import { describe, expect, it } from 'vitest';
-import { createTidingsClient, retryAfterMs, TidingsError, verifyWebhook, WebhookVerificationError } from './tidings-client.js';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type {
+  CreateWebhookRequest,
+  CreateWebhookResponse,
+  WebhookDeliveryListResponse,
+  WebhookEvent,
+  WebhookListResponse,
+} from '../webhook.schema.js';
+import { createTidingsClient, retryAfterMs, TidingsError, verifyWebhook, WebhookVerificationError, type TidingsClient } from './tidings-client.js';
 
 interface Call {
   url: string;
@@ -131,6 +138,14 @@ describe('createTidingsClient', () => {
       'GET /api/v1/webhooks/w1/deliveries?limit=200',
       'POST /api/v1/messages',
     ]);
+  });
+
+  it('types the webhook calls with the shared webhook schemas, not a copy of them (checked by tsc in npm test)', () => {
+    expectTypeOf<Parameters<TidingsClient['webhooks']['create']>[0]>().toEqualTypeOf<CreateWebhookRequest>();
+    expectTypeOf<Awaited<ReturnType<TidingsClient['webhooks']['create']>>>().toEqualTypeOf<CreateWebhookResponse>();
+    expectTypeOf<Awaited<ReturnType<TidingsClient['webhooks']['list']>>>().toEqualTypeOf<WebhookListResponse>();
+    expectTypeOf<Awaited<ReturnType<TidingsClient['webhooks']['deliveries']>>>().toEqualTypeOf<WebhookDeliveryListResponse>();
+    expectTypeOf<Awaited<ReturnType<typeof verifyWebhook>>>().toEqualTypeOf<WebhookEvent>();
   });
 
   it('reads Retry-After', () => {

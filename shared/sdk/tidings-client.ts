@@ -239,8 +239,9 @@ function base64Bytes(text: string): Uint8Array<ArrayBuffer> | undefined {
  * Verifies a webhook per the Standard Webhooks spec and returns its parsed
  * body, typed as the `WebhookEvent` of the shared schema: a body signed with
  * the endpoint's secret was written by Tidings, which builds it from that
- * schema (the same trust as every typed answer of this client). Switch on
- * `event.type` with a default branch: a newer server may add event types. `body` must be the raw request body, exactly as received. The HMAC
+ * schema (the same trust as every typed answer of this client, and no zod at
+ * run time). Switch on `event.type` with a default branch: a newer server may
+ * add event types. `body` must be the raw request body, exactly as received. The HMAC
  * key is the base64 part of the `whsec_…` secret; the signed content is
  * `${webhook-id}.${webhook-timestamp}.${body}`; `webhook-signature` holds one
  * or more space-separated `v1,<base64>` (several during a secret rotation);
