@@ -1,11 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTidingsClient, TidingsError, type SendInput, type TidingsClient } from '../../shared/sdk/tidings-client.js';
+import {
+  createTidingsClient,
+  TidingsError,
+  verifyWebhook,
+  WebhookVerificationError,
+  type SendInput,
+  type TidingsClient,
+  type WebhookEvent,
+} from '../../shared/sdk/tidings-client.js';
+import { EndpointAllowlist } from '../push/endpoint-allowlist.js';
 import { api, until } from '../test-support/api.js';
 import { startTestServer, TEST_MERCHANT_KEY, type TestServer } from '../test-support/test-server.js';
+import { WebhookReceiver } from '../test-support/webhook-receiver.js';
 
 /** The typed client (issue 10, part 4) against the real server in-process. */
 let server: TestServer;
 let tidings: TidingsClient;
+let receiver: WebhookReceiver;
 const order = (userIds: string[], extra: Partial<SendInput> = {}): SendInput => ({
   to: { userIds },
   category: 'order',
@@ -14,10 +25,14 @@ const order = (userIds: string[], extra: Partial<SendInput> = {}): SendInput => 
 });
 
 beforeAll(async () => {
-  server = await startTestServer();
+  receiver = await WebhookReceiver.start();
+  server = await startTestServer({ webhooks: { allowlist: EndpointAllowlist.parse(receiver.origin), pollMs: 50 } });
   tidings = createTidingsClient({ baseUrl: server.url, key: TEST_MERCHANT_KEY });
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await server.close();
+  await receiver.close();
+});
 
 describe('the typed client against the server', () => {
   it('mints a token with a name, sends, reads the status, lists, and the shopper sees it', async () => {
@@ -72,5 +87,47 @@ describe('the typed client against the server', () => {
     expect(error).toMatchObject({ status: 400, code: 'validation-failed', issues: [{ path: 'title' }] });
     const stranger = createTidingsClient({ baseUrl: server.url, key: 'tdk_nobody' });
     await expect(stranger.status('x')).rejects.toMatchObject({ status: 401, code: 'invalid-credentials' });
+  });
+
+  it('registers a webhook whose deliveries its own verifyWebhook accepts, typed by the shared schema, and lists them', async () => {
+    const created = await tidings.webhooks.create({ url: `${receiver.origin}/sdk-hook`, events: ['message.read'] });
+    expect(created).toMatchObject({ url: `${receiver.origin}/sdk-hook`, events: ['message.read'], secret: expect.stringMatching(/^whsec_/) });
+    expect((await tidings.webhooks.list()).webhooks).toEqual([
+      { id: created.id, url: created.url, events: ['message.read'], createdAt: created.createdAt },
+    ]);
+
+    const sent = await tidings.send(order(['sdk-reader']));
+    const readAt = new Date(Date.now() - 1000).toISOString();
+    const token = await server.tokenFor('sdk-reader');
+    const read = await api(server.url, 'POST', '/me/state', { changes: [{ messageId: sent.id, state: { read: { value: true, at: readAt } } }] }, {
+      credential: token,
+    });
+    expect(read.status).toBe(200);
+    await receiver.waitFor(() => receiver.at('/sdk-hook').length === 1);
+
+    // The server's signer and the SDK's verifier agree, on the secret the client was given once.
+    const [delivery] = receiver.at('/sdk-hook');
+    const event: WebhookEvent = await verifyWebhook(delivery!.body, delivery!.headers, created.secret);
+    expect(event.type).toBe('message.read');
+    if (event.type !== 'message.read') throw new Error('unreachable');
+    // Narrowed by the shared union: `readAt` exists only on a read's data.
+    expect(event.data).toEqual({ messageId: sent.id, userId: 'sdk-reader', readAt });
+    // And it really checks: another endpoint's secret, or a changed body, is refused.
+    const other = await tidings.webhooks.create({ url: `${receiver.origin}/sdk-other`, events: ['message.read'] });
+    await expect(verifyWebhook(delivery!.body, delivery!.headers, other.secret)).rejects.toBeInstanceOf(WebhookVerificationError);
+    await expect(verifyWebhook(delivery!.body.replace('sdk-reader', 'sdk-mallory'), delivery!.headers, created.secret)).rejects.toBeInstanceOf(
+      WebhookVerificationError,
+    );
+
+    const { deliveries } = await until(
+      () => tidings.webhooks.deliveries(created.id, { limit: 10 }),
+      (page) => page.deliveries[0]?.status === 'delivered',
+    );
+    expect(deliveries).toEqual([
+      expect.objectContaining({ eventId: delivery!.headers['webhook-id'], type: 'message.read', status: 'delivered', attempts: 1, responseStatus: 204 }),
+    ]);
+    await tidings.webhooks.delete(other.id);
+    await tidings.webhooks.delete(created.id);
+    expect((await tidings.webhooks.list()).webhooks).toEqual([]);
   });
 });

@@ -1,6 +1,13 @@
 import crypto from 'node:crypto';
-import { describe, expect, it } from 'vitest';
-import { createTidingsClient, retryAfterMs, TidingsError, verifyWebhook, WebhookVerificationError } from './tidings-client.js';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type {
+  CreateWebhookRequest,
+  CreateWebhookResponse,
+  WebhookDeliveryListResponse,
+  WebhookEvent,
+  WebhookListResponse,
+} from '../webhook.schema.js';
+import { createTidingsClient, retryAfterMs, TidingsError, verifyWebhook, WebhookVerificationError, type TidingsClient } from './tidings-client.js';
 
 interface Call {
   url: string;
@@ -106,7 +113,7 @@ describe('createTidingsClient', () => {
   });
 
   it('maps each call to its route', async () => {
-    const { tidings, calls } = client(Array.from({ length: 10 }, () => json(200, {})));
+    const { tidings, calls } = client(Array.from({ length: 11 }, () => json(200, {})));
     await tidings.cancel('a/b');
     await tidings.retract('m1');
     await tidings.status('m1');
@@ -116,6 +123,7 @@ describe('createTidingsClient', () => {
     await tidings.webhooks.list();
     await tidings.webhooks.delete('w1');
     await tidings.webhooks.deliveries('w1');
+    await tidings.webhooks.deliveries('w1', { limit: 200 });
     await tidings.schedule({ ...message, deliverAt: '2030-01-01T00:00:00Z' });
     expect(calls.map((call) => `${call.init.method} ${call.url.replace('https://push.example', '')}`)).toEqual([
       'DELETE /api/v1/messages/a%2Fb',
@@ -127,8 +135,17 @@ describe('createTidingsClient', () => {
       'GET /api/v1/webhooks',
       'DELETE /api/v1/webhooks/w1',
       'GET /api/v1/webhooks/w1/deliveries',
+      'GET /api/v1/webhooks/w1/deliveries?limit=200',
       'POST /api/v1/messages',
     ]);
+  });
+
+  it('types the webhook calls with the shared webhook schemas, not a copy of them (checked by tsc in npm test)', () => {
+    expectTypeOf<Parameters<TidingsClient['webhooks']['create']>[0]>().toEqualTypeOf<CreateWebhookRequest>();
+    expectTypeOf<Awaited<ReturnType<TidingsClient['webhooks']['create']>>>().toEqualTypeOf<CreateWebhookResponse>();
+    expectTypeOf<Awaited<ReturnType<TidingsClient['webhooks']['list']>>>().toEqualTypeOf<WebhookListResponse>();
+    expectTypeOf<Awaited<ReturnType<TidingsClient['webhooks']['deliveries']>>>().toEqualTypeOf<WebhookDeliveryListResponse>();
+    expectTypeOf<Awaited<ReturnType<typeof verifyWebhook>>>().toEqualTypeOf<WebhookEvent>();
   });
 
   it('reads Retry-After', () => {

@@ -8,6 +8,16 @@ import type {
   sendMessageRequestSchema,
   SendMessageResponse,
 } from '../message.schema.js';
+import type {
+  CreateWebhookRequest,
+  CreateWebhookResponse,
+  WebhookDelivery,
+  WebhookDeliveryListResponse,
+  WebhookEvent,
+  WebhookEventType,
+  WebhookListResponse,
+  WebhookSummary,
+} from '../webhook.schema.js';
 import type { z } from 'zod';
 
 /**
@@ -24,22 +34,11 @@ export type SendInput = z.input<typeof sendMessageRequestSchema>;
 export type ScheduleInput = SendInput & ({ deliverAt: string } | { repeat: { cron: string; tz?: string } });
 export type MessageStatusFilter = MessageStatusResponse['status'];
 
-/** Webhook routes (issue 10, part 2); typed here by hand because their schemas live with the webhook service. */
-export type WebhookEventType = 'message.delivered' | 'message.read' | 'message.replied' | 'message.failed' | 'message.expired';
-export interface Webhook {
-  id: string;
-  url: string;
-  events: WebhookEventType[];
-  createdAt: string;
-  [field: string]: unknown;
-}
+export type { CreateWebhookRequest, CreateWebhookResponse, WebhookDelivery, WebhookDeliveryListResponse, WebhookEvent, WebhookEventType, WebhookListResponse };
+/** One registered endpoint, as listed (never its secret). */
+export type Webhook = WebhookSummary;
 /** `POST /api/v1/webhooks` answers the signing secret once. */
-export interface CreatedWebhook extends Webhook {
-  secret: string;
-}
-export interface WebhookDelivery {
-  [field: string]: unknown;
-}
+export type CreatedWebhook = CreateWebhookResponse;
 
 export interface TidingsClientOptions {
   /** Where Tidings runs, e.g. `https://push.shop.example`. */
@@ -170,12 +169,17 @@ export function createTidingsClient(options: TidingsClientOptions) {
       request<ShopperTokenResponse>({ method: 'POST', path: '/api/v1/shopper-tokens', body: input, retry: 'always' }),
     webhooks: {
       // Not retried after a network error: a second create would make a second endpoint.
-      create: (input: { url: string; events: WebhookEventType[] }) =>
-        request<CreatedWebhook>({ method: 'POST', path: '/api/v1/webhooks', body: input, retry: 'refused-only' }),
-      list: () => request<{ webhooks: Webhook[] }>({ method: 'GET', path: '/api/v1/webhooks', retry: 'always' }),
+      create: (input: CreateWebhookRequest) =>
+        request<CreateWebhookResponse>({ method: 'POST', path: '/api/v1/webhooks', body: input, retry: 'refused-only' }),
+      list: () => request<WebhookListResponse>({ method: 'GET', path: '/api/v1/webhooks', retry: 'always' }),
       delete: (webhookId: string) => request<void>({ method: 'DELETE', path: `/api/v1/webhooks/${id(webhookId)}`, retry: 'always' }),
-      deliveries: (webhookId: string) =>
-        request<{ deliveries: WebhookDelivery[] }>({ method: 'GET', path: `/api/v1/webhooks/${id(webhookId)}/deliveries`, retry: 'always' }),
+      /** The endpoint's deliveries, newest first (`limit` 1–200, the server's default 50). */
+      deliveries: (webhookId: string, query: { limit?: number } = {}) =>
+        request<WebhookDeliveryListResponse>({
+          method: 'GET',
+          path: `/api/v1/webhooks/${id(webhookId)}/deliveries${query.limit !== undefined ? `?limit=${query.limit}` : ''}`,
+          retry: 'always',
+        }),
     },
   };
 }
@@ -233,7 +237,11 @@ function base64Bytes(text: string): Uint8Array<ArrayBuffer> | undefined {
 
 /**
  * Verifies a webhook per the Standard Webhooks spec and returns its parsed
- * body. `body` must be the raw request body, exactly as received. The HMAC
+ * body, typed as the `WebhookEvent` of the shared schema: a body signed with
+ * the endpoint's secret was written by Tidings, which builds it from that
+ * schema (the same trust as every typed answer of this client, and no zod at
+ * run time). Switch on `event.type` with a default branch: a newer server may
+ * add event types. `body` must be the raw request body, exactly as received. The HMAC
  * key is the base64 part of the `whsec_…` secret; the signed content is
  * `${webhook-id}.${webhook-timestamp}.${body}`; `webhook-signature` holds one
  * or more space-separated `v1,<base64>` (several during a secret rotation);
@@ -246,7 +254,7 @@ export async function verifyWebhook(
   headers: HeaderBag,
   secret: string,
   options: { now?: number; toleranceSeconds?: number } = {},
-): Promise<unknown> {
+): Promise<WebhookEvent> {
   const id = header(headers, 'webhook-id');
   const timestamp = header(headers, 'webhook-timestamp');
   const signatures = header(headers, 'webhook-signature');
@@ -264,7 +272,7 @@ export async function verifyWebhook(
     const [version, signature] = entry.split(',', 2);
     if (version !== 'v1' || !signature) continue;
     const bytes = base64Bytes(signature);
-    if (bytes && (await globalThis.crypto.subtle.verify('HMAC', key, bytes, signed))) return JSON.parse(body) as unknown;
+    if (bytes && (await globalThis.crypto.subtle.verify('HMAC', key, bytes, signed))) return JSON.parse(body) as WebhookEvent;
   }
   throw new WebhookVerificationError('No webhook-signature matches');
 }
