@@ -153,8 +153,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ...(pushDeps.encryptThreads !== undefined ? { encryptThreads: pushDeps.encryptThreads } : {}),
   });
   const preferences = new PreferencesService({ store, bus, logger });
-  const states = new MessageStateService({ store, bus, logger });
+  // Facts that may record an event for the shop wake the webhook worker (set once it exists), so a
+  // webhook goes out now rather than at the worker's next poll.
+  const outbox = { wake: () => {} };
+  const states = new MessageStateService({ store, bus, logger, outbox });
   const pushWorker = new PushWorker({
+    outbox,
     store,
     transport: sender,
     logger,
@@ -186,7 +190,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   const messages = new MessageService({ store, bus, logger, metrics, pushQueue: pushWorker, scheduler, fanOut });
   const revisions = new MessageRevisionService({ store, bus, logger, pushQueue: pushWorker });
-  const replies = new ReplyService({ store, bus, logger });
+  const replies = new ReplyService({ store, bus, logger, outbox });
   const webhookDeps = deps.webhooks ?? {};
   const webhooks = new WebhookService({
     store: store.webhooks,
@@ -212,6 +216,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ...(webhookDeps.pollMs !== undefined ? { pollMs: webhookDeps.pollMs } : {}),
     ...(webhookDeps.leaseMs !== undefined ? { leaseMs: webhookDeps.leaseMs } : {}),
   });
+  outbox.wake = () => webhookWorker.wake();
   // After the worker checked the names, before anything can record an event: each event recorded from now on has a delivery for every sink.
   await store.webhooks.registerSinks(eventSinks.map((sink) => sink.name));
   if (deps.bootstrapMerchantKey) await ensureMerchant(store, 'bootstrap', deps.bootstrapMerchantKey);
@@ -278,7 +283,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   answerProtocolErrorsAsJson(server);
   server.requestTimeout = 30_000;
   server.headersTimeout = 15_000;
-  const deliveries = new DeliveryCounter(store, logger);
+  const deliveries = new DeliveryCounter(store, logger, undefined, outbox);
   const streams = new StreamServer({
     store,
     bus,

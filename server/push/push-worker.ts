@@ -37,6 +37,8 @@ export interface PushWorkerOptions {
   retry?: RetryPolicy;
   policy?: PushPolicy;
   now?: () => number;
+  /** Told after outcomes were stored, which may have recorded `message.delivered` or `message.failed` events. */
+  outbox?: { wake(): void };
 }
 
 interface Prepared {
@@ -231,6 +233,7 @@ export class PushWorker extends LoopWorker {
       if (batch.length === 0) return;
       try {
         await this.options.store.settlePushJobs(batch);
+        this.options.outbox?.wake();
       } catch (err) {
         // The leases run out and the jobs are sent again: a repeat, never a loss.
         this.options.logger.error({ err, jobs: batch.length }, 'recording push outcomes failed');

@@ -10,6 +10,8 @@ export interface MessageStateServiceDeps {
   bus: Bus;
   logger: Logger;
   now?: () => Date;
+  /** Told after a change was stored, which may have recorded a `message.read` event for the shop. */
+  outbox?: { wake(): void };
 }
 
 /** Read, archived and deleted as a shopper's devices change them: stored per field, then told to the other devices. */
@@ -31,6 +33,7 @@ export class MessageStateService {
       return { messageId, state: normalised };
     });
     const { applied, ignored, appended } = await this.deps.store.applyMessageStates(userId, changes);
+    if (applied > 0) this.deps.outbox?.wake();
     if (appended.length > 0) {
       // After commit, like messages: a lost publish costs latency, the log still has it.
       this.deps.bus.publish(appended).catch((err: unknown) => {

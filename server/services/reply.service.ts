@@ -16,7 +16,8 @@ import { publishCommitted } from './publish.js';
  * appended to the shopper's own log so all their devices show it.
  */
 export class ReplyService {
-  constructor(private readonly deps: { store: Store; bus: Bus; logger: Logger; now?: () => Date }) {}
+  /** `outbox` is told after a reply was stored with its `message.replied` event. */
+  constructor(private readonly deps: { store: Store; bus: Bus; logger: Logger; now?: () => Date; outbox?: { wake(): void } }) {}
 
   async reply(userId: string, messageId: string, request: ReplyRequest): Promise<Message> {
     let reply: Message | undefined;
@@ -38,6 +39,7 @@ export class ReplyService {
     });
     // The same 404 for someone else's message, a missing one, and one that is not a user message.
     if (!outcome.ok) throw new HttpError(404, 'not-found', `No user message ${messageId} to reply to`);
+    this.deps.outbox?.wake();
     publishCommitted(this.deps.bus, this.deps.logger, outcome.value);
     return reply!;
   }

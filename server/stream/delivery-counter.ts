@@ -25,6 +25,8 @@ export class DeliveryCounter {
     private readonly store: Store,
     private readonly logger: Logger,
     flushMs = 1_000,
+    /** Told after a flush, which may have recorded `message.delivered` events. */
+    private readonly outbox?: { wake(): void },
   ) {
     this.timer = setInterval(() => void this.flush(), flushMs);
     this.timer.unref();
@@ -51,6 +53,7 @@ export class DeliveryCounter {
     this.reached = new Set();
     try {
       await this.store.webhooks.recordLiveDeliveries(pairs);
+      this.outbox?.wake();
     } catch (err) {
       this.logger.warn({ err, pairs: pairs.length }, 'could not record message.delivered events of live deliveries');
     }
