@@ -186,6 +186,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     logger,
     pushQueue: pushWorker,
     fanOut,
+    steps: metrics.schedulerSteps,
     ...(lifecycleDeps.schedulerPollMs ? { pollMs: lifecycleDeps.schedulerPollMs } : {}),
   });
   const messages = new MessageService({ store, bus, logger, metrics, pushQueue: pushWorker, scheduler, fanOut });

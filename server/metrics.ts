@@ -66,6 +66,11 @@ export function createMetrics() {
       help: 'Messages ready in the AMQP queue, as last polled',
       registers: [registry],
     }),
+    schedulerSteps: new Counter({
+      name: 'tidings_scheduler_steps_total',
+      help: 'Scheduler passes completed (each delivered whatever was due when it began); tests wait on it to know a pass came after a point',
+      registers: [registry],
+    }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

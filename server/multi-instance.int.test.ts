@@ -35,6 +35,14 @@ async function tokenFor(server: ServerProcess, userId: string): Promise<string> 
   return res.body.token as string;
 }
 
+/** The instance's completed scheduler passes, from its /metrics. */
+async function schedulerSteps(server: ServerProcess): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const match = /^tidings_scheduler_steps_total (\d+)$/m.exec(text);
+  if (!match) throw new Error('no tidings_scheduler_steps_total in /metrics');
+  return Number(match[1]);
+}
+
 /** Every event in the shopper's log, following `more`. */
 async function syncAll(server: ServerProcess, token: string): Promise<SyncEvent[]> {
   const events: SyncEvent[] = [];
@@ -103,9 +111,14 @@ describe.skipIf(!runs)('two instances on one PostgreSQL and one Redis', () => {
     const copies = async () => (await syncAll(b, token)).filter((e) => e.kind === 'message' && e.message.id === id);
 
     await until(copies, (events) => events.length >= 1, 10_000);
-    // Both schedulers poll at least once a second; by then a second claim would have appended a second copy.
-    const settledAt = Math.max(Date.now(), dueAt) + 2500;
-    await until(async () => Date.now(), (now) => now >= settledAt, 10_000);
+    // Both schedulers must have made a whole pass since the copy was committed: a pass already running when the
+    // counter was read may end uncounted as yet, so two more passes on each instance include one that began after.
+    const before = await Promise.all([schedulerSteps(a), schedulerSteps(b)]);
+    await until(
+      () => Promise.all([schedulerSteps(a), schedulerSteps(b)]),
+      (now) => now[0]! >= before[0]! + 2 && now[1]! >= before[1]! + 2,
+      10_000,
+    );
     expect(await copies()).toHaveLength(1);
   });
 

@@ -8,6 +8,11 @@ export interface BusUnderTest {
   bus: Bus;
   /** Resolves once subscribe/unsubscribe calls made so far are in force (a no-op in process). */
   settled(): Promise<void>;
+  /**
+   * Another instance on the same channels, for a bus that carries events between processes; left out by a bus
+   * that delivers within `publish` itself, where the awaited publish is the point after which nothing can come.
+   */
+  peer?(): Promise<BusUnderTest>;
 }
 
 function preferencesEvent(seq: number): SyncEvent {
@@ -118,11 +123,20 @@ export function busContract(name: string, make: () => Promise<BusUnderTest>): vo
     it('closes idempotently, and delivers nothing after close', async () => {
       const got: SyncEvent[] = [];
       bus.subscribe('alice', (e) => got.push(e));
-      await subject.settled();
+      // Across processes: one peer sends a marker after the closed bus's publish, another watches alice's channel.
+      const [sender, watcher] = subject.peer ? await Promise.all([subject.peer(), subject.peer()]) : [];
+      const watched: SyncEvent[] = [];
+      watcher?.bus.subscribe('alice', (e) => watched.push(e));
+      await Promise.all([subject.settled(), watcher?.settled()]);
       await bus.close();
       await bus.close();
       await bus.publish([{ userId: 'alice', event: retractedEvent(1) }]).catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (sender && watcher) {
+        await sender.bus.publish([{ userId: 'alice', event: retractedEvent(2) }]);
+        // The marker went out after the closed bus's publish returned: anything that publish leaked is ahead of it.
+        await eventually(() => watched.length >= 1, 'the marker on the watching peer');
+        expect(watched).toEqual([retractedEvent(2)]);
+      }
       expect(got).toEqual([]);
     });
   });

@@ -32,7 +32,11 @@ describe.skipIf(!runs)('RedisBus', () => {
 
   busContract('RedisBus', async () => {
     const bus = await connect();
-    return { bus, settled: () => bus.settled() };
+    const peer = async () => {
+      const other = await connect();
+      return { bus: other, settled: () => other.settled() };
+    };
+    return { bus, settled: () => bus.settled(), peer };
   });
 
   it('carries an event published on one instance to a subscriber on another', async () => {

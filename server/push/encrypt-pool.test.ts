@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
-import ece from 'http_ece';
 import { afterEach, describe, expect, it } from 'vitest';
+import { decryptWebPush } from '../test-support/rfc8291-decrypt.js';
 import { EncryptPool, encryptInline } from './encrypt-pool.js';
 
 function browserKeys() {
@@ -11,7 +11,7 @@ function browserKeys() {
 }
 
 function decrypt(cipherText: Buffer, keys: ReturnType<typeof browserKeys>): string {
-  return ece.decrypt(cipherText, { version: 'aes128gcm', privateKey: keys.ecdh, authSecret: keys.auth }).toString('utf8');
+  return decryptWebPush(cipherText, { ecdh: keys.ecdh, authSecret: Buffer.from(keys.auth, 'base64url') }).toString('utf8');
 }
 
 describe('EncryptPool', () => {

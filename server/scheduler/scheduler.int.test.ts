@@ -14,24 +14,45 @@ afterAll(() => server.close());
 const inMs = (ms: number) => new Date(Date.now() + ms).toISOString();
 
 describe('scheduled messages', () => {
-  it('answers 202 scheduled, lists it, then delivers it once when due, live', async () => {
+  it('answers 202 scheduled and lists it while not due; delivers it once when due, live, not before', async () => {
+    // Listed and undelivered is checked on a message an hour away, so no slow moment can make it due mid-check.
+    const later = await api(server.url, 'POST', '/messages', messageTo(['sch-1-later'], { deliverAt: inMs(3_600_000) }));
+    expect(later.status).toBe(202);
+    expect(later.body).toMatchObject({ status: 'scheduled', recipients: 0 });
+    const listed = await api(server.url, 'GET', '/messages?status=scheduled');
+    expect(listed.body.messages.map((m: { id: string }) => m.id)).toContain(later.body.id);
+    expect(await server.store.readEvents('sch-1-later', 0, 10)).toEqual([]);
+    await api(server.url, 'DELETE', `/messages/${later.body.id}`);
+
     const stream = await StreamClient.connect(server.wsUrl, await server.tokenFor('sch-1'));
-    const res = await api(server.url, 'POST', '/messages', messageTo(['sch-1'], { deliverAt: inMs(400) }));
+    const due = Date.now() + 400;
+    const res = await api(server.url, 'POST', '/messages', messageTo(['sch-1'], { deliverAt: new Date(due).toISOString() }));
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ status: 'scheduled', recipients: 0 });
-    const listed = await api(server.url, 'GET', '/messages?status=scheduled');
-    expect(listed.body.messages.map((m: { id: string }) => m.id)).toContain(res.body.id);
-    expect(await server.store.readEvents('sch-1', 0, 10)).toEqual([]);
 
     await stream.waitForEvents(1);
+    // Arriving is proof it was sent; arriving no earlier than due is proof it waited.
+    expect(Date.now()).toBeGreaterThanOrEqual(due);
     const [message] = messagesOf(stream.events);
     expect(message).toMatchObject({ id: res.body.id, type: 'scheduled' });
-    expect(message!.deliverAt).toBeDefined();
+    // The delivered message carries when it went out: at or after the requested time.
+    expect(Date.parse(message!.deliverAt!)).toBeGreaterThanOrEqual(due);
     const status = await api(server.url, 'GET', `/messages/${res.body.id}`);
     expect(status.body).toMatchObject({ status: 'sent', recipients: 1 });
     const after = await api(server.url, 'GET', '/messages?status=scheduled');
     expect(after.body.messages.map((m: { id: string }) => m.id)).not.toContain(res.body.id);
     stream.close();
+  });
+
+  it('counts its passes in /metrics, so tests can wait for a pass instead of sleeping', async () => {
+    const steps = async () => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      return Number(/^tidings_scheduler_steps_total (\d+)$/m.exec(text)?.[1]);
+    };
+    const before = await steps();
+    expect(Number.isInteger(before)).toBe(true);
+    // Polling every 50 ms, it makes more passes while nothing is due.
+    await until(steps, (now) => now >= before + 2);
   });
 
   it('sends a deliverAt in the past at once, as queued', async () => {
@@ -41,13 +62,18 @@ describe('scheduled messages', () => {
   });
 
   it('never delivers a cancelled message; cancelling twice is fine; a sent one is 409', async () => {
-    const res = await api(server.url, 'POST', '/messages', messageTo(['sch-cancel'], { deliverAt: inMs(300) }));
+    const res = await api(server.url, 'POST', '/messages', messageTo(['sch-cancel'], { deliverAt: inMs(1_000) }));
     const cancel = await api(server.url, 'DELETE', `/messages/${res.body.id}`);
     expect(cancel.status).toBe(200);
     expect(cancel.body).toEqual({ id: res.body.id, status: 'cancelled' });
     expect((await api(server.url, 'DELETE', `/messages/${res.body.id}`)).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    expect(await server.store.readEvents('sch-cancel', 0, 10)).toEqual([]);
+    // A marker due after the cancelled one: the scheduler tick that sends it has passed the cancelled one's due time.
+    const marker = await api(server.url, 'POST', '/messages', messageTo(['sch-cancel'], { title: 'Marker', deliverAt: inMs(1_100) }));
+    const events = await until(
+      () => server.store.readEvents('sch-cancel', 0, 10),
+      (e) => messagesOf(e).some((m) => m.id === marker.body.id),
+    );
+    expect(messagesOf(events).map((m) => m.id)).toEqual([marker.body.id]);
 
     const sent = await api(server.url, 'POST', '/messages', messageTo(['sch-cancel']));
     const late = await api(server.url, 'DELETE', `/messages/${sent.body.id}`);

@@ -16,6 +16,8 @@ export interface SchedulerOptions {
   pollMs?: number;
   batchSize?: number;
   now?: () => number;
+  /** Counts completed passes (the `tidings_scheduler_steps_total` metric). */
+  steps?: { inc(): void };
 }
 
 const PURGE_EVERY_MS = 10 * 60_000;
@@ -54,6 +56,7 @@ export class Scheduler extends LoopWorker {
     if (result.events.length > 0) this.options.pushQueue.wake();
     if (result.fanOutQueued) this.options.fanOut.wake();
     publishCommitted(bus, logger, result.events);
+    this.options.steps?.inc();
     if (result.delivered === batchSize) return 0;
     const next = await store.lifecycle.nextDueAt();
     return next === undefined ? pollMs : Math.max(0, Math.min(pollMs, next - this.now()));

@@ -70,9 +70,11 @@ describe('/api/v1/stream', () => {
     const eve = await StreamClient.connect(server.wsUrl, await server.tokenFor('w-eve'));
     await sendTitles(['w-victim'], ['private']);
     await sendTitles(['w-eve'], ['public']);
-    await eve.waitForEvents(1);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(eve.titles).toEqual(['public']);
+    await sendTitles(['w-victim'], ['private again']);
+    // Sent after both of the victim's: a leaked one would be on this socket before it.
+    await sendTitles(['w-eve'], ['last']);
+    await eve.waitForEvents(2);
+    expect(eve.titles).toEqual(['public', 'last']);
     eve.close();
   });
 

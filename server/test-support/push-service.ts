@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import ece from 'http_ece';
 import type { PushSubscriptionJson } from '../../shared/push.schema.js';
+import { decryptWebPush } from './rfc8291-decrypt.js';
 
 /** A browser's side of a subscription: the JSON it would post, and the private keys to decrypt with. */
 export interface SyntheticSubscription {
@@ -42,7 +42,8 @@ const MAX_BODY_BYTES = 4096;
  * A Web Push service on loopback, strict the way real ones are: it checks the
  * VAPID JWT (ES256 signature with the `k` key, `aud` = its origin, `exp` in
  * the future and at most 24 h away), the content coding, TTL, and decrypts
- * the RFC 8291 body with the subscription's private keys. Tests script its
+ * the RFC 8291 body with the subscription's private keys (with its own
+ * node:crypto decryption, `rfc8291-decrypt.ts`, not web-push's http_ece). Tests script its
  * next answers (410, 429 with Retry-After, 5xx …) or hold requests unanswered.
  */
 export class LoopbackPushService {
@@ -187,9 +188,11 @@ export class LoopbackPushService {
     if (body.length > MAX_BODY_BYTES) return { status: 413, problem: 'body over 4096 bytes' };
     let plaintext: string;
     try {
-      plaintext = ece
-        .decrypt(body, { version: 'aes128gcm', privateKey: subscription.ecdh, authSecret: subscription.json.keys.auth })
-        .toString('utf8');
+      // node:crypto alone, not http_ece: web-push encrypts with http_ece, so this checks it independently.
+      plaintext = decryptWebPush(body, {
+        ecdh: subscription.ecdh,
+        authSecret: Buffer.from(subscription.json.keys.auth, 'base64url'),
+      }).toString('utf8');
     } catch (err) {
       return { status: 400, problem: `decrypt: ${String(err)}` };
     }

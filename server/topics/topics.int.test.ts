@@ -1,8 +1,8 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messagesOf } from '../../shared/event.schema.js';
-import { SQLITE_FILE_NAME, SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { api, until } from '../test-support/api.js';
+import { startServerProcess, type ServerProcess } from '../test-support/server-process.js';
 import { StreamClient } from '../test-support/stream-client.js';
 import { messageTo, startTestServer, tempDir, type TestServer } from '../test-support/test-server.js';
 
@@ -77,37 +77,81 @@ describe('topics', () => {
   });
 });
 
-describe('topic fan-out across a crash', () => {
-  it('resumes from the stored position: every subscriber once, none skipped', async () => {
-    const dir = tempDir();
-    const file = path.join(dir, SQLITE_FILE_NAME);
-    const before = new SqliteStore(file);
-    await before.createMerchant({ id: 'm1', name: 'm', keyHash: 'h', createdAt: new Date().toISOString() });
-    const users = Array.from({ length: 7 }, (_, i) => `crash-${i}`);
-    for (const userId of users) await before.lifecycle.subscribeTopic(userId, 'news', Date.now() - 1000);
-    const now = Date.now();
-    await before.lifecycle.accept({
-      message: { id: 'bcast', type: 'system', category: 'promotion', priority: 3, title: 'News', createdAt: new Date(now).toISOString() },
-      merchantId: 'm1',
-      target: { topic: 'news' },
-      now,
-    });
-    // A subscriber who joins after the send is not part of this broadcast.
-    await before.lifecycle.subscribeTopic('crash-late', 'news', now + 1);
-    const firstBatch = await before.lifecycle.fanOutBatch(now, 3);
-    expect(firstBatch.events).toHaveLength(3);
-    // "Crash": drop this connection without finishing and open the file afresh.
-    await before.close();
-    const after = new SqliteStore(file);
-    let more = true;
-    while (more) more = (await after.lifecycle.fanOutBatch(now, 3)).more;
-    for (const userId of users) {
-      expect(messagesOf(await after.readEvents(userId, 0, 10)).map((m) => m.id)).toEqual(['bcast']);
+describe('topic fan-out across a real crash', () => {
+  const KEY = 'tdk_topics-crash-key-0123456789abcdef';
+  // Enough subscribers for many fan-out transactions (1,000 each by default), so the kill can land between two.
+  const SUBSCRIBERS = 20_000;
+  const users = Array.from({ length: SUBSCRIBERS }, (_, i) => `sub-${String(i).padStart(5, '0')}`);
+  const running: ServerProcess[] = [];
+  afterAll(() => {
+    for (const child of running) child.child.kill('SIGKILL');
+  });
+
+  async function start(dataDir: string): Promise<ServerProcess> {
+    const child = await startServerProcess({ DATA_DIR: dataDir, BOOTSTRAP_MERCHANT_KEY: KEY });
+    running.push(child);
+    return child;
+  }
+
+  /** How many of the subscribers hold the broadcast, and how many times each, read from the file itself. */
+  async function holders(dataDir: string, messageId: string): Promise<Map<string, number>> {
+    const store = SqliteStore.open(dataDir);
+    try {
+      const counts = new Map<string, number>();
+      for (const userId of [...users, 'sub-zz-late']) {
+        const times = messagesOf(await store.readEvents(userId, 0, 10)).filter((m) => m.id === messageId).length;
+        if (times > 0) counts.set(userId, times);
+      }
+      return counts;
+    } finally {
+      await store.close();
     }
-    expect(await after.readEvents('crash-late', 0, 10)).toEqual([]);
-    expect((await after.lifecycle.getStatus('bcast'))!.status).toBe('sent');
-    expect((await after.getMessage('bcast'))!.recipients).toBe(7);
-    await after.close();
+  }
+
+  it('SIGKILLed mid-fan-out and restarted: every subscriber holds the broadcast exactly once, none skipped', { retry: 2 }, async () => {
+    const dataDir = tempDir();
+    const seed = SqliteStore.open(dataDir);
+    const joinedAt = Date.now() - 1_000;
+    for (const userId of users) await seed.lifecycle.subscribeTopic(userId, 'news', joinedAt);
+    await seed.close();
+
+    const first = await start(dataDir);
+    const sent = await api(first.url, 'POST', '/messages', { to: { topic: 'news' }, category: 'promotion', title: 'News' }, { credential: KEY });
+    expect(sent.status).toBe(202);
+    const id: string = sent.body.id;
+    // Joins after the send (and sorts last): not part of this broadcast, before or after the crash.
+    const late = await api(first.url, 'POST', '/shopper-tokens', { userId: 'sub-zz-late' }, { credential: KEY });
+    expect((await api(first.url, 'PUT', '/me/topics/news', undefined, { credential: late.body.token })).status).toBe(204);
+
+    // Kill as soon as the status shows some recipients reached and not all.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const { recipients } = (await api(first.url, 'GET', `/messages/${id}`, undefined, { credential: KEY })).body as { recipients: number };
+      if (recipients > 0) break;
+      if (Date.now() > deadline) throw new Error('the fan-out never started');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    // Mid-fan-out, provably: what the killed process committed reached some subscribers and not all.
+    const atKill = await holders(dataDir, id);
+    expect(atKill.size).toBeGreaterThan(0);
+    expect(atKill.size, 'the fan-out finished before the kill; this run proves nothing').toBeLessThan(SUBSCRIBERS);
+
+    const second = await start(dataDir);
+    const done = await until(
+      () => api(second.url, 'GET', `/messages/${id}`, undefined, { credential: KEY }),
+      (r) => r.body.status === 'sent',
+      30_000,
+    );
+    expect(done.body.recipients).toBe(SUBSCRIBERS);
+    second.child.kill('SIGKILL');
+    await second.exited;
+    const after = await holders(dataDir, id);
+    expect(after.size).toBe(SUBSCRIBERS);
+    expect([...after.values()].every((times) => times === 1)).toBe(true);
+    expect(after.has('sub-zz-late')).toBe(false);
   });
 });
 

@@ -8,12 +8,17 @@ import { startPushDevice, type PushDevice } from './support/push-device.js';
 
 /*
  * Web Push from the merchant's POST to the notification the shopper sees.
- * Every step is the real one (HTTP routes, push queue, VAPID, RFC 8291
- * encryption, the built service worker, Dexie) except the one headless
- * Chromium cannot do: subscribing at a real push service. The shopper's
- * device is a synthetic subscription on a loopback push service that checks
- * the VAPID JWT and decrypts; its plaintext goes to the page's service worker
- * through the DevTools protocol, as the browser's push service would hand it.
+ * Real here: the HTTP routes, the push queue, VAPID signing, the server's
+ * RFC 8291 encryption (web-push, which encrypts with http_ece), the built
+ * service worker and Dexie. Not real: subscribing at a real push service,
+ * which headless Chromium cannot do. The shopper's device is a synthetic
+ * subscription on a loopback push service that checks the VAPID JWT and
+ * decrypts with its own node:crypto code (test-support/rfc8291-decrypt.ts),
+ * which shares nothing with http_ece and is checked against RFC 8291's
+ * published example, as is the server's encryption (push/encrypt-rfc8291.test.ts).
+ * The decrypted plaintext reaches the page's service worker through the
+ * DevTools protocol, as the browser would hand it over after its own
+ * decryption; Chromium's decryption itself is not exercised.
  */
 
 const SHOPPER = 'e2e-push';
