@@ -26,10 +26,10 @@ async function openInbox(context: BrowserContext, server: TestServer, userId: st
 }
 
 describe('the whole loop in Chromium', () => {
+  // Shared by the tests below, each with shoppers of its own; none of them stops it.
   let server: TestServer;
-  const dataDir = tempDir();
   beforeAll(async () => {
-    server = await startTestServer({ dataDir, staticDir: CLIENT_DIST });
+    server = await startTestServer({ staticDir: CLIENT_DIST });
   });
   afterAll(() => server?.close());
 
@@ -47,31 +47,39 @@ describe('the whole loop in Chromium', () => {
   });
 
   it('keeps the inbox through an offline reload, then catches up on what it missed', async () => {
+    // This test stops and restarts its server, so it has one of its own: the others keep theirs running.
+    const dataDir = tempDir();
+    let own = await startTestServer({ dataDir, staticDir: CLIENT_DIST });
     const context = await browser.newContext();
-    const page = await openInbox(context, server, 'e2e-offline');
-    await expectSent(server, 'e2e-offline', 'Before the outage');
-    await card(page, 'Before the outage').waitFor();
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-    });
+    try {
+      const page = await openInbox(context, own, 'e2e-offline');
+      await expectSent(own, 'e2e-offline', 'Before the outage');
+      await card(page, 'Before the outage').waitFor();
+      await page.evaluate(async () => {
+        await navigator.serviceWorker.ready;
+      });
 
-    // Really offline: the page's network is cut and the server is gone, so only
-    // the service worker's precache and IndexedDB can show anything.
-    const port = Number(new URL(server.url).port);
-    await server.close();
-    await context.setOffline(true);
-    await page.reload();
-    await card(page, 'Before the outage').waitFor();
-    await page.getByRole('status', { name: /Offline|Connecting/ }).waitFor();
+      // Really offline: the page's network is cut and the server is gone, so only
+      // the service worker's precache and IndexedDB can show anything.
+      const port = Number(new URL(own.url).port);
+      await own.close();
+      await context.setOffline(true);
+      await page.reload();
+      await card(page, 'Before the outage').waitFor();
+      await page.getByRole('status', { name: /Offline|Connecting/ }).waitFor();
 
-    server = await startTestServer({ dataDir, staticDir: CLIENT_DIST, port });
-    await expectSent(server, 'e2e-offline', 'Missed while offline 1');
-    await expectSent(server, 'e2e-offline', 'Missed while offline 2');
-    await context.setOffline(false);
-    await card(page, 'Missed while offline 2').waitFor({ timeout: 20_000 });
-    await card(page, 'Missed while offline 1').waitFor();
-    await expect(card(page, 'Before the outage').count()).resolves.toBe(1);
-    await context.close();
+      own = await startTestServer({ dataDir, staticDir: CLIENT_DIST, port });
+      await expectSent(own, 'e2e-offline', 'Missed while offline 1');
+      await expectSent(own, 'e2e-offline', 'Missed while offline 2');
+      await context.setOffline(false);
+      await card(page, 'Missed while offline 2').waitFor({ timeout: 20_000 });
+      await card(page, 'Missed while offline 1').waitFor();
+      await expect(card(page, 'Before the outage').count()).resolves.toBe(1);
+    } finally {
+      await context.close();
+      // Closing twice is harmless if the restart never happened.
+      await own.close().catch(() => undefined);
+    }
   });
 
   it('delivers to two devices of one shopper, and nothing of another shopper', async () => {

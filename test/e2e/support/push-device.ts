@@ -12,6 +12,8 @@ import { CLIENT_DIST } from './browser.js';
  * (headless Chromium cannot subscribe at a real push service).
  */
 export interface PushDevice {
+  /** The shopper signed in on this device. */
+  userId: string;
   server: TestServer;
   push: LoopbackPushService;
   context: BrowserContext;
@@ -58,6 +60,7 @@ export async function startPushDevice(browser: Browser, shopper: string): Promis
   if (res.status !== 201) throw new Error(`subscribing the synthetic device answered ${res.status}: ${await res.text()}`);
 
   return {
+    userId: shopper,
     server,
     push,
     context,
