@@ -50,4 +50,18 @@ describe('the API reference in Chromium', () => {
     expect(outside).toEqual([]);
     await context.close();
   });
+
+  // A browser that has the PWA installed must still reach the reference, not get the app's shell.
+  it('is served by the server, not the app shell, once the PWA service worker is active', async () => {
+    const context = await app.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${app.server.url}/`);
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    const res = await page.goto(`${app.server.url}/docs/api`);
+    expect(res?.fromServiceWorker()).toBe(false);
+    await expect(page.title()).resolves.toBe('Tidings API reference');
+    await context.close();
+  });
 });

@@ -12,8 +12,8 @@ export function serveAppShell(manifest: ReadonlyArray<PrecacheEntry | string>): 
   registerRoute(
     new NavigationRoute(createHandlerBoundToURL('index.html'), {
       // The console is its own page (precached as console.html); the server's
-      // own endpoints must reach the server.
-      denylist: [/^\/api\//, /^\/console(\.html)?$/, /^\/healthz$/, /^\/metrics$/],
+      // own endpoints and pages (the API reference under /docs/) must reach the server.
+      denylist: [/^\/api\//, /^\/docs\//, /^\/console(\.html)?$/, /^\/healthz$/, /^\/metrics$/],
     }),
   );
 }
