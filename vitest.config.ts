@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+// Removes the temporary directories each test file made (server/test-support/temp-dirs.ts).
+const setupFiles = ['server/test-support/remove-temp-dirs.setup.ts'];
+
 export default defineConfig({
   test: {
     projects: [
@@ -9,6 +12,7 @@ export default defineConfig({
           include: ['shared/**/*.test.ts', 'client/src/**/*.test.ts', 'server/**/*.test.ts'],
           exclude: ['server/**/*.int.test.ts'],
           environment: 'node',
+          setupFiles,
         },
       },
       {
@@ -16,6 +20,7 @@ export default defineConfig({
           name: 'integration',
           include: ['server/**/*.int.test.ts'],
           environment: 'node',
+          setupFiles,
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
@@ -25,6 +30,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
+          setupFiles,
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,

@@ -180,7 +180,7 @@ async function main(): Promise<void> {
       `${config.inFlight} requests in flight, keep-alive`,
     `latency: send-start → frame at the addressed client, open loop at ${config.rate} msg/s for ${config.seconds} s`,
     `memory: server RSS after all N ready minus before, divided by N`,
-    `Tidings data dir under ${dataRoot} (${fileSystemOf(dataRoot)}); SQLite synchronous=FULL fsyncs there on every accepted message`,
+    `Tidings data dir under ${dataRoot} (${fileSystemOf(dataRoot)}); SQLite synchronous=FULL fsyncs there once per group commit (the messages accepted in one event-loop turn)`,
     '',
     formatTable(results),
     '',

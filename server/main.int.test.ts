@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { messagesOf, syncResponseSchema } from '../shared/event.schema.js';
 import { STREAM_CLOSE } from '../shared/stream.schema.js';
 import { PACKAGE_ROOT } from './config.js';
+import { eventuallyHolds } from './test-support/eventually.js';
 import { startServerProcess, type ServerProcess } from './test-support/server-process.js';
 import { StreamClient } from './test-support/stream-client.js';
 import { messageTo, tempDir } from './test-support/test-server.js';
@@ -80,7 +81,7 @@ describe('the server process', () => {
       }
     };
     const lanes = [0, 1, 2, 3, 4, 5, 6, 7].map(sender);
-    while (acknowledged.length < 40) await new Promise((r) => setTimeout(r, 5));
+    await eventuallyHolds(() => acknowledged.length >= 40, '40 acknowledged messages', 30_000);
     first.child.kill('SIGKILL');
     killed = true;
     await Promise.all(lanes);

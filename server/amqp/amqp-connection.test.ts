@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AmqpConnection } from './amqp-connection.js';
-import { eventually } from './test-broker.js';
+import { eventually } from '../test-support/eventually.js';
 
 /** A port that refuses connections: listened on once, then closed. */
 async function refusedPort(): Promise<number> {

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rabbitmqAvailable, requireService, TEST_AMQP_URL } from '../test-support/services.js';
 import { AmqpConnection, type AmqpConnectionState } from './amqp-connection.js';
 import { AmqpEventPublisher } from './amqp-event-publisher.js';
-import { closeBrokerConnections, eventually, TestBroker, uniqueName } from './test-broker.js';
+import { eventually } from '../test-support/eventually.js';
+import { closeBrokerConnections, TestBroker, uniqueName } from './test-broker.js';
 
 const runs = requireService('RabbitMQ event publisher', await rabbitmqAvailable());
 const logger = pino({ level: 'silent' });

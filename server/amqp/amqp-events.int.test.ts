@@ -5,7 +5,8 @@ import { api } from '../test-support/api.js';
 import { rabbitmqAvailable, requireService, TEST_AMQP_URL } from '../test-support/services.js';
 import { messageTo, startTestServer, TEST_MERCHANT_KEY, type TestServer } from '../test-support/test-server.js';
 import { AmqpConnection } from './amqp-connection.js';
-import { eventually, TestBroker, uniqueName } from './test-broker.js';
+import { eventually } from '../test-support/eventually.js';
+import { TestBroker, uniqueName } from './test-broker.js';
 
 const runs = requireService('RabbitMQ events out', await rabbitmqAvailable());
 

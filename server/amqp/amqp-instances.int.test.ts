@@ -6,7 +6,8 @@ import { postgresAvailable, rabbitmqAvailable, requireService, TEST_AMQP_URL } f
 import { messageTo, startTestServer, TEST_MERCHANT_KEY, type TestServer } from '../test-support/test-server.js';
 import { AmqpConnection } from './amqp-connection.js';
 import { deadLetterQueueOf } from './amqp-consumer.js';
-import { eventually, TestBroker, titlesHeldBy, uniqueName } from './test-broker.js';
+import { eventually } from '../test-support/eventually.js';
+import { TestBroker, titlesHeldBy, uniqueName } from './test-broker.js';
 
 const runs =
   requireService('RabbitMQ across instances (RabbitMQ)', await rabbitmqAvailable()) &&

@@ -4,7 +4,8 @@ import { startServerProcess, type ServerProcess } from '../test-support/server-p
 import { rabbitmqAvailable, requireService, TEST_AMQP_URL } from '../test-support/services.js';
 import { messageTo, tempDir } from '../test-support/test-server.js';
 import { deadLetterQueueOf } from './amqp-consumer.js';
-import { eventually, TestBroker, titlesHeldBy, uniqueName } from './test-broker.js';
+import { eventually } from '../test-support/eventually.js';
+import { TestBroker, titlesHeldBy, uniqueName } from './test-broker.js';
 
 const runs = requireService('RabbitMQ server restart', await rabbitmqAvailable());
 const KEY = 'tdk_amqp-restart-test-key-0123456789abcdef';

@@ -101,15 +101,3 @@ export async function titlesHeldBy(baseUrl: string, shopperToken: string): Promi
   return messagesOf(events).map((message) => message.title);
 }
 
-/** Polls until the check passes or the time is up (then throws the last failure). */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, everyMs));
-    }
-  }
-}

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SyncEvent } from '../../shared/event.schema.js';
 import { preferencesSchema } from '../../shared/preferences.schema.js';
+import { eventuallyHolds } from '../test-support/eventually.js';
 import type { Bus } from './bus.js';
 
 /** What a bus implementation hands the contract: the bus, and a way to wait for subscriptions to take effect. */
@@ -23,14 +24,6 @@ export function retractedEvent(seq: number, messageId = `m${seq}`): SyncEvent {
   return { seq, kind: 'retracted', messageId };
 }
 
-/** Waits until `predicate` holds, failing after a generous bound; a network bus delivers asynchronously. */
-export async function eventually(predicate: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 /**
  * The behaviour every bus must have. Negative checks ("did not arrive")
@@ -57,7 +50,7 @@ export function busContract(name: string, make: () => Promise<BusUnderTest>): vo
       await subject.settled();
       await bus.publish([{ userId: 'alice', event: retractedEvent(1) }]);
       await bus.publish([{ userId: 'bob', event: retractedEvent(7) }]);
-      await eventually(() => alice.length === 1 && bob.length === 1, 'both deliveries');
+      await eventuallyHolds(() => alice.length === 1 && bob.length === 1, 'both deliveries');
       expect(alice).toEqual([retractedEvent(1)]);
       expect(bob).toEqual([retractedEvent(7)]);
     });
@@ -68,7 +61,7 @@ export function busContract(name: string, make: () => Promise<BusUnderTest>): vo
       await subject.settled();
       const batch = [retractedEvent(1), preferencesEvent(2), retractedEvent(3)];
       await bus.publish(batch.map((event) => ({ userId: 'alice', event })));
-      await eventually(() => got.length === 3, 'three events');
+      await eventuallyHolds(() => got.length === 3, 'three events');
       expect(got).toEqual(batch);
     });
 
@@ -79,11 +72,11 @@ export function busContract(name: string, make: () => Promise<BusUnderTest>): vo
       bus.subscribe('alice', (e) => second.push(e));
       await subject.settled();
       await bus.publish([{ userId: 'alice', event: retractedEvent(1) }]);
-      await eventually(() => first.length === 1 && second.length === 1, 'both subscribers');
+      await eventuallyHolds(() => first.length === 1 && second.length === 1, 'both subscribers');
       stopFirst();
       await subject.settled();
       await bus.publish([{ userId: 'alice', event: retractedEvent(2) }]);
-      await eventually(() => second.length === 2, 'the remaining subscriber');
+      await eventuallyHolds(() => second.length === 2, 'the remaining subscriber');
       expect(first.map((e) => e.seq)).toEqual([1]);
       expect(second.map((e) => e.seq)).toEqual([1, 2]);
     });
@@ -99,7 +92,7 @@ export function busContract(name: string, make: () => Promise<BusUnderTest>): vo
       await subject.settled();
       await bus.publish([{ userId: 'alice', event: retractedEvent(1) }]);
       await bus.publish([{ userId: 'marker', event: retractedEvent(2) }]);
-      await eventually(() => marker.length === 1, 'the marker');
+      await eventuallyHolds(() => marker.length === 1, 'the marker');
       expect(alice).toEqual([]);
     });
 
@@ -112,7 +105,7 @@ export function busContract(name: string, make: () => Promise<BusUnderTest>): vo
       await subject.settled();
       // Whether publish reports the broken subscriber is the bus's choice; the healthy one must still get the event.
       await bus.publish([{ userId: 'alice', event: retractedEvent(1) }]).catch(() => undefined);
-      await eventually(() => got.length === 1, 'the healthy subscriber');
+      await eventuallyHolds(() => got.length === 1, 'the healthy subscriber');
     });
 
     it('publishes nothing and fails nothing for an empty batch or a user nobody follows', async () => {
@@ -134,7 +127,7 @@ export function busContract(name: string, make: () => Promise<BusUnderTest>): vo
       if (sender && watcher) {
         await sender.bus.publish([{ userId: 'alice', event: retractedEvent(2) }]);
         // The marker went out after the closed bus's publish returned: anything that publish leaked is ahead of it.
-        await eventually(() => watched.length >= 1, 'the marker on the watching peer');
+        await eventuallyHolds(() => watched.length >= 1, 'the marker on the watching peer');
         expect(watched).toEqual([retractedEvent(2)]);
       }
       expect(got).toEqual([]);

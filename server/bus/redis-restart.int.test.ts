@@ -7,7 +7,7 @@ import { TestRedisServer } from '../test-support/redis-server.js';
 import { requireService, type Availability } from '../test-support/services.js';
 import { StreamClient } from '../test-support/stream-client.js';
 import { messageTo, startTestServer, tempDir, type TestServer } from '../test-support/test-server.js';
-import { eventually } from './bus.contract.js';
+import { eventuallyHolds } from '../test-support/eventually.js';
 import { RedisBus } from './redis-bus.js';
 
 async function redisServerAvailable(): Promise<Availability> {
@@ -101,6 +101,6 @@ describe.skipIf(!runs)('Redis restart under load', () => {
     await busA.settled();
     const before = gaps;
     await redis.restart();
-    await eventually(() => gaps > before, 'a resync after the restart', 10_000);
+    await eventuallyHolds(() => gaps > before, 'a resync after the restart', 10_000);
   });
 });

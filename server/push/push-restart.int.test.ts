@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../test-support/eventually.js';
 import { startServerProcess, type ServerProcess } from '../test-support/server-process.js';
 import { LoopbackPushService, type SyntheticSubscription } from '../test-support/push-service.js';
 import { messageTo, tempDir } from '../test-support/test-server.js';
@@ -56,16 +57,6 @@ async function report(server: ServerProcess, id: string): Promise<{ pushed: numb
   return (await res.json()) as { pushed: number; pushFailed: number; pushPending: number };
 }
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out at ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 describe('the push queue across SIGKILL', () => {
   it('delivers each push exactly once when killed mid-fan-out with pushes in flight', async () => {
     const dataDir = tempDir();
@@ -77,7 +68,7 @@ describe('the push queue across SIGKILL', () => {
 
     // Kill with requests in flight (held, unanswered) and every accepted push already recorded.
     await push.waitFor(() => push.received.length === 60 && push.heldCount > 0);
-    const atKill = await until(() => report(first, id), (r) => r.pushed === 60);
+    const atKill = await until(() => report(first, id), (r) => r.pushed === 60, 20_000, 25);
     // Mid-flight, provably: the push service holds open requests and the store has pushes not yet settled.
     expect(push.heldOpenCount).toBeGreaterThan(0);
     expect(atKill.pushPending).toBeGreaterThan(0);
@@ -90,7 +81,7 @@ describe('the push queue across SIGKILL', () => {
     push.release();
 
     const second = await start(dataDir);
-    const final = await until(() => report(second, id), (r) => r.pushPending === 0);
+    const final = await until(() => report(second, id), (r) => r.pushPending === 0, 20_000, 25);
     expect(final).toMatchObject({ pushed: DEVICES, pushFailed: 0 });
     for (const device of devices) expect(push.receivedFor(device.json.endpoint)).toHaveLength(1);
     expect(push.attempts.filter((a) => a.problem)).toEqual([]);
@@ -116,7 +107,7 @@ describe('the push queue across SIGKILL', () => {
     expect(seenAtKill, 'the fan-out finished before the kill; this run proves nothing').toBeLessThan(DEVICES);
 
     const second = await start(dataDir);
-    expect(await until(() => report(second, id), (r) => r.pushPending === 0)).toMatchObject({ pushed: DEVICES });
+    expect(await until(() => report(second, id), (r) => r.pushPending === 0, 20_000, 25)).toMatchObject({ pushed: DEVICES });
     for (const device of devices) expect(push.receivedFor(device.json.endpoint).length).toBeGreaterThanOrEqual(1);
     // A push accepted but not yet recorded when the process died is sent again; a slot is held until
     // its outcome is committed, so that is at most one per slot.

@@ -57,6 +57,25 @@ describe('Web Push delivery', () => {
     expect(byTitle.get('p3')!.topic).toBeUndefined();
   });
 
+  it('does not push to a subscription whose expirationTime has passed, and deletes it', async () => {
+    const live = await bed.device('wp-expired');
+    // The browser said this subscription stops working at expirationTime, which is now past.
+    const expired = bed.push.subscription();
+    const res = await fetch(`${bed.server.url}/api/v1/me/push-subscriptions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await bed.server.tokenFor('wp-expired')}` },
+      body: JSON.stringify({ ...expired.json, expirationTime: Date.now() - 60_000 }),
+    });
+    expect(res.status).toBe(201);
+    const id = await send(['wp-expired']);
+    expect(await settled(id)).toMatchObject({ pushTargets: 2, pushed: 1, pushFailed: 1 });
+    expect(bed.push.receivedFor(live.json.endpoint)).toHaveLength(1);
+    // Never sent to the push service at all, and gone from the store.
+    expect(statusesFor(expired.json.endpoint)).toEqual([]);
+    expect((await bed.server.store.listPushSubscriptions('wp-expired')).map((s) => s.endpoint)).toEqual([live.json.endpoint]);
+    expect(await settled(await send(['wp-expired']))).toMatchObject({ pushTargets: 1, pushed: 1 });
+  });
+
   it('deletes a subscription the push service answers 410 for, and counts the push failed', async () => {
     const device = await bed.device('wp-gone');
     bed.push.respondWith(410);
@@ -139,9 +158,7 @@ describe('Web Push and expiry', () => {
       const res = await own.server.send(messageTo(['wp-late'], { expiresAt: new Date(Date.now() + 5000).toISOString() }));
       const { id } = (await res.json()) as { id: string };
       await own.push.waitFor(() => own.push.attempts.length === 1);
-      const deadline = Date.now() + 5000;
-      let report = await own.report(id);
-      while (report.pushPending !== 0 && Date.now() < deadline) report = await own.report(id);
+      const report = await own.settled(id);
       expect(report).toMatchObject({ pushTargets: 1, pushed: 0, pushFailed: 0, pushSkipped: 1, pushPending: 0 });
       expect(own.push.attempts.map((a) => a.status)).toEqual([429]);
       expect(own.push.receivedFor(device.json.endpoint)).toEqual([]);

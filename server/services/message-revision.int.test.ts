@@ -59,10 +59,14 @@ describe('correcting a sent message', () => {
     const sent = await api(url(), 'POST', '/messages', messageTo(['rev-3'], { title: 'Delivery Tuesday', collapseKey: 'order:7' }));
     await bed.push.waitFor(() => bed.push.receivedFor(device.json.endpoint).length === 1);
 
+    const beforeEdit = Date.now();
     const res = await api(url(), 'PATCH', `/messages/${sent.body.id}`, { title: 'Delivery Wednesday' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: sent.body.id, title: 'Delivery Wednesday', collapseKey: 'order:7' });
-    expect(res.body.editedAt).toBeDefined();
+    // editedAt is the moment of this correction: an ISO time within the request.
+    expect(new Date(res.body.editedAt).toISOString()).toBe(res.body.editedAt);
+    expect(Date.parse(res.body.editedAt)).toBeGreaterThanOrEqual(beforeEdit);
+    expect(Date.parse(res.body.editedAt)).toBeLessThanOrEqual(Date.now());
     await laptop.waitForEvents(2);
     expect(laptop.events[1]).toMatchObject({ seq: 2, kind: 'message', message: { id: sent.body.id, title: 'Delivery Wednesday' } });
     // The tray entry is replaced: a new push of the corrected text under the same tag.

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { pushPayloadSchema, type PushPayload } from '../../shared/push.schema.js';
 import { EndpointAllowlist } from '../push/endpoint-allowlist.js';
+import { until } from './eventually.js';
 import { LoopbackPushService, type ReceivedPush, type SyntheticSubscription } from './push-service.js';
 import { messageTo, startTestServer, TEST_MERCHANT_KEY, type TestServer } from './test-server.js';
 
@@ -54,14 +55,8 @@ export async function startPushTestBed(): Promise<PushTestBed> {
       expect(res.status).toBe(200);
       return (await res.json()) as Record<string, unknown>;
     },
-    async settled(messageId) {
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const report = await bed.report(messageId);
-        if (report.pushPending === 0) return report;
-        if (Date.now() > deadline) throw new Error(`pushes still pending: ${JSON.stringify(report)}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
+    settled(messageId) {
+      return until(() => bed.report(messageId), (report) => report.pushPending === 0, 10_000, 20);
     },
     async close() {
       await server.close();

@@ -1,18 +1,15 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { createApp, type App, type AppDeps } from '../app.js';
 import { MemoryBus } from '../bus/memory-bus.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
+import { removeTempDir, tempDir } from './temp-dirs.js';
 
 export const TEST_MERCHANT_KEY = 'tdk_test-merchant-key-0123456789abcdef';
 
-export function tempDir(prefix = 'tidings-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
+// Re-exported: tests have always taken tempDir from here.
+export { tempDir };
 
 export interface TestServer {
   app: App;
@@ -31,6 +28,8 @@ export interface TestServer {
 export async function startTestServer(
   options: Partial<AppDeps> & { dataDir?: string; port?: number } = {},
 ): Promise<TestServer> {
+  // A data dir passed in belongs to the caller (a restart test reopens it); one made here goes with close().
+  const ownDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? tempDir();
   // A given store (e.g. PostgreSQL) is used as is and closed with the server.
   const store = options.store ?? SqliteStore.open(dataDir);
@@ -78,6 +77,7 @@ export async function startTestServer(
       await app.close();
       await bus.close();
       await store.close();
+      if (ownDataDir) removeTempDir(dataDir);
     },
   };
 }

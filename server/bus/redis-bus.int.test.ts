@@ -4,7 +4,8 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SyncEvent } from '../../shared/event.schema.js';
 import { redisAvailable, requireService, TEST_REDIS_URL } from '../test-support/services.js';
-import { busContract, eventually, retractedEvent } from './bus.contract.js';
+import { eventuallyHolds } from '../test-support/eventually.js';
+import { busContract, retractedEvent } from './bus.contract.js';
 import { RedisBus, redactUrl } from './redis-bus.js';
 
 const runs = requireService('Redis', await redisAvailable());
@@ -50,7 +51,7 @@ describe.skipIf(!runs)('RedisBus', () => {
       { userId: 'bob', event: retractedEvent(1) },
       { userId: 'alice', event: retractedEvent(2) },
     ]);
-    await eventually(() => onB.length === 2, "alice's two events on B");
+    await eventuallyHolds(() => onB.length === 2, "alice's two events on B");
     expect(onB).toEqual([retractedEvent(1), retractedEvent(2)]);
   });
 
@@ -64,10 +65,10 @@ describe.skipIf(!runs)('RedisBus', () => {
     await Promise.all([a.settled(), b.settled()]);
     await a.publish([{ userId: 'alice', event: retractedEvent(1) }]);
     await b.publish([{ userId: 'alice', event: retractedEvent(2) }]);
-    await eventually(() => onA.length >= 2 && onB.length >= 2, 'both events on both');
+    await eventuallyHolds(() => onA.length >= 2 && onB.length >= 2, 'both events on both');
     await a.publish([{ userId: 'alice', event: retractedEvent(3) }]);
-    await eventually(() => onB.length >= 3, 'the marker on B');
-    await eventually(() => onA.length >= 3, 'the marker on A');
+    await eventuallyHolds(() => onB.length >= 3, 'the marker on B');
+    await eventuallyHolds(() => onA.length >= 3, 'the marker on A');
     // Local delivery may overtake a remote one, so the order may differ; the count may not.
     expect(onA.map((e) => e.seq).sort()).toEqual([1, 2, 3]);
     expect(onB.map((e) => e.seq).sort()).toEqual([1, 2, 3]);
@@ -96,7 +97,7 @@ describe.skipIf(!runs)('RedisBus', () => {
     } finally {
       raw.disconnect();
     }
-    await eventually(() => gaps === before + 1, 'the resync');
+    await eventuallyHolds(() => gaps === before + 1, 'the resync');
   });
 
   it('ignores what is not a valid event on its channels', async () => {
@@ -112,7 +113,7 @@ describe.skipIf(!runs)('RedisBus', () => {
     } finally {
       raw.disconnect();
     }
-    await eventually(() => got.length === 1, 'the valid event');
+    await eventuallyHolds(() => got.length === 1, 'the valid event');
     expect(got).toEqual([retractedEvent(5)]);
   });
 
