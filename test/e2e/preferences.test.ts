@@ -1,9 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { messageTo } from '../../server/test-support/test-server.js';
-import { launchChromium } from './support/browser.js';
-import { startPushDevice, type PushDevice } from './support/push-device.js';
-import { EVENTUALLY, freshShopper, savePreferences, sendAndReceive, settledPushReport, shownTitles, storedRow } from './support/service-worker.js';
+import type { PushDevice } from './support/push-device.js';
+import { EVENTUALLY, savePreferences, sendAndReceive, settledPushReport, shownTitles, storedRow, pushDevicesPerTest } from './support/service-worker.js';
 
 /*
  * A muted category, end to end: the shopper's preferences are saved through
@@ -14,25 +12,11 @@ import { EVENTUALLY, freshShopper, savePreferences, sendAndReceive, settledPushR
  * Each test opens its own device for a shopper of its own, so they run in any order.
  */
 
-let browser: Browser;
-const devices: PushDevice[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterEach(async () => {
-  for (const device of devices.splice(0)) await device.close();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const openDevice = pushDevicesPerTest();
 
 /** A device whose shopper has muted promotions, the change already in this browser's Dexie. */
 async function deviceMutingPromotions(): Promise<PushDevice> {
-  const device = await startPushDevice(browser, freshShopper('e2e-preferences'));
-  devices.push(device);
+  const device = await openDevice('e2e-preferences');
   await savePreferences(device, { mutedCategories: ['promotion'], timeZone: 'UTC' });
   return device;
 }

@@ -1,15 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './support/browser.js';
-import { startPushDevice, type PushDevice } from './support/push-device.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { PushDevice } from './support/push-device.js';
 import {
   click,
   EVENTUALLY,
-  freshShopper,
   sendAndReceive,
   shownNotifications,
   storedMessage,
   storedRow,
+  pushDevicesPerTest,
 } from './support/service-worker.js';
 
 /*
@@ -32,24 +31,10 @@ import {
  * a shopper of its own, so the tests run in any order.
  */
 
-let browser: Browser;
-const devices: PushDevice[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterEach(async () => {
-  for (const device of devices.splice(0)) await device.close();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const openDevice = pushDevicesPerTest();
 
 async function newDevice(): Promise<PushDevice> {
-  const device = await startPushDevice(browser, freshShopper('e2e-push'));
-  devices.push(device);
+  const device = await openDevice('e2e-push');
   return device;
 }
 

@@ -1,12 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { TEST_MERCHANT_KEY } from '../../server/test-support/test-server.js';
-import { launchChromium } from './support/browser.js';
-import { startPushDevice, type PushDevice } from './support/push-device.js';
+import type { PushDevice } from './support/push-device.js';
 import {
   click,
   EVENTUALLY,
-  freshShopper,
   savePreferences,
   sendAndReceive,
   shownNotifications,
@@ -14,6 +11,7 @@ import {
   storedMessage,
   storedRow,
   type WorkerScope,
+  pushDevicesPerTest,
 } from './support/service-worker.js';
 
 /*
@@ -24,25 +22,11 @@ import {
  * test opens its own device for a shopper of its own.
  */
 
-let browser: Browser;
-const devices: PushDevice[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterEach(async () => {
-  for (const device of devices.splice(0)) await device.close();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const openDevice = pushDevicesPerTest();
 
 /** A signed-in device with no app window in front of the shopper (so the worker shows notifications). */
 async function deviceInBackground(prefix: string): Promise<PushDevice> {
-  const device = await startPushDevice(browser, freshShopper(prefix));
-  devices.push(device);
+  const device = await openDevice(prefix);
   await device.page.goto('about:blank');
   return device;
 }
@@ -104,8 +88,7 @@ describe('the service worker in Chromium', () => {
   });
 
   it('stores a message pushed during quiet hours without a notification; an urgent one still notifies', async () => {
-    const device = await startPushDevice(browser, freshShopper('e2e-sw-quiet'));
-    devices.push(device);
+    const device = await openDevice('e2e-sw-quiet');
     // A template push from before the quiet hours: the server holds back pushes inside them, so the ones
     // below are what a push sent just before the change reached the server would look like.
     await device.page.goto('about:blank');
@@ -140,8 +123,7 @@ describe('the service worker in Chromium', () => {
   });
 
   it('shows nothing for a push to a signed-out device, stores nothing, and unsubscribes', async () => {
-    const device = await startPushDevice(browser, freshShopper('e2e-sw-signed-out'));
-    devices.push(device);
+    const device = await openDevice('e2e-sw-signed-out');
     const message = await sendAndReceive(device, { title: 'For whoever was signed in' });
 
     // Headless Chromium holds no real subscription, so the worker is given one that records its unsubscribe.

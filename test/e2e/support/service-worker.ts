@@ -1,8 +1,10 @@
-import { expect } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { pushPayloadSchema } from '../../../shared/push.schema.js';
 import type { Preferences } from '../../../shared/preferences.schema.js';
 import { messageTo, TEST_MERCHANT_KEY } from '../../../server/test-support/test-server.js';
-import type { PushDevice } from './push-device.js';
+import { launchChromium } from './browser.js';
+import { startPushDevice, type PushDevice } from './push-device.js';
 
 /*
  * What the Web Push e2e tests do to and read from a device's service worker.
@@ -174,4 +176,28 @@ export async function settledPushReport(device: PushDevice, id: string): Promise
     (report.pushed as number) + (report.pushFailed as number) + (report.pushSkipped as number) === report.pushTargets;
   await expect.poll(async () => settled(await pushReport(device, id)), EVENTUALLY).toBe(true);
   return pushReport(device, id);
+}
+
+/**
+ * The lifecycle every push test file shares: one Chromium for the file, and
+ * the devices a test opened closed after it. Returns how a test opens a
+ * signed-in device for a shopper of its own.
+ */
+export function pushDevicesPerTest(): (prefix: string) => Promise<PushDevice> {
+  let browser: Browser;
+  const devices: PushDevice[] = [];
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterEach(async () => {
+    for (const device of devices.splice(0)) await device.close();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return async (prefix) => {
+    const device = await startPushDevice(browser, freshShopper(prefix));
+    devices.push(device);
+    return device;
+  };
 }
