@@ -51,7 +51,9 @@ function describe(cron: string, tz: string, words: CronWords): string | undefine
   const time = timeOfDay(minutes, hours, words);
   const day = dayPart(days, months, mondayFirst, words);
   if (time === undefined || day === undefined) return undefined;
-  const text = day === null ? time.text : words.schedule(day, time.text, time.kind);
+  // "every day at 09:00", but just "every hour at :00": the interval already says how often.
+  const on = day ?? (time.kind === 'at' ? words.everyDay : null);
+  const text = on === null ? time.text : words.schedule(on, time.text, time.kind);
   // "Every 15 minutes" happens at the same moments in every zone; anything tied to hours or days does not.
   return day === null && hours.length === 24 ? text : words.inZone(text, tz);
 }
@@ -98,16 +100,16 @@ type TimeKind = 'at' | 'interval';
 
 function timeOfDay(minutes: number[], hours: number[], words: CronWords): { text: string; kind: TimeKind } | undefined {
   const allHours = hours.length === 24;
+  if (minutes.length * hours.length <= MAX_TIMES) {
+    const times = hours.flatMap((hour) => minutes.map((minute) => clock(hour, minute)));
+    return { text: words.at(words.list(times)), kind: 'at' };
+  }
   const minuteStep = stepOf(minutes, 60);
   if (minuteStep !== undefined && minutes.length > 1) {
     const every = minuteStep === 1 ? words.everyMinute : words.everyMinutes(minuteStep);
     if (allHours) return { text: every, kind: 'interval' };
     if (!isRun(hours)) return undefined;
     return { text: words.between(every, clock(hours[0]!, 0), clock(hours.at(-1)!, minutes.at(-1)!)), kind: 'interval' };
-  }
-  if (minutes.length * hours.length <= MAX_TIMES) {
-    const times = hours.flatMap((hour) => minutes.map((minute) => clock(hour, minute)));
-    return { text: words.at(words.list(times)), kind: 'at' };
   }
   if (minutes.length > 4) return undefined;
   const marks = words.list(minutes.map((minute) => words.minuteMark(pad(minute))));
