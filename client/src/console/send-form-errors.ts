@@ -100,3 +100,14 @@ function plainWords(field: FormField, message: string, strings: ConsoleStrings):
   if (field === 'repeat.cron') return say.cronInvalid;
   return say.invalid(name);
 }
+
+/** The id of the element holding a field's error, for its aria-describedby. */
+export function errorIdOf(field: FormField): string {
+  return `send-error-${field.replaceAll('.', '-')}`;
+}
+
+/** aria-describedby for a field: its hint, and its error while it has one. */
+export function describedBy(errors: FieldErrors, field: FormField, hintId?: string): string | undefined {
+  const ids = [hintId, errors[field] ? errorIdOf(field) : undefined].filter(Boolean);
+  return ids.length > 0 ? ids.join(' ') : undefined;
+}

@@ -47,12 +47,12 @@ describe('parseUserIds', () => {
 describe('previewMessageOf', () => {
   it('shows what the device would get, with a placeholder title while there is none', () => {
     const request = requestOf({ ...emptyForm([], 'UTC'), body: 'Arrives Thursday', collapseKey: 'order:1042' }, false, NOW);
-    expect(previewMessageOf(request, 'Your title', NOW)).toEqual({
+    expect(previewMessageOf(request, 'New message', NOW)).toEqual({
       id: 'preview',
       type: 'system',
       category: 'order',
       priority: 3,
-      title: 'Your title',
+      title: 'New message',
       body: 'Arrives Thursday',
       collapseKey: 'order:1042',
       createdAt: '2026-07-01T08:00:00.000Z',
@@ -69,7 +69,7 @@ describe('previewMessageOf', () => {
       actions: [{ title: 'Shop', url: '/sale' }, { title: 'Evil', url: 'javascript:alert(2)' }],
       repeatCron: '0 9 * * 1',
     };
-    const message = previewMessageOf(requestOf(form, false, NOW), 'Your title', NOW);
+    const message = previewMessageOf(requestOf(form, false, NOW), 'New message', NOW);
     expect(message.url).toBeUndefined();
     expect(message.image).toBeUndefined();
     expect(message.icon).toBe('/icon.png');
