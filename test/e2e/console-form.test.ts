@@ -46,7 +46,8 @@ async function errorOf(page: Page, label: string): Promise<string> {
   expect(await field.getAttribute('aria-invalid')).toBe('true');
   const ids = (await field.getAttribute('aria-describedby'))?.split(' ') ?? [];
   const texts = await Promise.all(ids.map((id) => page.locator(`[id="${id}"].field-error`).allTextContents()));
-  return texts.flat().join(' ').replace('⚠ ', '');
+  // The warning sign is aria-hidden: not part of what is announced.
+  return texts.flat().join(' ').replace(/^⚠\s*/, '');
 }
 
 describe.each([
