@@ -182,6 +182,30 @@ describe.each([
   });
 });
 
+describe('the server’s own refusal', () => {
+  it('is shown beside the field it names, in plain words, when only the server can tell', async () => {
+    const page = await openConsole(DESKTOP);
+    const before = await sentIds();
+    await page.getByLabel('Title', { exact: true }).fill('Order #1042 has shipped');
+    // The shared schema lets NUL through; the server refuses it anywhere (PostgreSQL cannot store it).
+    await page.getByLabel('Body (optional)').evaluate((field: HTMLTextAreaElement) => {
+      field.value = 'Arriving\u0000Thursday';
+      field.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+
+    await page.locator('.outcome.failed').getByText('Some fields are not valid.').waitFor();
+    expect(await errorOf(page, 'Body (optional)')).toBe('Body holds a character that cannot be shown');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('send-body');
+    expect(await sentIds()).toEqual(before);
+
+    // An edit retires the server's answer: it was about the message as it was sent.
+    await page.getByLabel('Body (optional)').fill('Arriving Thursday');
+    expect(await page.getByLabel('Body (optional)').getAttribute('aria-invalid')).toBeNull();
+    await page.context().close();
+  });
+});
+
 describe('the send form in Simplified Chinese', () => {
   it('renders every label, error and the repeat in Chinese', async () => {
     const page = await openConsole(PHONE, 'zh-CN');

@@ -128,12 +128,14 @@ describe('fieldErrors from the server’s validation-failed answer', () => {
       { path: 'actions.1.url', message: 'must be an http(s) URL or a same-origin path starting with /' },
       { path: 'repeat.cron', message: 'never occurs after deliverAt' },
       { path: 'to.userIds', message: 'Too big: expected array to have <=1000 items' },
+      { path: 'body', message: 'must not contain the NUL character (\\u0000)' },
     ];
     expect(fieldErrors(issues, en.console)).toEqual({
       title: 'Title is required',
       'actions.1.url': 'Button 2 link must start with https:// or http://, or be a path on this site starting with /',
       'repeat.cron': 'This schedule never happens',
       recipients: 'Shopper ids: at most 1000',
+      body: 'Body holds a character that cannot be shown',
     });
   });
 
