@@ -3,7 +3,7 @@ import { messagesOf } from '../../shared/event.schema.js';
 import { api, until } from '../test-support/api.js';
 import { StreamClient } from '../test-support/stream-client.js';
 import { messageTo, startTestServer, type TestServer } from '../test-support/test-server.js';
-import { nextOccurrence } from './recurrence.js';
+import { nextOccurrence } from '../../shared/recurrence.js';
 
 let server: TestServer;
 beforeAll(async () => {

@@ -4,7 +4,7 @@ import { IDEMPOTENCY_RETENTION_MS } from '../services/idempotency.js';
 import { publishCommitted } from '../services/publish.js';
 import type { Store } from '../store/store.js';
 import { LoopWorker } from './background-loop.js';
-import { nextOccurrence } from './recurrence.js';
+import { nextOccurrence } from '../../shared/recurrence.js';
 
 export interface SchedulerOptions {
   store: Store;

@@ -5,7 +5,7 @@ import { asSentBy } from '../auth/seller-identity.js';
 import type { Bus } from '../bus/bus.js';
 import { HttpError } from '../http/http-error.js';
 import type { Metrics } from '../metrics.js';
-import { nextOccurrence, repeatProblems } from '../scheduler/recurrence.js';
+import { nextOccurrence, repeatProblems } from '../../shared/recurrence.js';
 import type { ScheduleSpec } from '../store/message-lifecycle.js';
 import type { MerchantRecord, Store } from '../store/store.js';
 import { requestHash } from './idempotency.js';

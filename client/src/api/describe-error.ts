@@ -9,11 +9,11 @@ import { ApiError, NetworkError, ProtocolError } from './api-error.js';
 export function describeError(error: unknown): string {
   if (error instanceof NetworkError) return t.errors.network;
   if (error instanceof ProtocolError) return t.errors.protocol;
-  if (error instanceof ApiError) return messageForCode(error.code) ?? error.message;
+  if (error instanceof ApiError) return describeCode(error.code, error.message);
   return t.errors.byCode.internal;
 }
 
-/** Codes outside `ERROR_CODES` (an `http-<status>` fallback, a newer server) have no sentence. */
-function messageForCode(code: string): string | undefined {
-  return Object.hasOwn(t.errors.byCode, code) ? t.errors.byCode[code as keyof typeof t.errors.byCode] : undefined;
+/** The app's sentence for an error code; codes outside `ERROR_CODES` (an `http-<status>` fallback, a newer server) get `fallback`. */
+export function describeCode(code: string, fallback: string): string {
+  return Object.hasOwn(t.errors.byCode, code) ? t.errors.byCode[code as keyof typeof t.errors.byCode] : fallback;
 }

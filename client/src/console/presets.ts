@@ -1,46 +1,52 @@
 import type { KNOWN_CATEGORIES } from '../../../shared/message.schema.js';
+import type { Strings } from '../i18n/strings.js';
 
+export type PresetKey = keyof Strings['console']['presetList'];
+
+/** What a preset fills in besides its words (which are in the locale's `console.presetList`). */
 export interface Preset {
-  label: string;
+  key: PresetKey;
   category: (typeof KNOWN_CATEGORIES)[number];
   priority: number;
-  title: string;
-  body: string;
   url: string;
+  /** Where the preset's one button leads. */
+  actionUrl: string;
+  collapseKey: string;
   /** Minutes until the message expires; 0 for never. */
   expiresInMinutes: number;
 }
 
 /**
  * Examples a newcomer can send with one click, each showing one behaviour of
- * the inbox: emphasis of urgent messages, a link, an offer that expires.
+ * the inbox: emphasis of urgent messages, a link and a button, a thread by
+ * collapse key, an offer that expires.
  */
 export const PRESETS: readonly Preset[] = [
   {
-    label: 'Order shipped',
+    key: 'shipped',
     category: 'shipping',
     priority: 3,
-    title: 'Order #1042 has shipped',
-    body: 'Your parcel is on its way and should arrive on Thursday.',
     url: '/orders/1042',
+    actionUrl: '/orders/1042/tracking',
+    collapseKey: 'order:1042',
     expiresInMinutes: 0,
   },
   {
-    label: 'Payment failed',
+    key: 'paymentFailed',
     category: 'payment',
     priority: 5,
-    title: 'Payment for order #1043 failed',
-    body: 'Your card was declined. Update your payment method within 24 hours to keep the order.',
     url: '/orders/1043/payment',
+    actionUrl: '/orders/1043/payment',
+    collapseKey: 'order:1043',
     expiresInMinutes: 0,
   },
   {
-    label: 'Flash sale',
+    key: 'flashSale',
     category: 'promotion',
     priority: 2,
-    title: 'Flash sale: 30% off rain jackets',
-    body: 'Only for the next two minutes. It disappears from the inbox when it ends.',
     url: 'https://shop.example/sale',
+    actionUrl: 'https://shop.example/sale/rain-jackets',
+    collapseKey: 'sale:rain-jackets',
     expiresInMinutes: 2,
   },
 ];

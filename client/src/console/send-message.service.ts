@@ -10,9 +10,9 @@ import { apiRequest } from '../api/api-client.js';
 export type SendMessageInput = z.input<typeof sendMessageRequestSchema>;
 
 /**
- * `POST /api/v1/messages` with the merchant key. The console deliberately does
- * not validate first: showing what the server answers — including its
- * validation issues — is what the console is for.
+ * `POST /api/v1/messages` with the merchant key. The send form checks the
+ * body first with the same shared code (send-form.ts); whatever the server
+ * still refuses comes back as an `ApiError` with its issues.
  */
 export function sendMessage(merchantKey: string, body: SendMessageInput): Promise<SendMessageResponse> {
   return apiRequest('/messages', {

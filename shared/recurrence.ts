@@ -1,5 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
-import type { Repeat } from '../../shared/message.schema.js';
+import type { Repeat } from './message.schema.js';
 
 /** True for a time zone this runtime knows (IANA names such as Europe/Berlin, or UTC). */
 export function isKnownTimeZone(tz: string): boolean {
@@ -15,7 +15,7 @@ export function isKnownTimeZone(tz: string): boolean {
  * Checks a recurrence the way the scheduler will run it. Returns a problem
  * per field (for a 400 naming the field), or none. A cron with no future
  * occurrence (e.g. 30 February) is refused here rather than scheduled and
- * never sent.
+ * never sent. Shared so that the console checks a cron exactly as the server will.
  */
 export function repeatProblems(repeat: Repeat, now: number): { path: string; message: string }[] {
   if (repeat.tz !== undefined && !isKnownTimeZone(repeat.tz)) {
@@ -92,4 +92,12 @@ export function nextOccurrence(cron: string, tz: string | undefined, after: numb
   const expression = CronExpressionParser.parse(cron, { currentDate: new Date(after), tz: tz ?? 'UTC' });
   if (!expression.hasNext()) return undefined;
   return expression.next().getTime();
+}
+
+/** The next `count` occurrences strictly after `after` (fewer when the series ends), as the scheduler will send them. */
+export function nextOccurrences(cron: string, tz: string | undefined, after: number, count: number): number[] {
+  const expression = CronExpressionParser.parse(cron, { currentDate: new Date(after), tz: tz ?? 'UTC' });
+  const times: number[] = [];
+  while (times.length < count && expression.hasNext()) times.push(expression.next().getTime());
+  return times;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextOccurrence, repeatProblems } from './recurrence.js';
+import { nextOccurrence, nextOccurrences, repeatProblems } from './recurrence.js';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -61,5 +61,19 @@ describe('repeatProblems: the minimum interval over the whole pattern', () => {
 
   it.each(['* * * * *', '0 * * * * *', '0 9 * * THU', '30 */5 * * * *', '0 9 * * 1-5', '0 0 29 2 *', '15 30 1 * * *'])('accepts %j', (cron) => {
     expect(repeatProblems({ cron, tz: 'Europe/Berlin' }, atSecond58)).toEqual([]);
+  });
+});
+
+describe('nextOccurrences', () => {
+  it('lists the next times in the zone of the cron, each strictly after the one before', () => {
+    const mondaysInShanghai = nextOccurrences('0 9 * * 1', 'Asia/Shanghai', Date.parse('2026-01-05T01:00:00Z'), 3);
+    expect(mondaysInShanghai.map((ms) => new Date(ms).toISOString())).toEqual([
+      '2026-01-12T01:00:00.000Z',
+      '2026-01-19T01:00:00.000Z',
+      '2026-01-26T01:00:00.000Z',
+    ]);
+    expect(nextOccurrences('0 9 * * 1', 'Asia/Shanghai', Date.parse('2026-01-05T01:00:00Z'), 1)[0]).toBe(
+      nextOccurrence('0 9 * * 1', 'Asia/Shanghai', Date.parse('2026-01-05T01:00:00Z')),
+    );
   });
 });
