@@ -294,7 +294,7 @@ describe('the message view in Chromium', () => {
     await context.close();
   });
 
-  it('says so when the open message is deleted (undo brings it back) or retracted by the merchant', async () => {
+  it('says so when the open message is deleted (undo brings it back), retracted by the merchant, or expires', async () => {
     const shopper = 'e2e-view-gone';
     const id = await send(shopper, { title: 'You won a prize', category: 'promotion' });
     const context = await app.browser.newContext(PHONE);
@@ -318,6 +318,14 @@ describe('the message view in Chromium', () => {
     await expect(page.getByText('You won a prize').count()).resolves.toBe(0);
     await notice.getByRole('button', { name: 'Back' }).click();
     await page.getByText('No messages yet').waitFor();
+
+    // An offer that ends while it is open: at expiresAt, not at the inbox clock's next minute.
+    await send(shopper, { title: 'Flash sale: two hours left', category: 'promotion', expiresAt: new Date(Date.now() + 8_000).toISOString() });
+    await page.getByRole('button', { name: 'Flash sale: two hours left' }).click();
+    await messageView(page, 'Flash sale: two hours left').waitFor();
+    const expired = messageView(page, 'This message has expired');
+    await expired.waitFor({ timeout: 20_000 });
+    await expect(expired.getByText('Flash sale: two hours left').count()).resolves.toBe(0);
     await context.close();
   });
 });
