@@ -18,6 +18,19 @@ beforeEach(async () => {
   await Promise.all(db.tables.map((table) => table.clear()));
 });
 
+describe('messageForView', () => {
+  it('reads a message, its tombstone after a delete, and its retraction', async () => {
+    await applyEvents([messageEvent(1, message('m1', 1)), messageEvent(2, message('m2', 2))]);
+    await changeLocally(['m2'], 'deleted', true, AT);
+    await applyEvents([{ seq: 3, kind: 'retracted', messageId: 'm1' }]);
+    expect(await messageForView('m1')).toEqual({ row: undefined, retracted: true });
+    const deleted = await messageForView('m2');
+    expect(deleted.row?.deleted).toBe(1);
+    expect(deleted.retracted).toBe(false);
+    expect(await messageForView('never-here')).toEqual({ row: undefined, retracted: false });
+  });
+});
+
 describe('queryInbox', () => {
   it('pages newest first by key, without gaps or repeats, ties by id', async () => {
     await applyEvents([1, 2, 3].map((seq) => messageEvent(seq, message(`m${seq}`, seq))).concat(messageEvent(4, message('m0', 3))));
@@ -127,18 +140,5 @@ describe('queryInbox', () => {
       ),
       { numRuns: 60 },
     );
-  });
-});
-
-describe('messageForView', () => {
-  it('reads a message, its tombstone after a delete, and its retraction', async () => {
-    await applyEvents([messageEvent(1, message('m1', 1)), messageEvent(2, message('m2', 2))]);
-    await changeLocally(['m2'], 'deleted', true, AT);
-    await applyEvents([{ seq: 3, kind: 'retracted', messageId: 'm1' }]);
-    expect(await messageForView('m1')).toEqual({ row: undefined, retracted: true });
-    const deleted = await messageForView('m2');
-    expect(deleted.row?.deleted).toBe(1);
-    expect(deleted.retracted).toBe(false);
-    expect(await messageForView('never-here')).toEqual({ row: undefined, retracted: false });
   });
 });
