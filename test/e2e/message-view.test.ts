@@ -282,9 +282,16 @@ describe('the message view in Chromium', () => {
     await thread.waitFor();
     await expect.poll(() => focused(page)).toMatchObject({ id: `thread-entry-${placed}` });
 
-    // Escape too; and from the message, its thread.
+    // From the message, its thread; back returns to the message.
     await thread.getByRole('button', { name: 'Order #9 placed' }).click();
+    await view.getByRole('button', { name: 'Part of: Order #9 shipped (2 updates)' }).click();
+    await thread.waitFor();
+    await view.waitFor({ state: 'detached' });
+    await page.goBack();
     await view.waitFor();
+    await expect.poll(() => focused(page)).toMatchObject({ id: 'message-view-title' });
+
+    // Escape too.
     await page.keyboard.press('Escape');
     await thread.waitFor();
     await expect.poll(() => focused(page)).toMatchObject({ id: `thread-entry-${placed}` });
