@@ -162,11 +162,11 @@ describe('Web Push in Chromium', () => {
     await page.getByRole('status', { name: /Live/ }).waitFor();
     expect((await storedMessage(device, returns.id))?.read).toBe(0);
 
-    // The body of a message without a link: the inbox, at that message.
+    // The body of a message without a link: the message view of that message.
     await click(device, returns.id);
     await page.waitForURL(`${server.url}/#message=${encodeURIComponent(returns.id)}`);
     await expect.poll(async () => (await storedMessage(device, returns.id))?.read, EVENTUALLY).toBe(1);
-    await card(page, 'Your return is approved').waitFor();
+    await page.getByRole('region', { name: 'Your return is approved' }).waitFor();
 
     // An action button: its own link, in the same window.
     await click(device, 'order:1042', 'a0');

@@ -27,7 +27,9 @@ describe('replies in Chromium', () => {
     await onPhone.goto(`${app.server.url}/#token=${token}`);
     await onLaptop.goto(`${app.server.url}/#token=${token}`);
 
+    // The message opens whole; its Reply opens the conversation with the reply box.
     await onPhone.getByRole('button', { name: 'About your question on the rain jacket' }).click();
+    await onPhone.getByRole('button', { name: 'Reply', exact: true }).click();
     await onPhone.getByLabel('Reply to Mia from Acme').fill('Thanks! Size M then.');
     await onPhone.getByRole('button', { name: 'Send reply' }).click();
     await onPhone.getByRole('listitem').filter({ hasText: 'Thanks! Size M then.' }).waitFor();

@@ -7,7 +7,7 @@ import { groupThreads } from '../../../shared/inbox/thread.js';
 import { applyEvents } from '../sync/apply-events.js';
 import { message, messageEvent } from '../test-support/messages.js';
 import { db } from './db.js';
-import { idsForBulk, keyAfter, queryInbox, threadCounts, threadTimeline } from './inbox-query.js';
+import { idsForBulk, keyAfter, messageForView, queryInbox, threadCounts, threadTimeline } from './inbox-query.js';
 import { changeLocally } from './message-state.repository.js';
 
 const NOW = Date.UTC(2025, 0, 2);
@@ -16,6 +16,19 @@ const ids = (messages: { id: string }[]) => messages.map((m) => m.id);
 
 beforeEach(async () => {
   await Promise.all(db.tables.map((table) => table.clear()));
+});
+
+describe('messageForView', () => {
+  it('reads a message, its tombstone after a delete, and its retraction', async () => {
+    await applyEvents([messageEvent(1, message('m1', 1)), messageEvent(2, message('m2', 2))]);
+    await changeLocally(['m2'], 'deleted', true, AT);
+    await applyEvents([{ seq: 3, kind: 'retracted', messageId: 'm1' }]);
+    expect(await messageForView('m1')).toEqual({ row: undefined, retracted: true });
+    const deleted = await messageForView('m2');
+    expect(deleted.row?.deleted).toBe(1);
+    expect(deleted.retracted).toBe(false);
+    expect(await messageForView('never-here')).toEqual({ row: undefined, retracted: false });
+  });
 });
 
 describe('queryInbox', () => {

@@ -138,6 +138,12 @@ export function threadTimeline(threadKey: string): Promise<StoredMessage[]> {
     .toArray();
 }
 
+/** One message as the message view needs it: the row (tombstones included) and whether it was retracted. */
+export async function messageForView(id: string): Promise<{ row: StoredMessage | undefined; retracted: boolean }> {
+  const [row, retracted] = await Promise.all([db.messages.get(id), db.retracted.get(id)]);
+  return { row, retracted: retracted !== undefined };
+}
+
 /**
  * Ids of every message the current filter shows in `view` (threads unfolded),
  * for bulk actions. Walks the box's `[box+read]` range so "mark all read"

@@ -96,6 +96,23 @@ export const en = {
     sending: 'Sending…',
     replyFailed: 'Your reply was not sent.',
   },
+  /** One message shown whole (the message view). */
+  messageView: {
+    sent: 'Sent',
+    partOf: (title: string, count: number) => `Part of: ${title} (${count} updates)`,
+    reply: 'Reply',
+    archived: 'In the archive',
+    links: 'Links',
+    actions: 'Message actions',
+    missing: 'This message is not on this device',
+    missingHint: 'It may not have arrived here yet, or it was removed from this device.',
+    deleted: 'This message was deleted',
+    deletedHint: 'If that was a mistake, choose Undo in the notice at the bottom.',
+    retracted: 'The sender withdrew this message',
+    retractedHint: 'A withdrawn message is no longer shown.',
+    expired: 'This message has expired',
+    expiredHint: 'Offers and reminders leave the inbox when they end.',
+  },
   /** Who sent a message, and what the shopper can do about them. */
   senders: {
     store: 'Store',

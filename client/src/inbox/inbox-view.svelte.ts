@@ -36,8 +36,6 @@ export class InboxView {
   more = $state(false);
   loaded = $state(false);
   unread = $state(0);
-  /** The thread whose timeline is open, if any. */
-  openThread = $state<string | null>(null);
   /** Drives relative times and hides messages whose expiry has passed. */
   now = $state(Date.now());
   private limit = $state(PAGE_SIZE);
@@ -87,7 +85,6 @@ export class InboxView {
 
   setView(view: ViewName): void {
     this.view = view;
-    this.openThread = null;
     this.limit = PAGE_SIZE;
   }
 
@@ -104,7 +101,6 @@ export class InboxView {
   /** Back to the first page, e.g. when another shopper signs in. */
   reset(): void {
     this.limit = PAGE_SIZE;
-    this.openThread = null;
     this.messages = [];
     this.more = false;
     this.loaded = false;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clickTarget, inboxLinkTo, leavesApp, linkAttributes, messageIdFromFragment, opensInApp } from './click-target.js';
+import { clickTarget, inboxLinkTo, leavesApp, linkAttributes, messageIdFromFragment, opensInApp, safeLinkAttributes } from './click-target.js';
 
 const ORIGIN = 'https://tidings.example';
 const data = { messageId: 'msg 1', url: '/orders/1042', actionUrls: ['https://carrier.example/t/1', '/chat/9'] };
@@ -73,5 +73,22 @@ describe('messageIdFromFragment', () => {
     expect(messageIdFromFragment('#token=abc')).toBeNull();
     expect(messageIdFromFragment('#message=')).toBeNull();
     expect(messageIdFromFragment('')).toBeNull();
+  });
+});
+
+describe('safeLinkAttributes', () => {
+  it('links same-origin paths in place and other sites in a new tab without opener or referrer', () => {
+    expect(safeLinkAttributes('/orders/1042', ORIGIN)).toEqual({ href: '/orders/1042' });
+    expect(safeLinkAttributes('https://carrier.example/t/1', ORIGIN)).toEqual({
+      href: 'https://carrier.example/t/1',
+      target: '_blank',
+      rel: 'noopener noreferrer',
+    });
+  });
+
+  it('makes no link of a script, data or protocol-relative URL, even one that got stored', () => {
+    for (const url of ['javascript:alert(1)', ' JavaScript:alert(1)', 'data:text/html,<script>1</script>', '//evil.example', '/\t/evil.example', undefined]) {
+      expect(safeLinkAttributes(url, ORIGIN)).toBeUndefined();
+    }
   });
 });

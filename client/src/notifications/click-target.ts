@@ -1,3 +1,4 @@
+import { isSafeUrl } from '../../../shared/safe-url.js';
 import { ACTION_IDS, type NotificationData } from './notification-content.js';
 
 /** The inbox, scrolled to one message: what a click opens when the message links nowhere. */
@@ -46,6 +47,20 @@ export function leavesApp(url: string, origin: string): boolean {
  */
 export function linkAttributes(url: string, origin: string): { target?: '_blank'; rel?: 'noopener noreferrer' } {
   return leavesApp(url, origin) ? { target: '_blank', rel: 'noopener noreferrer' } : {};
+}
+
+/**
+ * An `<a>` for a link a message carries, or undefined when it is not one the
+ * app may open. The server refuses anything but http(s) and same-origin
+ * paths, yet IndexedDB is only as trustworthy as whatever wrote it last (an
+ * older version, a pushed copy): a `javascript:` URL must never become a link.
+ */
+export function safeLinkAttributes(
+  url: string | undefined,
+  origin: string,
+): { href: string; target?: '_blank'; rel?: 'noopener noreferrer' } | undefined {
+  if (url === undefined || !isSafeUrl(url)) return undefined;
+  return { href: url, ...linkAttributes(url, origin) };
 }
 
 /** The message id of an inbox link's fragment (`#message=<id>`), if it has one. */
