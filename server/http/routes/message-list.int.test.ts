@@ -126,20 +126,12 @@ describe('GET /api/v1/messages', () => {
 
 /** `?q=`: a title search on both stores, with the bad inputs refused before any store sees them. */
 const postgres = requireService('PostgreSQL', await postgresAvailable());
-const stores: [string, () => Promise<{ store?: Store; drop?: () => Promise<void> }>][] = [
-  ['sqlite', async () => ({})],
-  ...(postgres
-    ? ([
-        [
-          'postgres',
-          async () => {
-            const schema = await createTestSchema();
-            return { store: await schema.open(), drop: () => schema.drop() };
-          },
-        ],
-      ] as const)
-    : []),
-];
+type OpenStore = () => Promise<{ store?: Store; drop?: () => Promise<void> }>;
+const openPostgres: OpenStore = async () => {
+  const schema = await createTestSchema();
+  return { store: await schema.open(), drop: () => schema.drop() };
+};
+const stores: [string, OpenStore][] = [['sqlite', async () => ({})], ...(postgres ? [['postgres', openPostgres] as [string, OpenStore]] : [])];
 
 describe.each(stores)('GET /api/v1/messages?q= on %s', (_name, open) => {
   let searched: TestServer;
