@@ -1,7 +1,6 @@
 import { messageListResponseSchema, scheduledListResponseSchema } from '../../../shared/message-list.schema.js';
-import type { MessageStatus } from '../../../shared/message.schema.js';
 import { apiRequest } from '../api/api-client.js';
-import { itemsOfPage, type SentItem } from './sent-item.js';
+import { itemFromScheduled, itemFromSummary, type MessageStatus, type SentItem } from './sent-item.js';
 
 export interface SentPageQuery {
   /** A piece of the title; blank for every message. */
@@ -25,11 +24,16 @@ export async function listSentMessages(merchantKey: string, query: SentPageQuery
   if (query.after) params['after'] = query.after;
   if (query.status) params['status'] = query.status;
   if (query.q.trim()) params['q'] = query.q.trim();
-  const page = await apiRequest('/messages', {
-    bearer: merchantKey,
-    query: params,
-    schema: scheduled ? scheduledListResponseSchema : messageListResponseSchema,
-    ...(query.signal ? { signal: query.signal } : {}),
-  });
-  return { items: itemsOfPage(page, scheduled), next: page.next };
+  const request = { bearer: merchantKey, query: params, ...(query.signal ? { signal: query.signal } : {}) };
+  if (scheduled) {
+    const page = await apiRequest('/messages', { ...request, schema: scheduledListResponseSchema });
+    return { items: page.messages.map(itemFromScheduled), next: page.next };
+  }
+  const page = await apiRequest('/messages', { ...request, schema: messageListResponseSchema });
+  return { items: page.messages.map(itemFromSummary), next: page.next };
+}
+
+/** Resolves when the server accepts `merchantKey` (the cheapest call it may make); throws its ApiError otherwise. */
+export async function checkMerchantKey(merchantKey: string): Promise<void> {
+  await listSentMessages(merchantKey, { q: '', status: undefined, after: '', limit: 1 });
 }

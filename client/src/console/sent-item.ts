@@ -1,5 +1,5 @@
-import type { MessageListResponse, MessageSummary, ScheduledListResponse, ScheduledSummary } from '../../../shared/message-list.schema.js';
-import type { MessageStatus, MessageStatusResponse } from '../../../shared/message.schema.js';
+import type { MessageSummary, ScheduledSummary } from '../../../shared/message-list.schema.js';
+import type { MESSAGE_STATUSES, MessageStatusResponse } from '../../../shared/message.schema.js';
 
 /**
  * One row of the console's history, whichever answer it came from: the
@@ -7,6 +7,8 @@ import type { MessageStatus, MessageStatusResponse } from '../../../shared/messa
  * message's own status (everything). A later answer fills in what an
  * earlier one lacked, so a scheduled row gains its category once polled.
  */
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
 export interface SentItem {
   id: string;
   title: string;
@@ -67,13 +69,6 @@ export function itemFromStatus(status: MessageStatusResponse): SentItem {
     ...(status.body !== undefined ? { body: status.body } : {}),
     figures: figuresOf(status),
   };
-}
-
-/** Either page of `GET /api/v1/messages` as rows. */
-export function itemsOfPage(page: MessageListResponse | ScheduledListResponse, scheduled: boolean): SentItem[] {
-  return scheduled
-    ? (page as ScheduledListResponse).messages.map(itemFromScheduled)
-    : (page as MessageListResponse).messages.map(itemFromSummary);
 }
 
 function figuresOf(counts: Omit<DeliveryFigures, 'read'> & { read: number | null }): DeliveryFigures {
