@@ -3,6 +3,8 @@ export const LIMITS = {
   idLength: 128,
   categoryLength: 32,
   titleLength: 200,
+  /** `q` of `GET /api/v1/messages`: a title search, not a title. */
+  titleSearchLength: 100,
   bodyLength: 4000,
   urlLength: 2048,
   actionTitleLength: 40,

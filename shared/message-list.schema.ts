@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS } from './limits.js';
 import { categorySchema, deliveryCountsShape, MESSAGE_STATUSES, MESSAGE_TYPES } from './message.schema.js';
 import { pageQuerySchema } from './reply.schema.js';
 
@@ -11,6 +12,11 @@ import { pageQuerySchema } from './reply.schema.js';
  */
 export const messageListQuerySchema = pageQuerySchema.extend({
   status: z.enum(MESSAGE_STATUSES).optional(),
+  /**
+   * Only messages whose title contains this text, ignoring case; matched
+   * literally (`%` and `_` are no wildcards). Trimmed; 1–100 characters.
+   */
+  q: z.string().trim().min(1).max(LIMITS.titleSearchLength).optional(),
 });
 export type MessageListQuery = z.infer<typeof messageListQuerySchema>;
 

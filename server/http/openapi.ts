@@ -182,7 +182,8 @@ export const OPERATIONS: readonly OperationSpec[] = [
     summary: "List the merchant's messages",
     description:
       'Keyset paged by id (pass `next` as `after`). Without `status`: every message it sent, with counts. ' +
-      '`status=scheduled` answers the schedule view (due time, cron, occurrences) as it always has.',
+      '`status=scheduled` answers the schedule view (due time, cron, occurrences) as it always has. ' +
+      '`q` keeps titles containing it, ignoring case, taken literally (`%` and `_` are no wildcards).',
     access: 'merchant',
     query: messageListQuerySchema,
     ok: { status: 200, description: 'One page', schema: anyMessageListResponseSchema },

@@ -335,6 +335,44 @@ export function lifecycleContract(name: string, openDatabase: () => Promise<() =
         expect((await store.lifecycle.listSent('m2', undefined, '', 10)).map((item) => item.id)).toEqual(['e-other']);
         expect(await store.lifecycle.listSent('m2', 'scheduled', '', 10)).toEqual([]);
       });
+
+      it('finds messages by a piece of their title, ignoring case, with % and _ taken literally, keyset paged', async () => {
+        await store.createMerchant({ id: 'm2', name: 'Other', keyHash: 'hash-2', createdAt: new Date(T).toISOString() });
+        const titled = (id: string, title: string, schedule?: ScheduleSpec) => send(message(id, { title }), { userIds: ['u1'] }, schedule);
+        await titled('a', 'Order #1042 shipped');
+        await titled('b', 'ORDER #1043 SHIPPED');
+        await titled('c', 'Flash sale: 30% off');
+        await titled('d', 'Flash sale: 30 off');
+        await titled('e', 'snake_case title');
+        await titled('f', 'snakeXcase title');
+        await titled('g', 'Été: 20 % sur les vestes', { dueAt: T + MINUTE });
+        await titled('h', 'Shipped later', { dueAt: T + MINUTE });
+        await store.lifecycle.accept({ message: message('z', { title: 'Order shipped elsewhere' }), merchantId: 'm2', target: { userIds: ['u1'] }, now: T });
+        const ids = async (q: string, status?: 'scheduled' | 'sent', limit = 10) =>
+          (await store.lifecycle.listSent('m1', status, '', limit, q)).map((item) => item.id);
+
+        expect(await ids('shipped')).toEqual(['a', 'b', 'h']);
+        expect(await ids('order #104')).toEqual(['a', 'b']);
+        expect(await ids('30%')).toEqual(['c']);
+        expect(await ids('%')).toEqual(['c', 'g']);
+        expect(await ids('e_c')).toEqual(['e']);
+        expect(await ids('_')).toEqual(['e']);
+        expect(await ids('été')).toEqual(['g']);
+        expect(await ids('ÉTÉ')).toEqual(['g']);
+        expect(await ids('nothing like it')).toEqual([]);
+        expect(await ids('shipped', 'scheduled')).toEqual(['h']);
+        expect(await ids('shipped', 'sent')).toEqual(['a', 'b']);
+
+        // Keyset pages of a search: no gap, no duplicate.
+        const first = await store.lifecycle.listSent('m1', undefined, '', 2, 'shipped');
+        const second = await store.lifecycle.listSent('m1', undefined, first[1]!.id, 2, 'shipped');
+        expect([...first, ...second].map((item) => item.id)).toEqual(['a', 'b', 'h']);
+
+        // The schedule view searches the same way.
+        expect((await store.lifecycle.listScheduled('m1', '', 10, 'SHIPPED')).map((item) => item.id)).toEqual(['h']);
+        expect((await store.lifecycle.listScheduled('m1', '', 10, '%')).map((item) => item.id)).toEqual(['g']);
+        expect((await store.lifecycle.listScheduled('m1', '', 10)).map((item) => item.id)).toEqual(['g', 'h']);
+      });
     });
   });
 }

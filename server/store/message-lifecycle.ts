@@ -116,12 +116,22 @@ export interface MessageLifecycleStore {
   deliverDue(now: number, limit: number, next: NextOccurrence): Promise<DueResult>;
   /** Epoch ms of the earliest schedule, so the scheduler can sleep until then. */
   nextDueAt(): Promise<number | undefined>;
-  listScheduled(merchantId: string, afterId: string, limit: number): Promise<ScheduledSummary[]>;
+  /** `titleContains`: see listSent. */
+  listScheduled(merchantId: string, afterId: string, limit: number, titleContains?: string): Promise<ScheduledSummary[]>;
   /**
    * A merchant's messages in id order after `afterId` (keyset, like listScheduled): those in
    * `status` if given, otherwise every one it sent (shoppers' replies only when asked for by status).
+   * `titleContains`: only titles holding it, ignoring case, taken literally (no wildcards). No index
+   * serves a substring: the walk follows the merchant's id index and tests each title, so a rare
+   * match costs a scan of that merchant's messages (in the status, if given), never of the table.
    */
-  listSent(merchantId: string, status: MessageStatus | undefined, afterId: string, limit: number): Promise<SentSummary[]>;
+  listSent(
+    merchantId: string,
+    status: MessageStatus | undefined,
+    afterId: string,
+    limit: number,
+    titleContains?: string,
+  ): Promise<SentSummary[]>;
   cancel(merchantId: string, id: string): Promise<LifecycleOutcome<{ status: MessageStatus }>>;
 
   subscribeTopic(userId: string, topic: string, now: number): Promise<void>;

@@ -127,6 +127,7 @@ describe('the demo shop', () => {
 
     const console = await context.newPage();
     await console.goto(`${server.url}/console.html`);
+    await console.getByRole('button', { name: /Use the demo key/ }).click();
     await console.getByRole('checkbox', { name: /Alice/ }).check();
     await console.getByLabel('Title').fill('Your parcel is out for delivery');
     await console.getByLabel('Priority').selectOption('5');

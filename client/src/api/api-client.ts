@@ -5,7 +5,7 @@ import { ApiError, NetworkError, ProtocolError } from './api-error.js';
 export const API_BASE = '/api/v1';
 
 export interface ApiRequest<T> {
-  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Shopper token or merchant key, sent as a bearer credential. */
   bearer?: string;
   query?: Record<string, string | number>;

@@ -43,17 +43,17 @@ export function merchantRoutes({ auth, messages, revisions, tokens, store }: Mer
 
   router.get('/messages', async (req, res) => {
     const merchant = await auth.merchant(req, 'read-own-messages');
-    const { after, limit, status } = validate(messageListQuerySchema, req.query, 'list query');
+    const { after, limit, status, q } = validate(messageListQuerySchema, req.query, 'list query');
     // One extra row tells whether another page follows.
     if (status === 'scheduled') {
       // The schedule view, as it answered before the full listing existed.
-      const page = await store.lifecycle.listScheduled(merchant.id, after, limit + 1);
+      const page = await store.lifecycle.listScheduled(merchant.id, after, limit + 1, q);
       const items = page.slice(0, limit).map((item) => ({ ...item, dueAt: new Date(item.dueAt).toISOString(), status: 'scheduled' as const }));
       const body: ScheduledListResponse = { messages: items, ...(page.length > limit ? { next: items[items.length - 1]!.id } : {}) };
       res.json(body);
       return;
     }
-    const page = await store.lifecycle.listSent(merchant.id, status, after, limit + 1);
+    const page = await store.lifecycle.listSent(merchant.id, status, after, limit + 1, q);
     const items = page.slice(0, limit).map((item) => ({
       id: item.id,
       createdAt: item.message.createdAt,

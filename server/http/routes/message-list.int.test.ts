@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMerchantKeyResponseSchema } from '../../../shared/merchant-key.schema.js';
 import { messageListResponseSchema, scheduledListResponseSchema } from '../../../shared/message-list.schema.js';
+import type { Store } from '../../store/store.js';
 import { api, until } from '../../test-support/api.js';
+import { createTestSchema } from '../../test-support/postgres-schema.js';
+import { postgresAvailable, requireService } from '../../test-support/services.js';
 import { messageTo, startTestServer, type TestServer } from '../../test-support/test-server.js';
 
 /** `GET /api/v1/messages` (issue 10, part 5): a merchant's sent messages, paged and filtered by status. */
@@ -118,5 +121,89 @@ describe('GET /api/v1/messages', () => {
     const res = await api(server.url, 'GET', `/messages?${query}`);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('validation-failed');
+  });
+});
+
+/** `?q=`: a title search on both stores, with the bad inputs refused before any store sees them. */
+const postgres = requireService('PostgreSQL', await postgresAvailable());
+type OpenStore = () => Promise<{ store?: Store; drop?: () => Promise<void> }>;
+const openPostgres: OpenStore = async () => {
+  const schema = await createTestSchema();
+  return { store: await schema.open(), drop: () => schema.drop() };
+};
+const stores: [string, OpenStore][] = [['sqlite', async () => ({})], ...(postgres ? [['postgres', openPostgres] as [string, OpenStore]] : [])];
+
+describe.each(stores)('GET /api/v1/messages?q= on %s', (_name, open) => {
+  let searched: TestServer;
+  let drop: (() => Promise<void>) | undefined;
+  const titles = ['Order #1042 shipped', 'ORDER #1043 shipped', 'Flash sale: 30% off', 'Flash sale: 30 off', 'snake_case', 'snakeXcase', '夏季促销：雨衣七折'];
+  const idOf = new Map<string, string>();
+  beforeAll(async () => {
+    const opened = await open();
+    drop = opened.drop;
+    searched = await startTestServer(opened.store ? { store: opened.store } : {});
+    for (const title of titles) {
+      const res = await api(searched.url, 'POST', '/messages', messageTo(['q-shopper'], { title }));
+      expect(res.status).toBe(202);
+      idOf.set(title, res.body.id as string);
+    }
+    const scheduled = await api(searched.url, 'POST', '/messages', messageTo(['q-shopper'], { title: 'Order reminder', deliverAt: inAnHour() }));
+    idOf.set('Order reminder', scheduled.body.id as string);
+  });
+  afterAll(async () => {
+    await searched.close();
+    await drop?.();
+  });
+
+  const search = async (query: string) => {
+    const res = await api(searched.url, 'GET', `/messages?${query}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return (res.body as { messages: { title: string }[] }).messages.map((m) => m.title).sort();
+  };
+
+  it.each([
+    ['a piece of the title, ignoring case', 'q=order%20%2310', ['ORDER #1043 shipped', 'Order #1042 shipped']],
+    ['trimmed', 'q=%20%20shipped%20', ['ORDER #1043 shipped', 'Order #1042 shipped']],
+    ['% literally', 'q=%25', ['Flash sale: 30% off']],
+    ['_ literally', 'q=_', ['snake_case']],
+    ['Chinese text', `q=${encodeURIComponent('雨衣')}`, ['夏季促销：雨衣七折']],
+    ['nothing when nothing matches', 'q=refund', []],
+    ['with a status', 'q=order&status=sent', ['ORDER #1043 shipped', 'Order #1042 shipped']],
+    ['in the schedule view', 'q=ORDER&status=scheduled', ['Order reminder']],
+  ])('finds %s', async (_what, query, expected) => {
+    expect(await search(query)).toEqual(expected);
+  });
+
+  it('pages a search by id with no gap and no duplicate', async () => {
+    const seen: string[] = [];
+    let after = '';
+    for (let pages = 0; pages < 10; pages++) {
+      const res = await api(searched.url, 'GET', `/messages?q=a&limit=2&after=${encodeURIComponent(after)}`);
+      const page = messageListResponseSchema.parse(res.body);
+      expect(page.messages.length).toBeLessThanOrEqual(2);
+      seen.push(...page.messages.map((m) => m.id));
+      if (!page.next) break;
+      after = page.next;
+    }
+    const expected = [...idOf].filter(([title]) => title.toLowerCase().includes('a')).map(([, id]) => id);
+    expect(seen).toEqual(expected.sort());
+  });
+
+  it.each([
+    ['an empty q', 'q='],
+    ['a q of spaces only', 'q=%20%20%20'],
+    ['a q of 101 characters', `q=${'a'.repeat(101)}`],
+    ['a q holding NUL', 'q=ord%00er'],
+    ['two q', 'q=order&q=flash'],
+  ])('refuses %s with 400 validation-failed, and changes nothing stored', async (_what, query) => {
+    const before = await search('limit=200');
+    const res = await api(searched.url, 'GET', `/messages?${query}`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation-failed');
+    expect(await search('limit=200')).toEqual(before);
+  });
+
+  it('accepts a q of exactly 100 characters', async () => {
+    expect(await search(`q=${'a'.repeat(100)}`)).toEqual([]);
   });
 });

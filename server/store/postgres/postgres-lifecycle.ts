@@ -33,6 +33,12 @@ import { appendEvents } from './postgres-event-log.js';
 import { withTransaction } from './transaction.js';
 
 const MESSAGE_COLUMNS = 'id, merchant_id, message_json, status, target_json';
+/**
+ * `$4` is the title search or NULL for none. strpos, not ILIKE: the text is taken literally (no
+ * `%` or `_` to escape). Every stored message_json is JSON the server wrote, and validate() keeps
+ * NUL (which PostgreSQL's JSON cannot turn into text) out of every message, so the cast cannot fail.
+ */
+const TITLE_MATCHES = "($4::text IS NULL OR strpos(lower(m.message_json::json ->> 'title'), lower($4::text)) > 0)";
 
 async function getMessage(client: PoolClient | Pool, id: string, lock = false): Promise<MessageRow | undefined> {
   const { rows } = await client.query<MessageRow>(
@@ -232,25 +238,32 @@ export class PostgresLifecycle implements MessageLifecycleStore {
     return rows[0]?.due_at;
   }
 
-  async listScheduled(merchantId: string, afterId: string, limit: number): Promise<ScheduledSummary[]> {
+  async listScheduled(merchantId: string, afterId: string, limit: number, titleContains?: string): Promise<ScheduledSummary[]> {
     const { rows } = await this.pool.query<MessageRow & ScheduleRow>(
       `SELECT m.id, m.message_json, m.target_json, s.due_at, s.cron, s.tz, s.occurrences
        FROM messages m JOIN schedules s ON s.message_id = m.id
-       WHERE m.merchant_id = $1 AND m.status = 'scheduled' AND m.id > $2 ORDER BY m.id LIMIT $3`,
-      [merchantId, afterId, limit],
+       WHERE m.merchant_id = $1 AND m.status = 'scheduled' AND m.id > $2 AND ${TITLE_MATCHES} ORDER BY m.id LIMIT $3`,
+      [merchantId, afterId, limit, titleContains ?? null],
     );
     return rows.map(toScheduledSummary);
   }
 
-  async listSent(merchantId: string, status: MessageStatus | undefined, afterId: string, limit: number): Promise<SentSummary[]> {
+  async listSent(
+    merchantId: string,
+    status: MessageStatus | undefined,
+    afterId: string,
+    limit: number,
+    titleContains?: string,
+  ): Promise<SentSummary[]> {
     // Without a status, every message but shoppers' replies (messages_by_merchant); with one, messages_by_merchant_status.
     const { rows } = await this.pool.query<SentSummaryRow>(
       `SELECT ${SENT_SUMMARY_COLUMNS},
          (SELECT COUNT(*)::int FROM message_states ms WHERE ms.message_id = m.id AND ms.read) AS read
        FROM messages m
-       WHERE m.merchant_id = $1 AND ${status === undefined ? "m.status <> 'reply'" : 'm.status = $4'} AND m.id > $2
+       WHERE m.merchant_id = $1 AND ${status === undefined ? "m.status <> 'reply'" : 'm.status = $5'} AND m.id > $2
+         AND ${TITLE_MATCHES}
        ORDER BY m.id LIMIT $3`,
-      status === undefined ? [merchantId, afterId, limit] : [merchantId, afterId, limit, status],
+      status === undefined ? [merchantId, afterId, limit, titleContains ?? null] : [merchantId, afterId, limit, titleContains ?? null, status],
     );
     return rows.map(toSentSummary);
   }

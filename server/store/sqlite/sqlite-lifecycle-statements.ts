@@ -3,8 +3,18 @@ import { SENT_SUMMARY_COLUMNS, type MessageRow, type ScheduleRow, type SentSumma
 
 const READ_COUNT = '(SELECT COUNT(*) FROM message_states ms WHERE ms.message_id = m.id AND ms.read = 1)';
 
+/**
+ * Takes the title search twice (NULL for none). instr, not LIKE: the text is taken literally
+ * (no `%` or `_` to escape); lower_unicode, not lower: SQLite's lower folds ASCII only, and
+ * PostgreSQL's folds every letter. json_valid as in the expiry trigger: a row the JSON
+ * functions cannot read is left out of a search rather than failing it.
+ */
+type Needle = string | null;
+const TITLE_MATCHES = `(? IS NULL OR instr(lower_unicode(CASE WHEN json_valid(m.message_json) THEN json_extract(m.message_json, '$.title') END), lower_unicode(?)) > 0)`;
+
 /** Every statement of the SQLite message lifecycle, prepared once per connection. */
 export function prepareLifecycleStatements(db: Database.Database) {
+db.function('lower_unicode', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : null));
 const p = <P extends unknown[], R = unknown>(sql: string) => db.prepare<P, R>(sql);
 return {
     getKey: p<[string, string], { body_hash: string; response_json: string }>(
@@ -52,19 +62,20 @@ return {
     nextDue: p<[], { due_at: number }>('SELECT due_at FROM schedules ORDER BY due_at LIMIT 1'),
     advanceSchedule: p<[number, string]>('UPDATE schedules SET due_at = ?, occurrences = occurrences + 1 WHERE message_id = ?'),
     deleteSchedule: p<[string]>('DELETE FROM schedules WHERE message_id = ?'),
-    listScheduled: p<[string, string, number], MessageRow & ScheduleRow>(
+    listScheduled: p<[string, string, Needle, Needle, number], MessageRow & ScheduleRow>(
       `SELECT m.id, m.message_json, m.target_json, s.due_at, s.cron, s.tz, s.occurrences
        FROM messages m JOIN schedules s ON s.message_id = m.id
-       WHERE m.merchant_id = ? AND m.status = 'scheduled' AND m.id > ? ORDER BY m.id LIMIT ?`,
+       WHERE m.merchant_id = ? AND m.status = 'scheduled' AND m.id > ? AND ${TITLE_MATCHES} ORDER BY m.id LIMIT ?`,
     ),
-    // Two statements rather than one with an optional filter, so each uses its own index.
-    listSent: p<[string, string, number], SentSummaryRow>(
+    // Two statements rather than one with an optional status, so each uses its own index
+    // (the title search is a filter on the rows the index walk yields, not a choice of index).
+    listSent: p<[string, string, Needle, Needle, number], SentSummaryRow>(
       `SELECT ${SENT_SUMMARY_COLUMNS}, ${READ_COUNT} AS read FROM messages m
-       WHERE m.merchant_id = ? AND m.status <> 'reply' AND m.id > ? ORDER BY m.id LIMIT ?`,
+       WHERE m.merchant_id = ? AND m.status <> 'reply' AND m.id > ? AND ${TITLE_MATCHES} ORDER BY m.id LIMIT ?`,
     ),
-    listSentInStatus: p<[string, string, string, number], SentSummaryRow>(
+    listSentInStatus: p<[string, string, string, Needle, Needle, number], SentSummaryRow>(
       `SELECT ${SENT_SUMMARY_COLUMNS}, ${READ_COUNT} AS read FROM messages m
-       WHERE m.merchant_id = ? AND m.status = ? AND m.id > ? ORDER BY m.id LIMIT ?`,
+       WHERE m.merchant_id = ? AND m.status = ? AND m.id > ? AND ${TITLE_MATCHES} ORDER BY m.id LIMIT ?`,
     ),
     subscribe: p<[string, string, number]>(
       'INSERT INTO topic_subscriptions (topic, user_id, subscribed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',

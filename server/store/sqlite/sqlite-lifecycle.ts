@@ -156,15 +156,22 @@ export class SqliteLifecycle implements MessageLifecycleStore {
     return this.s.nextDue.get()?.due_at;
   }
 
-  async listScheduled(merchantId: string, afterId: string, limit: number): Promise<ScheduledSummary[]> {
-    return this.s.listScheduled.all(merchantId, afterId, limit).map(toScheduledSummary);
+  async listScheduled(merchantId: string, afterId: string, limit: number, titleContains?: string): Promise<ScheduledSummary[]> {
+    return this.s.listScheduled.all(merchantId, afterId, titleContains ?? null, titleContains ?? null, limit).map(toScheduledSummary);
   }
 
-  async listSent(merchantId: string, status: MessageStatus | undefined, afterId: string, limit: number): Promise<SentSummary[]> {
+  async listSent(
+    merchantId: string,
+    status: MessageStatus | undefined,
+    afterId: string,
+    limit: number,
+    titleContains?: string,
+  ): Promise<SentSummary[]> {
+    const needle = titleContains ?? null;
     const rows =
       status === undefined
-        ? this.s.listSent.all(merchantId, afterId, limit)
-        : this.s.listSentInStatus.all(merchantId, status, afterId, limit);
+        ? this.s.listSent.all(merchantId, afterId, needle, needle, limit)
+        : this.s.listSentInStatus.all(merchantId, status, afterId, needle, needle, limit);
     return rows.map(toSentSummary);
   }
 

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import type { MessageStatusResponse } from '../../../shared/message.schema.js';
+import { actionsFor, itemFromScheduled, itemFromStatus, itemFromSummary } from './sent-item.js';
+
+const counts = { recipients: 2, deliveredLive: 1, pushTargets: 3, pushed: 2, pushFailed: 1, pushSkipped: 0, pushPending: 0 };
+
+describe('history rows', () => {
+  it.each([
+    ['scheduled', ['cancel']],
+    ['sent', ['correct', 'retract']],
+    ['sending', ['correct', 'retract']],
+    ['queued', []],
+    ['cancelled', []],
+    ['retracted', []],
+    ['expired', []],
+  ] as const)('a %s message offers %j', (status, actions) => {
+    expect(actionsFor(status)).toEqual(actions);
+  });
+
+  it('takes the figures of a listed message', () => {
+    const item = itemFromSummary({
+      id: 'm1', createdAt: '2030-01-01T00:00:00.000Z', status: 'sent', type: 'system', category: 'order', title: 'Shipped',
+      to: { userIds: ['alice'] }, read: 1, ...counts,
+    });
+    expect(item).toEqual({
+      id: 'm1', title: 'Shipped', status: 'sent', category: 'order', createdAt: '2030-01-01T00:00:00.000Z', to: { userIds: ['alice'] },
+      figures: { recipients: 2, deliveredLive: 1, pushed: 2, pushTargets: 3, pushFailed: 1, read: 1 },
+    });
+  });
+
+  it('fills a scheduled row in from the message’s status, keeping the schedule', () => {
+    const scheduled = itemFromScheduled({
+      id: 's1', title: 'Reminder', dueAt: '2030-01-02T09:00:00.000Z', cron: '0 9 * * *', tz: null, occurrences: 0, target: { topic: 'news' }, status: 'scheduled',
+    });
+    expect(scheduled).toEqual({ id: 's1', title: 'Reminder', status: 'scheduled', to: { topic: 'news' }, dueAt: '2030-01-02T09:00:00.000Z', cron: '0 9 * * *' });
+    const status: MessageStatusResponse = {
+      id: 's1', type: 'scheduled', category: 'account', priority: 3, title: 'Reminder', body: 'Text', createdAt: '2030-01-01T00:00:00.000Z',
+      status: 'scheduled', to: { topic: 'news' }, schedule: { dueAt: '2030-01-03T09:00:00.000Z', cron: '0 9 * * *', tz: null, occurrences: 1 },
+      read: null, ...counts,
+    };
+    expect({ ...scheduled, ...itemFromStatus(status) }).toMatchObject({
+      category: 'account', createdAt: '2030-01-01T00:00:00.000Z', dueAt: '2030-01-03T09:00:00.000Z', body: 'Text', figures: { read: null, recipients: 2 },
+    });
+  });
+});

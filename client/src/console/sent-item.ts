@@ -1,0 +1,77 @@
+import type { MessageSummary, ScheduledSummary } from '../../../shared/message-list.schema.js';
+import type { MESSAGE_STATUSES, MessageStatusResponse } from '../../../shared/message.schema.js';
+
+/**
+ * One row of the console's history, whichever answer it came from: the
+ * listing (counts, no body), the schedule view (due time, no counts) or a
+ * message's own status (everything). A later answer fills in what an
+ * earlier one lacked, so a scheduled row gains its category once polled.
+ */
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+export interface SentItem {
+  id: string;
+  title: string;
+  status: MessageStatus;
+  category?: string;
+  createdAt?: string;
+  to?: { userIds?: string[] | undefined; topic?: string | undefined };
+  dueAt?: string;
+  cron?: string | null;
+  body?: string;
+  figures?: DeliveryFigures;
+}
+
+export interface DeliveryFigures {
+  recipients: number;
+  deliveredLive: number;
+  pushed: number;
+  pushTargets: number;
+  pushFailed: number;
+  /** null: this store does not track read state. */
+  read: number | null;
+}
+
+export type SentAction = 'cancel' | 'correct' | 'retract';
+
+/** What a merchant may still do to a message in this status (the server has the last word, with a 409). */
+export function actionsFor(status: MessageStatus): readonly SentAction[] {
+  if (status === 'scheduled') return ['cancel'];
+  if (status === 'sent' || status === 'sending') return ['correct', 'retract'];
+  return [];
+}
+
+export function itemFromSummary(summary: MessageSummary): SentItem {
+  return {
+    id: summary.id,
+    title: summary.title,
+    status: summary.status,
+    category: summary.category,
+    createdAt: summary.createdAt,
+    ...(summary.to ? { to: summary.to } : {}),
+    figures: figuresOf(summary),
+  };
+}
+
+export function itemFromScheduled(scheduled: ScheduledSummary): SentItem {
+  return { id: scheduled.id, title: scheduled.title, status: scheduled.status, to: scheduled.target, dueAt: scheduled.dueAt, cron: scheduled.cron };
+}
+
+export function itemFromStatus(status: MessageStatusResponse): SentItem {
+  return {
+    id: status.id,
+    title: status.title,
+    status: status.status,
+    category: status.category,
+    createdAt: status.createdAt,
+    ...(status.to ? { to: status.to } : {}),
+    ...(status.schedule ? { dueAt: status.schedule.dueAt, cron: status.schedule.cron } : {}),
+    ...(status.body !== undefined ? { body: status.body } : {}),
+    figures: figuresOf(status),
+  };
+}
+
+function figuresOf(counts: Omit<DeliveryFigures, 'read'> & { read: number | null }): DeliveryFigures {
+  const { recipients, deliveredLive, pushed, pushTargets, pushFailed, read } = counts;
+  return { recipients, deliveredLive, pushed, pushTargets, pushFailed, read };
+}
