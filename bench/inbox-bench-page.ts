@@ -10,7 +10,8 @@ import { groupThreads } from '../shared/inbox/thread.js';
 import type { SyncEvent } from '../shared/event.schema.js';
 import type { Message } from '../shared/message.schema.js';
 import { db } from '../client/src/db/db.js';
-import { queryInbox } from '../client/src/db/inbox-query.js';
+import { countUnreadThreads, nextUnreadExpiry, queryInbox } from '../client/src/db/inbox-query.js';
+import { countUnread } from '../client/src/db/message.repository.js';
 import { changeLocally } from '../client/src/db/message-state.repository.js';
 import { applyEvents } from '../client/src/sync/apply-events.js';
 
@@ -124,4 +125,17 @@ async function timeIngest(total: number, count: number): Promise<{ applyEvents: 
   return { applyEvents: applied, bareBulkPut: bulk };
 }
 
-(globalThis as Record<string, unknown>)['inboxBench'] = { seed, timeIndexed, timeNaive, timeIngest };
+/** What the header and app badge re-run on every change: the unread counts (threads, messages) and the next unread expiry. */
+async function timeUnread(runs: number): Promise<{ ms: number; threads: number; messages: number }> {
+  const times: number[] = [];
+  let threads = 0;
+  let messages = 0;
+  for (let run = 0; run < runs; run += 1) {
+    const start = performance.now();
+    [threads, messages] = await Promise.all([countUnreadThreads(NOW), countUnread(NOW), nextUnreadExpiry(NOW)]);
+    times.push(performance.now() - start);
+  }
+  return { ms: median(times), threads, messages };
+}
+
+(globalThis as Record<string, unknown>)['inboxBench'] = { seed, timeIndexed, timeNaive, timeIngest, timeUnread };

@@ -70,6 +70,9 @@ async function main(): Promise<void> {
     const seedStart = Date.now();
     const stored = await page.evaluate((total) => (globalThis as any).inboxBench.seed(total), TOTAL);
     console.error(`seeded ${stored} in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
+    const unread = await page.evaluate((runs) => (globalThis as any).inboxBench.timeUnread(runs), RUNS);
+    const unreadLine = `Unread counts (threads ${unread.threads}, messages ${unread.messages}) and next unread expiry, together: ${fmt(unread.ms)} ms (median of ${RUNS})`;
+    console.error(`  ${unreadLine}`);
 
     const rows: string[][] = [];
     for (const [name, c] of CASES) {
@@ -87,7 +90,8 @@ async function main(): Promise<void> {
     console.log(line(header));
     console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
     for (const row of rows) console.log(line(row));
-    console.log(`\nIngest 10,000 synced messages (applyEvents, pages of 500): ${fmt(ingest.applyEvents)} ms`);
+    console.log(`\n${unreadLine}`);
+    console.log(`Ingest 10,000 synced messages (applyEvents, pages of 500): ${fmt(ingest.applyEvents)} ms`);
     console.log(`  reference: bare bulkPut of the same rows, pages of 500: ${fmt(ingest.bareBulkPut)} ms (ratio ${(ingest.applyEvents / ingest.bareBulkPut).toFixed(1)}×)`);
     console.log('rows "50+" = page full and more to come; fewer with "+" = scan budget reached, the UI continues on demand.');
   } finally {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KNOWN_CATEGORIES } from './message.schema.js';
 import { shouldNotify } from './notification-policy.js';
-import { DEFAULT_PREFERENCES, type Preferences } from './preferences.schema.js';
+import { DEFAULT_PREFERENCES, LOCALE_TAGS, THEMES, type Preferences } from './preferences.schema.js';
 import { isInQuietHours } from './quiet-hours.js';
 
 const category = fc.constantFrom(...KNOWN_CATEGORIES);
@@ -18,6 +18,8 @@ const preferences: fc.Arbitrary<Preferences> = fc.record({
   quietHours: fc.option(fc.record({ start: clock, end: clock, allowUrgent: fc.boolean() }), { nil: null }),
   timeZone: fc.constantFrom('UTC', 'Asia/Shanghai', 'Europe/Paris', 'America/New_York', 'Australia/Lord_Howe'),
   mutedSenders: fc.uniqueArray(senderId),
+  locale: fc.constantFrom(null, ...LOCALE_TAGS),
+  theme: fc.constantFrom(...THEMES),
 });
 const sender = fc.record({ id: senderId, name: fc.constantFrom('Acme', 'Zed & Co', 'Alice') }, { requiredKeys: ['id', 'name'] });
 const message = fc.record({ category, priority, sender }, { requiredKeys: ['category', 'priority'] });
@@ -112,6 +114,7 @@ describe('shouldNotify', () => {
   it('names the first rule that applies: expired, then muted category, muted sender, priority, quiet hours', () => {
     const now = new Date('2026-01-01T23:00:00Z');
     const prefs: Preferences = {
+      ...DEFAULT_PREFERENCES,
       mutedCategories: ['promotion'],
       minPushPriority: 3,
       quietHours: { start: '22:00', end: '07:00', allowUrgent: false },

@@ -23,9 +23,20 @@ export const timeZoneSchema = z
  */
 export const MAX_MUTED_SENDERS = 200;
 
+/** The languages the app ships (client/src/i18n/locales.ts has a strings object for each). */
+export const LOCALE_TAGS = ['en', 'zh-CN'] as const;
+export const localeSchema = z.enum(LOCALE_TAGS);
+export type LocaleTag = z.infer<typeof localeSchema>;
+
+/** `system` follows the device's light or dark setting (prefers-color-scheme). */
+export const THEMES = ['light', 'dark', 'system'] as const;
+export const themeSchema = z.enum(THEMES);
+export type Theme = z.infer<typeof themeSchema>;
+
 /**
- * A shopper's notification preferences: the same on every device, applied by
- * the server before it wakes a device and again by the service worker.
+ * A shopper's preferences: the same on every device. The notification ones
+ * are applied by the server before it wakes a device and again by the
+ * service worker; language and theme by every open app.
  */
 export const preferencesSchema = z.strictObject({
   mutedCategories: z.array(categorySchema).max(50).default([]),
@@ -47,6 +58,9 @@ export const preferencesSchema = z.strictObject({
    * preferences stored before this field existed still parse.
    */
   mutedSenders: z.array(userIdSchema).max(MAX_MUTED_SENDERS).default([]),
+  /** The app's language; null follows each device's browser. Defaults so older stored preferences parse. */
+  locale: localeSchema.nullable().default(null),
+  theme: themeSchema.default('system'),
 });
 export type Preferences = z.infer<typeof preferencesSchema>;
 export const DEFAULT_PREFERENCES: Preferences = preferencesSchema.parse({});

@@ -242,8 +242,13 @@ const SAMPLES: Record<string, Samples> = {
   'PUT /api/v1/me/preferences': {
     path: () => '/api/v1/me/preferences',
     body: {
-      valid: [() => ({ preferences: {}, changedAt: now() })],
-      invalid: [() => ({ preferences: {} }), () => ({ preferences: { colour: 'red' }, changedAt: now() })],
+      valid: [() => ({ preferences: {}, changedAt: now() }), () => ({ preferences: { locale: 'zh-CN', theme: 'dark' }, changedAt: now() })],
+      invalid: [
+        () => ({ preferences: {} }),
+        () => ({ preferences: { colour: 'red' }, changedAt: now() }),
+        () => ({ preferences: { locale: 'fr' }, changedAt: now() }),
+        () => ({ preferences: { theme: 'sepia' }, changedAt: now() }),
+      ],
     },
   },
   'POST /api/v1/me/push-subscriptions': {

@@ -273,7 +273,15 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
 
       it('keeps preferences last writer wins and logs each saved change', async () => {
-        const prefs = { mutedCategories: ['promotion'], minPushPriority: 2, quietHours: null, timeZone: 'Asia/Shanghai', mutedSenders: ['seller-acme'] };
+        const prefs = {
+          mutedCategories: ['promotion'],
+          minPushPriority: 2,
+          quietHours: null,
+          timeZone: 'Asia/Shanghai',
+          mutedSenders: ['seller-acme'],
+          locale: 'zh-CN' as const,
+          theme: 'dark' as const,
+        };
         expect(await store.getPreferences('u1')).toBeUndefined();
         const saved = await store.savePreferences('u1', { preferences: prefs, changedAt: t(10) });
         expect(saved.current).toEqual({ preferences: prefs, changedAt: t(10) });

@@ -49,8 +49,9 @@ describe('Web Push in Chromium', () => {
     const { page } = await newDevice();
     // Headless Chromium reaches no push service: the control says so instead of pretending.
     await page.getByRole('button', { name: 'Turn on notifications' }).click();
-    await page.getByRole('alert').filter({ hasText: 'could not reach its push service' }).waitFor();
-    await page.getByRole('button', { name: 'Turn on notifications' }).waitFor();
+    await page.getByRole('dialog').filter({ hasText: 'could not reach its push service' }).waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Notifications failed' }).waitFor();
   });
 
   it('stores a push while the inbox is in front of the shopper, shows nothing for it, and the later sync changes nothing but the seq', async () => {

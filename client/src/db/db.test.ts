@@ -54,7 +54,25 @@ describe('schema version 3', () => {
     expect(await db.retracted.get('gone')).toEqual({ id: 'gone' });
     await db.skipped.put({ seq: 8, kind: 'message', reason: 'parse-failed', at: '2025-01-01T00:00:00.000Z', visible: 1 });
     expect(await db.skipped.where('visible').equals(1).count()).toBe(1);
-    expect(db.verno).toBe(3);
+    expect(db.skipped.schema.name).toBe('skipped');
+    db.close();
+  });
+});
+
+describe('schema version 4', () => {
+  it('indexes the unread thread heads of a v3 database, rows kept as they were', async () => {
+    const name = 'tidings-upgrade-v4-test';
+    const v3 = new Dexie(name);
+    v3.version(3).stores({ messages: 'id, [box+read]', meta: 'key', outbox: 'messageId', retracted: 'id', skipped: 'seq, visible' });
+    const row = (id: string, head: 0 | 1, read: 0 | 1, expiresAtMs?: number) => ({ id, box: 0, head, read, ...(expiresAtMs ? { expiresAtMs } : {}) });
+    await v3.table('messages').bulkPut([row('a', 1, 0), row('b', 0, 0), row('c', 1, 1), row('d', 1, 0, 5)]);
+    v3.close();
+
+    const db = openDb(name);
+    expect(db.verno).toBe(4);
+    expect(await db.messages.count()).toBe(4);
+    expect(await db.messages.where('[box+head+read]').equals([0, 1, 0]).primaryKeys()).toEqual(['a', 'd']);
+    expect(await db.messages.where('[box+head+read+expiresAtMs]').between([0, 1, 0, 0], [0, 1, 0, 10]).primaryKeys()).toEqual(['d']);
     db.close();
   });
 });

@@ -115,6 +115,10 @@ export function boxOf(message: Pick<StoredMessage, 'archived' | 'deleted'>): Box
  *
  * Version 3: `skipped`, the events passed over because this device could not
  * read or store them (see sync/apply-events.ts); `visible` counts the notice.
+ *
+ * Version 4: `[box+head+read]`, `[box+head+read+expiresAtMs]`: the unread
+ * count as the shopper sees it, one per thread (its head), again as two index
+ * counts; the second also finds the next unread expiry for the expiry timer.
  */
 export function openDb(name: string = DB_NAME): TidingsDb {
   const db = new Dexie(name) as TidingsDb;
@@ -132,6 +136,10 @@ export function openDb(name: string = DB_NAME): TidingsDb {
     })
     .upgrade(upgradeToV2);
   db.version(3).stores({ skipped: 'seq, visible' });
+  db.version(4).stores({
+    messages:
+      'id, [createdAtMs+id], [rank+id], [box+head+createdAtMs+id], [box+head+rank+id], [box+head+category+createdAtMs+id], [box+head+category+rank+id], [box+read], [box+read+expiresAtMs], [box+head+read], [box+head+read+expiresAtMs], [threadKey+createdAtMs]',
+  });
   return db;
 }
 

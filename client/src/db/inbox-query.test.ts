@@ -7,7 +7,8 @@ import { groupThreads } from '../../../shared/inbox/thread.js';
 import { applyEvents } from '../sync/apply-events.js';
 import { message, messageEvent } from '../test-support/messages.js';
 import { db } from './db.js';
-import { idsForBulk, keyAfter, messageForView, queryInbox, threadCounts, threadTimeline } from './inbox-query.js';
+import { countUnreadThreads, idsForBulk, keyAfter, messageForView, nextUnreadExpiry, queryInbox, threadCounts, threadTimeline } from './inbox-query.js';
+import { countUnread } from './message.repository.js';
 import { changeLocally } from './message-state.repository.js';
 
 const NOW = Date.UTC(2025, 0, 2);
@@ -140,5 +141,56 @@ describe('queryInbox', () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('countUnreadThreads', () => {
+  it('counts an unread thread once, as its card shows, while countUnread counts its messages', async () => {
+    // Ten unread messages in eight cards: an order thread of three, and seven of their own.
+    await applyEvents(['placed', 'paid', 'shipped'].map((step, index) => messageEvent(index + 1, message(step, index, { collapseKey: 'order:1' }))));
+    await applyEvents(Array.from({ length: 7 }, (_, i) => messageEvent(i + 4, message(`solo${i}`, 10 + i))));
+    expect(await countUnread(NOW)).toBe(10);
+    expect(await countUnreadThreads(NOW)).toBe(8);
+    const page = await queryInbox({ view: 'inbox', ordering: 'newest', filter: {}, now: NOW, limit: 50 });
+    expect(page.messages.filter((row) => row.read === 0)).toHaveLength(8);
+  });
+
+  it('leaves out read, archived and expired rows, and an expired row the moment it expires', async () => {
+    const soon = NOW + 3_000;
+    await applyEvents([
+      messageEvent(1, message('read', 1)),
+      messageEvent(2, message('archived', 2)),
+      messageEvent(3, message('expired', 3, { expiresAt: new Date(NOW - 1).toISOString() })),
+      messageEvent(4, message('expiring', 4, { expiresAt: new Date(soon).toISOString() })),
+      messageEvent(5, message('unread', 5)),
+    ]);
+    await changeLocally(['read'], 'read', true, AT);
+    await changeLocally(['archived'], 'archived', true, AT);
+    expect(await countUnreadThreads(NOW)).toBe(2);
+    expect(await countUnreadThreads(soon - 1)).toBe(2);
+    expect(await countUnreadThreads(soon)).toBe(1);
+  });
+
+  it('counts a thread whose newest message was marked unread again, not one read as a whole', async () => {
+    await applyEvents(['a', 'b'].map((id, index) => messageEvent(index + 1, message(id, index, { collapseKey: 'chat:1' }))));
+    await changeLocally(['a', 'b'], 'read', true, AT);
+    expect(await countUnreadThreads(NOW)).toBe(0);
+    await changeLocally(['b'], 'read', false, new Date(NOW + 1_000).toISOString());
+    expect(await countUnreadThreads(NOW)).toBe(1);
+  });
+});
+
+describe('nextUnreadExpiry', () => {
+  it('is the soonest expiry ahead among unread inbox rows, loaded or not', async () => {
+    await applyEvents([
+      messageEvent(1, message('past', 1, { expiresAt: new Date(NOW - 5).toISOString() })),
+      messageEvent(2, message('later', 2, { expiresAt: new Date(NOW + 9_000).toISOString() })),
+      messageEvent(3, message('sooner', 3, { expiresAt: new Date(NOW + 4_000).toISOString() })),
+      messageEvent(4, message('read', 4, { expiresAt: new Date(NOW + 1_000).toISOString() })),
+    ]);
+    await changeLocally(['read'], 'read', true, AT);
+    expect(await nextUnreadExpiry(NOW)).toBe(NOW + 4_000);
+    expect(await nextUnreadExpiry(NOW + 4_000)).toBe(NOW + 9_000);
+    expect(await nextUnreadExpiry(NOW + 9_000)).toBeUndefined();
   });
 });

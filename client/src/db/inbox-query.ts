@@ -164,3 +164,31 @@ export async function idsForBulk(query: Pick<InboxQuery, 'view' | 'filter' | 'no
   }
   return ids;
 }
+
+/**
+ * Unread as the shopper sees it in the inbox: one per thread whose row (its
+ * head) is unread and not expired — the cards that show the unread dot. Two
+ * index counts, whatever the size of the inbox.
+ */
+export async function countUnreadThreads(now: number): Promise<number> {
+  const [unread, expired] = await Promise.all([
+    db.messages.where('[box+head+read]').equals([BOX.inbox, 1, 0]).count(),
+    db.messages
+      .where('[box+head+read+expiresAtMs]')
+      .between([BOX.inbox, 1, 0, MIN], [BOX.inbox, 1, 0, now], true, true)
+      .count(),
+  ]);
+  return unread - expired;
+}
+
+/**
+ * When the next unread inbox row expires after `now`, if any: the count
+ * changes then even when that row is not among those loaded. One index seek.
+ */
+export async function nextUnreadExpiry(now: number): Promise<number | undefined> {
+  const next = await db.messages
+    .where('[box+head+read+expiresAtMs]')
+    .between([BOX.inbox, 1, 0, now], [BOX.inbox, 1, 0, MAX], false, true)
+    .first();
+  return next?.expiresAtMs;
+}

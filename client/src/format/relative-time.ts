@@ -4,9 +4,28 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-const relative = new Intl.RelativeTimeFormat(t.locale, { numeric: 'auto' });
-const absolute = new Intl.DateTimeFormat(t.locale, { dateStyle: 'medium' });
-const precise = new Intl.DateTimeFormat(t.locale, { dateStyle: 'full', timeStyle: 'short' });
+interface Formatters {
+  relative: Intl.RelativeTimeFormat;
+  absolute: Intl.DateTimeFormat;
+  precise: Intl.DateTimeFormat;
+}
+
+/** Built once per locale: the shopper may switch language while the app runs. */
+const byLocale = new Map<string, Formatters>();
+
+function formatters(): Formatters {
+  const locale = t.locale;
+  let found = byLocale.get(locale);
+  if (!found) {
+    found = {
+      relative: new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }),
+      absolute: new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }),
+      precise: new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short' }),
+    };
+    byLocale.set(locale, found);
+  }
+  return found;
+}
 
 /**
  * "just now", "5 minutes ago", "yesterday", then a date once a week has
@@ -17,6 +36,7 @@ const precise = new Intl.DateTimeFormat(t.locale, { dateStyle: 'full', timeStyle
 export function formatRelativeTime(instant: number, now: number): string {
   const age = now - instant;
   if (age < MINUTE) return t.time.justNow;
+  const { relative, absolute } = formatters();
   if (age < HOUR) return relative.format(-Math.floor(age / MINUTE), 'minute');
   if (age < DAY) return relative.format(-Math.floor(age / HOUR), 'hour');
   if (age < 7 * DAY) return relative.format(-Math.floor(age / DAY), 'day');
@@ -25,5 +45,5 @@ export function formatRelativeTime(instant: number, now: number): string {
 
 /** The full date and time, for a tooltip or screen reader. */
 export function formatInstant(instant: number): string {
-  return precise.format(instant);
+  return formatters().precise.format(instant);
 }

@@ -11,6 +11,9 @@ export const en = {
   inbox: {
     title: 'Inbox',
     unreadCount: (count: number) => (count === 1 ? '1 unread' : `${count} unread`),
+    /** The fuller label when threads hold several unread messages: "10 unread in 8 conversations". */
+    unreadInThreads: (messages: number, threads: number) =>
+      messages === threads ? (messages === 1 ? '1 unread' : `${messages} unread`) : `${messages} unread in ${threads} conversations`,
     empty: 'No messages yet',
     emptyHint: 'Order updates, offers and replies from the shop will appear here.',
     loadMore: 'Load older messages',
@@ -153,6 +156,13 @@ export const en = {
     savedOffline: 'Saved on this device; it will sync when you are back online',
     close: 'Close',
     language: 'Language',
+    appearance: 'Language and theme',
+    appearanceHint: 'Changes apply at once, here and on your other devices.',
+    browserLanguage: (name: string) => `Same as this browser (${name})`,
+    theme: 'Theme',
+    themeSystem: 'Same as this device',
+    themeLight: 'Light',
+    themeDark: 'Dark',
   },
   status: {
     connecting: 'Connecting…',
@@ -188,15 +198,42 @@ export const en = {
     label: 'Notifications on this device',
     turnOn: 'Turn on notifications',
     turnOff: 'Turn off notifications',
-    working: 'One moment…',
-    on: 'Notifications are on',
-    off: 'Notifications are off',
-    blocked: 'Notifications are blocked for this site. Allow them in the browser’s site settings.',
-    unsupported: 'This browser cannot show notifications from Tidings.',
-    iosInstall: 'To get notifications on iPhone or iPad, add Tidings to your Home Screen (Share → Add to Home Screen) and open it from there.',
-    notAllowed: 'Notifications were not allowed.',
-    browserRefused: 'This browser could not reach its push service; try again later.',
-    failed: (reason: string) => `Could not change notifications. ${reason}`,
+    working: 'Turning on…',
+    notAllowed: 'Notifications were not allowed. Press “Turn on notifications” to be asked again.',
+    /** Short labels for the control itself; the explanation opens in a dialog. */
+    short: {
+      blocked: 'Notifications blocked',
+      unsupported: 'No notifications here',
+      'no-push-service': 'No notifications here',
+      'ios-install': 'Get notifications',
+      'timed-out': 'Notifications: took too long',
+      failed: 'Notifications failed',
+    },
+    titles: {
+      blocked: 'Notifications are blocked',
+      unsupported: 'This browser cannot show notifications',
+      'no-push-service': 'No push service in this window',
+      'ios-install': 'Add Tidings to your Home Screen first',
+      'timed-out': 'Turning on notifications took too long',
+      failed: 'Notifications could not be turned on',
+    },
+    explain: {
+      blocked:
+        'This browser blocks notifications from this site, and a page may not ask again. To allow them, open the site settings (the icon left of the address), set Notifications to “Allow”, then come back here.',
+      unsupported:
+        'This browser cannot show notifications from Tidings. Your messages still arrive in the inbox while it is open. A current Chrome, Edge, Firefox or Safari can show them.',
+      'no-push-service':
+        'Notifications are allowed, but this window has no push service: private and incognito windows, and some privacy settings, switch it off. Open Tidings in a normal window to be notified while the app is closed.',
+      'ios-install':
+        'On iPhone and iPad, only an app on the Home Screen can notify you. In Safari, tap Share → Add to Home Screen, then open Tidings from the Home Screen and turn notifications on there.',
+      'timed-out':
+        'The browser did not finish signing up at its push service within 15 seconds. Check the connection and try again.',
+      pushService: (detail: string) =>
+        `This browser could not reach its push service (it said: “${detail}”). Private windows, some firewalls and VPNs block it, or the service may be down. Try again later, or in a normal window.`,
+      server: (reason: string) => `The browser signed up, but the Tidings server did not register this device: ${reason}`,
+    },
+    retry: 'Try again',
+    close: 'Close',
   },
   errors: {
     network: 'The server could not be reached.',

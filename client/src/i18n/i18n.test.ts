@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { en } from './en.js';
-import { LOCALES, matchLocale } from './i18n.js';
+import { applyLocale, currentLocale, LOCALES, matchLocale, t } from './i18n.js';
 import { zhCN } from './zh-CN.js';
 
 /** Every key path of a strings object. */
@@ -24,5 +24,19 @@ describe('i18n', () => {
     expect(paths(zhCN).sort()).toEqual(paths(en).sort());
     expect(zhCN.inbox.title).not.toBe(en.inbox.title);
     expect(Object.keys(LOCALES)).toEqual(['en', 'zh-CN']);
+  });
+
+  it('switches `t` live, without a reload, and back to the browser’s language on null', () => {
+    applyLocale('zh-CN');
+    expect(currentLocale()).toBe('zh-CN');
+    expect(t.inbox.title).toBe(zhCN.inbox.title);
+    expect(t.inbox.unreadCount(3)).toBe(zhCN.inbox.unreadCount(3));
+    applyLocale('en');
+    expect(t.inbox.title).toBe(en.inbox.title);
+    // Node's navigator offers no Chinese: the browser's language is English here.
+    applyLocale('zh-CN');
+    applyLocale(null);
+    expect(currentLocale()).toBe('en');
+    expect(t.locale).toBe(en.locale);
   });
 });

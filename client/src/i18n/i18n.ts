@@ -1,21 +1,29 @@
+import { createSubscriber } from 'svelte/reactivity';
 import type { Strings } from './strings.js';
 import { LOCALES, matchLocale, type Locale } from './locales.js';
 
 export { LOCALES, LOCALE_NAMES, matchLocale, type Locale } from './locales.js';
 
 /**
- * The locale layer: every string the app shows comes from `t`. The locale
- * is the shopper's choice if they made one (kept in localStorage), else the
- * browser's language. It is fixed for the page's life: switching stores the
- * choice and reloads, which keeps every module (formatters included) simple
- * and consistent, for a choice made once.
+ * The locale layer: every string the app shows comes from `t`. The locale is
+ * the shopper's choice if they made one (a synced preference, see
+ * preferences/appearance.ts), else the browser's language. It changes live:
+ * `t` reads the current locale's strings on every access, and a read inside
+ * a component's template or `$derived` subscribes to the switch, so choosing
+ * a language re-renders what is on screen without a reload and without any
+ * component importing more than `t`.
  */
 
-const STORAGE_KEY = 'tidings:locale';
+/**
+ * This device's copy of the choice, read before anything else loads so the
+ * first paint is already in the right language; public/appearance-boot.js
+ * reads the same key to set `<html lang>` before the first paint.
+ */
+export const LOCALE_STORAGE_KEY = 'tidings:locale';
 
 function storedChoice(): Locale | null {
   try {
-    const value = globalThis.localStorage?.getItem(STORAGE_KEY);
+    const value = globalThis.localStorage?.getItem(LOCALE_STORAGE_KEY);
     return value !== null && value !== undefined && value in LOCALES ? (value as Locale) : null;
   } catch {
     return null;
@@ -27,15 +35,42 @@ function browserLanguages(): readonly string[] {
   return nav?.languages?.length ? nav.languages : nav?.language ? [nav.language] : [];
 }
 
-export const locale: Locale = storedChoice() ?? matchLocale(browserLanguages());
-export const t: Strings = LOCALES[locale];
+let current: Locale = storedChoice() ?? matchLocale(browserLanguages());
+let changed = (): void => undefined;
+const track = createSubscriber((update) => {
+  changed = update;
+  return () => (changed = () => undefined);
+});
 
-/** Persists the choice and reloads into it. */
-export function switchLocale(next: Locale): void {
+/** The locale in force; reactive in components. */
+export function currentLocale(): Locale {
+  track();
+  return current;
+}
+
+/** The strings of the locale in force, read through on every access. */
+export const t: Strings = new Proxy(LOCALES.en as Strings, {
+  get(_en, key) {
+    track();
+    return Reflect.get(LOCALES[current], key);
+  },
+});
+
+/**
+ * Switches the app to the shopper's choice (null: the browser's language),
+ * keeps it on this device for the next load, and labels the document for
+ * screen readers and font selection.
+ */
+export function applyLocale(choice: Locale | null): void {
   try {
-    localStorage.setItem(STORAGE_KEY, next);
+    if (choice === null) localStorage.removeItem(LOCALE_STORAGE_KEY);
+    else localStorage.setItem(LOCALE_STORAGE_KEY, choice);
   } catch {
-    // Private mode without storage: the switch lasts for this load only.
+    // Private mode without storage: the choice lasts for this load, and the synced preference brings it back.
   }
-  location.reload();
+  const next = choice ?? matchLocale(browserLanguages());
+  if (typeof document !== 'undefined') document.documentElement.lang = next;
+  if (next === current) return;
+  current = next;
+  changed();
 }

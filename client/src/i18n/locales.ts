@@ -1,9 +1,10 @@
+import type { LocaleTag } from '../../../shared/preferences.schema.js';
 import { en } from './en.js';
 import type { Strings } from './strings.js';
 import { zhCN } from './zh-CN.js';
 
 /** The locales the app ships, and how a browser's languages pick one. Pure: the service worker uses it too. */
-export const LOCALES = { en, 'zh-CN': zhCN } as const satisfies Record<string, Strings>;
+export const LOCALES = { en, 'zh-CN': zhCN } as const satisfies Record<LocaleTag, Strings>;
 export type Locale = keyof typeof LOCALES;
 export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', 'zh-CN': '简体中文' };
 

@@ -2,8 +2,9 @@ import { liveQuery } from 'dexie';
 import type { InboxFilter, InboxView as ViewName } from '../../../shared/inbox/filter.js';
 import type { InboxOrdering } from '../../../shared/inbox/ordering.js';
 import type { StoredMessage } from '../db/db.js';
-import { queryInbox, threadCounts } from '../db/inbox-query.js';
+import { countUnreadThreads, nextUnreadExpiry, queryInbox, threadCounts } from '../db/inbox-query.js';
 import { countUnread } from '../db/message.repository.js';
+import { ExpiryTimer, soonestExpiry } from './expiry-timer.js';
 
 export const PAGE_SIZE = 50;
 
@@ -15,7 +16,7 @@ export const PAGE_SIZE = 50;
  */
 const SCAN_PER_PAGE = 1_000;
 
-/** How often relative times and expiry are re-evaluated without any new data. */
+/** How often relative times are re-evaluated without any new data (expiry has its own timer). */
 const CLOCK_TICK_MS = 60_000;
 
 /**
@@ -35,10 +36,17 @@ export class InboxView {
   /** More rows may match below what is shown. */
   more = $state(false);
   loaded = $state(false);
+  /** Unread rows of the inbox as the shopper sees them: a thread counts once. The header and the app badge show this. */
   unread = $state(0);
+  /** Unread messages behind `unread` (a thread may hold several), for a fuller accessible label. */
+  unreadMessages = $state(0);
   /** Drives relative times and hides messages whose expiry has passed. */
   now = $state(Date.now());
   private limit = $state(PAGE_SIZE);
+  /** Moves `now` the moment the soonest expiry on screen or in the unread count passes. */
+  private readonly expiry = new ExpiryTimer(() => (this.now = Date.now()));
+  /** The soonest unread expiry ahead, which may be on a row not loaded. */
+  private unreadExpiry: number | undefined;
 
   /**
    * Subscribes to the data the view needs; call from an `$effect`, which
@@ -63,24 +71,50 @@ export class InboxView {
         this.counts = page.counts;
         this.more = page.more;
         this.loaded = true;
+        this.armExpiry(query.now);
       },
       error: (error: unknown) => console.error('tidings: inbox query failed', error),
     });
     const now = this.now;
-    const unread = liveQuery(() => countUnread(now)).subscribe({
-      next: (count) => (this.unread = count),
+    const unread = liveQuery(async () => {
+      const [threads, messages, nextExpiry] = await Promise.all([countUnreadThreads(now), countUnread(now), nextUnreadExpiry(now)]);
+      return { threads, messages, nextExpiry };
+    }).subscribe({
+      next: (counts) => {
+        this.unread = counts.threads;
+        this.unreadMessages = counts.messages;
+        this.unreadExpiry = counts.nextExpiry;
+        this.armExpiry(now);
+      },
       error: (error: unknown) => console.error('tidings: unread count failed', error),
     });
     return () => {
       list.unsubscribe();
       unread.unsubscribe();
+      this.expiry.stop();
     };
   }
 
-  /** Keeps `now` moving; call from an `$effect`. Returns the cleanup. */
+  private armExpiry(now: number): void {
+    this.expiry.arm(soonestExpiry(this.messages, now, this.unreadExpiry));
+  }
+
+  /**
+   * Keeps `now` moving; call from an `$effect`. Returns the cleanup. Timers
+   * are throttled or frozen in a hidden tab and a sleeping device, so coming
+   * back into view re-evaluates at once.
+   */
   tick(): () => void {
-    const timer = setInterval(() => (this.now = Date.now()), CLOCK_TICK_MS);
-    return () => clearInterval(timer);
+    const refresh = () => (this.now = Date.now());
+    const timer = setInterval(refresh, CLOCK_TICK_MS);
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') refresh();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
   }
 
   setView(view: ViewName): void {

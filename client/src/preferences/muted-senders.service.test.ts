@@ -39,7 +39,16 @@ describe('muting a sender from a message', () => {
 
     expect(await setSenderMuted(acme, true, new Date('2025-01-02T00:00:00.000Z'))).toEqual({ kind: 'saved', synced: true });
     expect(await setSenderMuted(acme, true, new Date('2025-01-02T00:00:01.000Z'))).toEqual({ kind: 'saved', synced: true });
-    const expected = { mutedCategories: ['promotion'], minPushPriority: 3, quietHours: null, timeZone: 'Asia/Shanghai', mutedSenders: ['seller-acme'] };
+    // The row saved before language and theme were preferences gets their defaults.
+    const expected = {
+      mutedCategories: ['promotion'],
+      minPushPriority: 3,
+      quietHours: null,
+      timeZone: 'Asia/Shanghai',
+      mutedSenders: ['seller-acme'],
+      locale: null,
+      theme: 'system',
+    };
     expect(await readPreferences()).toEqual({ preferences: expected, changedAt: '2025-01-02T00:00:01.000Z' });
     expect(puts.at(-1)).toEqual({ preferences: expected, changedAt: '2025-01-02T00:00:01.000Z' });
     expect(senderName('seller-acme')).toBe('Acme Outfitters');

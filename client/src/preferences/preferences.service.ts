@@ -1,6 +1,7 @@
 import { DEFAULT_PREFERENCES, preferencesSchema, type Preferences } from '../../../shared/preferences.schema.js';
 import { browserTimeZone, currentPreferences, pendingPreferences, saveLocalPreferences } from '../db/preferences.repository.js';
 import { outboxSync } from '../sync/outbox-sync.js';
+import { applyAppearance, type Appearance } from './appearance.js';
 
 /**
  * The preferences this device holds, read through the shared schema: a row
@@ -24,6 +25,17 @@ export async function savePreferences(preferences: Preferences, now: Date = new 
   await saveLocalPreferences(preferences, changedAt);
   await outboxSync.request();
   return (await pendingPreferences()) === undefined;
+}
+
+/**
+ * Language or theme chosen in Settings: applied at once, without waiting
+ * for the rest of the form's Save, and saved (and synced) with the
+ * preferences this device holds. Resolves to whether the server has it already.
+ */
+export async function saveAppearance(change: Partial<Appearance>, now: Date = new Date()): Promise<boolean> {
+  const next = { ...(await loadPreferences()), ...change };
+  applyAppearance(next);
+  return savePreferences(next, now);
 }
 
 /** Every IANA zone the browser knows, for the time-zone picker. */

@@ -23,10 +23,17 @@ describe('pushStateOf', () => {
     expect(pushStateOf({ ...desktop, permission: 'denied', subscribed: true })).toBe('blocked');
   });
 
-  it('is unsupported without any one of the APIs', () => {
+  it('is unsupported without a service worker or notifications', () => {
     expect(pushStateOf({ ...desktop, serviceWorker: false })).toBe('unsupported');
-    expect(pushStateOf({ ...desktop, pushManager: false })).toBe('unsupported');
     expect(pushStateOf({ ...desktop, notification: false })).toBe('unsupported');
+    expect(pushStateOf({ ...desktop, serviceWorker: false, pushManager: false })).toBe('unsupported');
+  });
+
+  it('says there is no push service when notifications exist but the Push API does not, even with the permission (a private window)', () => {
+    expect(pushStateOf({ ...desktop, pushManager: false })).toBe('no-push-service');
+    expect(pushStateOf({ ...desktop, pushManager: false, permission: 'granted' })).toBe('no-push-service');
+    // Blocked is the more useful thing to say: it needs the shopper's action wherever they are.
+    expect(pushStateOf({ ...desktop, pushManager: false, permission: 'denied' })).toBe('blocked');
   });
 
   it('asks iOS users to install the app first, and works once they have', () => {

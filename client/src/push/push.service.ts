@@ -1,6 +1,6 @@
 import { ApiError, NetworkError } from '../api/api-error.js';
 import { fetchApplicationServerKey, forgetSubscription, registerSubscription } from './push-subscription.api.js';
-import { isIos, pushStateOf, type PushState } from './push-state.js';
+import { isIos, pushStateOf, type ObservedPushState } from './push-state.js';
 
 /*
  * Web Push for this device, from the page: read the real state, turn it on
@@ -27,10 +27,9 @@ async function currentSubscription(): Promise<PushSubscription | null> {
   return (await registration?.pushManager.getSubscription()) ?? null;
 }
 
-export async function readPushState(): Promise<PushState> {
+export async function readPushState(): Promise<ObservedPushState> {
   const apis = apisPresent();
-  if (!apis.serviceWorker) return 'unsupported';
-  const ready = apis.pushManager && apis.notification;
+  const ready = apis.serviceWorker && apis.pushManager && apis.notification;
   return pushStateOf({
     ...apis,
     ios: isIos(navigator.userAgent, navigator.platform, navigator.maxTouchPoints),
@@ -48,14 +47,18 @@ function usesKey(subscription: PushSubscription, key: Uint8Array): boolean {
   return bytes.length === key.length && bytes.every((byte, index) => byte === key[index]);
 }
 
+/** The permission prompt; call on a user gesture (browsers refuse or quietly block one without). */
+export function requestPushPermission(): Promise<NotificationPermission> {
+  return Notification.requestPermission();
+}
+
 /**
- * Asks for the permission, subscribes with the server's VAPID key and tells
- * the server. If the server refuses, the browser subscription is undone, so
- * "on" never shows for a device the server will not push to.
+ * With the permission granted: subscribes with the server's VAPID key and
+ * tells the server. If the server refuses, the browser subscription is
+ * undone, so "on" never shows for a device the server will not push to.
+ * A failure of the browser's push service rejects with a DOMException.
  */
-export async function turnOnPush(token: string): Promise<PushState> {
-  const permission = await Notification.requestPermission();
-  if (permission !== 'granted') return readPushState();
+export async function subscribePush(token: string): Promise<ObservedPushState> {
   const [registration, key] = await Promise.all([navigator.serviceWorker.ready, fetchApplicationServerKey()]);
   let subscription = await registration.pushManager.getSubscription();
   if (subscription && !usesKey(subscription, key)) {
@@ -78,7 +81,7 @@ export async function turnOnPush(token: string): Promise<PushState> {
  * be told; the browser side still goes, and the server deletes the endpoint
  * when its push service answers 404/410.
  */
-export async function turnOffPush(token: string): Promise<PushState> {
+export async function turnOffPush(token: string): Promise<ObservedPushState> {
   if (!apisPresent().serviceWorker) return 'unsupported';
   const subscription = await currentSubscription();
   if (!subscription) return readPushState();

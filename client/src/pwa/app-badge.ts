@@ -1,5 +1,6 @@
 /**
- * Mirrors the unread count on the installed app's icon where the platform
+ * Mirrors the unread count (unread threads, as the header shows it: see
+ * `countUnreadThreads`) on the installed app's icon where the platform
  * supports it (Badging API). Failures are expected — the app is not installed,
  * or the platform says no — and change nothing for the shopper.
  */

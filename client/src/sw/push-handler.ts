@@ -1,9 +1,11 @@
 import { messageSchema, type Message } from '../../../shared/message.schema.js';
+import { preferencesSchema } from '../../../shared/preferences.schema.js';
 import { anyPushPayloadSchema, type AnyPushPayload } from '../../../shared/push.schema.js';
 import { apiRequest } from '../api/api-client.js';
 import { storePushedMessage } from '../db/message.repository.js';
 import { handleRetraction } from './retraction.js';
 import { readSession } from '../db/meta.repository.js';
+import { readPreferences } from '../db/preferences.repository.js';
 import { LOCALES, matchLocale } from '../i18n/locales.js';
 import { APP_ICON, STATUS_BAR_BADGE, notificationContent } from '../notifications/notification-content.js';
 import { decideNotification, isInboxInView } from '../notifications/notification-policy.js';
@@ -103,9 +105,10 @@ async function wholeMessage(truncated: Message, token: string): Promise<Message>
 async function showUnreadable(): Promise<void> {
   const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
   if (isInboxInView(windows, self.location.origin)) return;
+  const { notifications } = await strings();
   await self.registration
-    .showNotification(strings().notifications.unreadableTitle, {
-      body: strings().notifications.unreadableBody,
+    .showNotification(notifications.unreadableTitle, {
+      body: notifications.unreadableBody,
       tag: UNREADABLE_TAG,
       icon: APP_ICON,
       badge: STATUS_BAR_BADGE,
@@ -113,7 +116,9 @@ async function showUnreadable(): Promise<void> {
     .catch(() => undefined);
 }
 
-/** The worker cannot read the page's saved choice (localStorage); the browser's languages pick the locale. */
-function strings() {
-  return LOCALES[matchLocale(self.navigator.languages)];
+/** The shopper's language (a synced preference, in Dexie where the worker can read it), else the browser's. */
+async function strings() {
+  const stored = await readPreferences().catch(() => undefined);
+  const chosen = preferencesSchema.safeParse(stored?.preferences).data?.locale;
+  return LOCALES[chosen ?? matchLocale(self.navigator.languages)];
 }

@@ -182,7 +182,15 @@ describe('state events', () => {
 });
 
 describe('preference events', () => {
-  const prefs = (minPushPriority: number) => ({ mutedCategories: ['promotion'], minPushPriority, quietHours: null, timeZone: 'Asia/Shanghai', mutedSenders: [] });
+  const prefs = (minPushPriority: number) => ({
+    mutedCategories: ['promotion'],
+    minPushPriority,
+    quietHours: null,
+    timeZone: 'Asia/Shanghai',
+    mutedSenders: [],
+    locale: 'zh-CN' as const,
+    theme: 'dark' as const,
+  });
 
   it('keep the newest by changedAt, in meta where the service worker reads them', async () => {
     await applyEvents([

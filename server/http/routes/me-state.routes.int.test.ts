@@ -158,7 +158,15 @@ describe('POST /api/v1/me/state', () => {
 });
 
 describe('GET and PUT /api/v1/me/preferences', () => {
-  const mine = { mutedCategories: ['promotion'], minPushPriority: 3, quietHours: { start: '22:00', end: '07:00', allowUrgent: true }, timeZone: 'Asia/Shanghai', mutedSenders: ['seller-acme'] };
+  const mine = {
+    mutedCategories: ['promotion'],
+    minPushPriority: 3,
+    quietHours: { start: '22:00', end: '07:00', allowUrgent: true },
+    timeZone: 'Asia/Shanghai',
+    mutedSenders: ['seller-acme'],
+    locale: null,
+    theme: 'system',
+  };
 
   async function getPrefs(token: string) {
     const res = await call('GET', '/me/preferences', token);
@@ -206,6 +214,10 @@ describe('GET and PUT /api/v1/me/preferences', () => {
     ['a quiet-hours time without minutes', { preferences: { quietHours: { start: '22', end: '07:00' } }, changedAt: t(1) }],
     ['a priority out of range', { preferences: { minPushPriority: 6 }, changedAt: t(1) }],
     ['a malformed category', { preferences: { mutedCategories: ['Promo Tions'] }, changedAt: t(1) }],
+    ['a language the app does not ship', { preferences: { locale: 'fr' }, changedAt: t(1) }],
+    ['a language tag in the wrong case', { preferences: { locale: 'zh-cn' }, changedAt: t(1) }],
+    ['an unknown theme', { preferences: { theme: 'sepia' }, changedAt: t(1) }],
+    ['a theme that is not a string', { preferences: { theme: true }, changedAt: t(1) }],
   ])('refuses %s with 400 validation-failed and stores nothing', async (_name, body) => {
     const token = await server.tokenFor('pf-bad');
     const res = await call('PUT', '/me/preferences', token, body);
@@ -213,6 +225,28 @@ describe('GET and PUT /api/v1/me/preferences', () => {
     expect(errorBodySchema.parse(await res.json()).error.code).toBe('validation-failed');
     expect(await server.store.getPreferences('pf-bad')).toBeUndefined();
     expect(await syncAll(token)).toEqual([]);
+  });
+
+  it('keeps language and theme, syncs them, and leaves them unchanged after an unknown language or theme', async () => {
+    const token = await server.tokenFor('pf-appearance');
+    const other = await StreamClient.connect(server.wsUrl, token);
+    const chosen = { ...mine, locale: 'zh-CN', theme: 'dark' };
+    expect((await putPrefs(token, { preferences: chosen, changedAt: t(40) })).preferences).toEqual(chosen);
+    await other.waitForEvents(1);
+    expect(other.events[0]).toMatchObject({ kind: 'preferences', preferences: { locale: 'zh-CN', theme: 'dark' } });
+    other.close();
+
+    for (const bad of [{ locale: 'de' }, { theme: 'high-contrast' }, { locale: null, theme: 'Dark' }]) {
+      const res = await call('PUT', '/me/preferences', token, { preferences: { ...chosen, ...bad }, changedAt: t(41) });
+      expect(res.status).toBe(400);
+      expect(errorBodySchema.parse(await res.json()).error.code).toBe('validation-failed');
+    }
+    expect(await getPrefs(token)).toEqual({ preferences: chosen, changedAt: t(40) });
+    expect((await syncAll(token)).length).toBe(1);
+
+    // Back to following the browser and the device.
+    const following = { ...chosen, locale: null, theme: 'system' };
+    expect((await putPrefs(token, { preferences: following, changedAt: t(42) })).preferences).toEqual(following);
   });
 
   it('refuses a merchant key on both routes', async () => {
