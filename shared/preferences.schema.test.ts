@@ -12,6 +12,8 @@ describe('preferencesSchema: muted senders', () => {
       quietHours: null,
       timeZone: 'Asia/Shanghai',
       mutedSenders: [],
+      locale: null,
+      theme: 'system',
     });
     expect(DEFAULT_PREFERENCES.mutedSenders).toEqual([]);
   });
