@@ -30,7 +30,9 @@ async function sentIds(): Promise<string[]> {
 async function openConsole(viewport: { width: number; height: number }, locale = 'en-GB'): Promise<Page> {
   const context = await browser.newContext({ viewport, locale });
   const page = await context.newPage();
-  await page.goto(`${server.url}/console.html`);
+  await page.goto(`${server.url}/console.html#send`);
+  // The console asks for a merchant key first; the demo shop's is one click (in any language).
+  await page.locator('button.primary[type="button"]').first().click();
   await page.locator('form.send-form').waitFor();
   return page;
 }
