@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { messageTo, startTestServer, tempDir, type TestServer } from '../../server/test-support/test-server.js';
+import { openInbox } from './support/app-in-chromium.js';
 import { CLIENT_DIST, launchChromium } from './support/browser.js';
 
 /*
@@ -34,13 +35,6 @@ async function send(userId: string, overrides: Record<string, unknown>): Promise
   expect(res.status).toBe(202);
 }
 
-async function openInbox(context: BrowserContext, userId: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${server.url}/#token=${await server.tokenFor(userId)}`);
-  await page.getByRole('status', { name: /Live/ }).waitFor();
-  return page;
-}
-
 async function waitForTitles(page: Page, expected: string[]): Promise<void> {
   await expect.poll(() => titles(page), { timeout: 10_000 }).toEqual(expected);
 }
@@ -49,8 +43,8 @@ describe('the inbox in Chromium', () => {
   it('reads on one device show as read on the other; an offline archive syncs when back online', async () => {
     const phone = await browser.newContext();
     const laptop = await browser.newContext();
-    const onPhone = await openInbox(phone, 'e2e-two-devices');
-    const onLaptop = await openInbox(laptop, 'e2e-two-devices');
+    const onPhone = await openInbox(phone, server, 'e2e-two-devices');
+    const onLaptop = await openInbox(laptop, server, 'e2e-two-devices');
     await send('e2e-two-devices', { title: 'Your parcel is on its way' });
     await card(onPhone, 'Your parcel is on its way').waitFor();
     await card(onLaptop, 'Your parcel is on its way').waitFor();
@@ -78,7 +72,7 @@ describe('the inbox in Chromium', () => {
 
   it('filters, orderings and threads change what the list shows', async () => {
     const context = await browser.newContext();
-    const page = await openInbox(context, 'e2e-filters');
+    const page = await openInbox(context, server, 'e2e-filters');
     await send('e2e-filters', { title: 'Flash sale ends tonight', category: 'promotion', priority: 2 });
     await send('e2e-filters', { title: 'Payment failed', category: 'payment', priority: 5, body: 'Your card was declined' });
     await send('e2e-filters', { title: 'Order placed', collapseKey: 'order:77' });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { messageTo, TEST_MERCHANT_KEY } from '../../server/test-support/test-server.js';
-import { appInChromium } from './support/app-in-chromium.js';
+import { appInChromium, openInbox } from './support/app-in-chromium.js';
 
 /*
  * The message view in Chromium: a long message read whole on a 320 px phone,
@@ -18,13 +18,6 @@ async function send(userId: string, overrides: Record<string, unknown>): Promise
   const res = await app.server.send(messageTo([userId], overrides));
   expect(res.status).toBe(202);
   return ((await res.json()) as { id: string }).id;
-}
-
-async function openInbox(context: BrowserContext, userId: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${app.server.url}/#token=${await app.server.tokenFor(userId)}`);
-  await page.getByRole('status', { name: /Live/ }).waitFor();
-  return page;
 }
 
 /** The message view: a region named by the message's title (or by the notice in its place). */
@@ -64,7 +57,7 @@ describe('the message view in Chromium', () => {
       ],
     });
     const context = await app.browser.newContext(PHONE);
-    const page = await openInbox(context, shopper);
+    const page = await openInbox(context, app.server, shopper);
     await page.getByText('1 unread').waitFor();
 
     await page.getByRole('button', { name: 'About your rain jacket: everything you asked, and a little more' }).click();
@@ -126,7 +119,7 @@ describe('the message view in Chromium', () => {
     });
     expect(read.status).toBe(200);
     const context = await app.browser.newContext({ viewport: { width: 375, height: 700 } });
-    const page = await openInbox(context, shopper);
+    const page = await openInbox(context, app.server, shopper);
     await page.getByRole('button', { name: 'Update 45' }).waitFor();
     await page.evaluate(() => window.scrollTo(0, 3000));
     await expect.poll(() => scrollY(page)).toBe(3000);
@@ -169,7 +162,7 @@ describe('the message view in Chromium', () => {
     const id = await send(shopper, { title: 'Refund on its way', body: 'We refunded €42.\nIt reaches your card in 3–5 days.' });
     await send(shopper, { title: 'Something else' });
     const context = await app.browser.newContext(PHONE);
-    const page = await openInbox(context, shopper);
+    const page = await openInbox(context, app.server, shopper);
     await page.getByRole('button', { name: 'Refund on its way' }).waitFor();
 
     // What a notification click does to an open window: the address changes to the message.
@@ -213,7 +206,7 @@ describe('the message view in Chromium', () => {
     }
     const id = await send(shopper, { title: 'Tampered', url: '/orders/1', image: '/icons/not-there.png' });
     const context = await app.browser.newContext(PHONE);
-    const page = await openInbox(context, shopper);
+    const page = await openInbox(context, app.server, shopper);
     await page.getByRole('button', { name: 'Tampered' }).waitFor();
 
     // A broken image goes quietly.
@@ -261,7 +254,7 @@ describe('the message view in Chromium', () => {
     const placed = await send(shopper, { title: 'Order #9 placed', body: 'Thank you!', collapseKey: 'order:9' });
     await send(shopper, { title: 'Order #9 shipped', collapseKey: 'order:9' });
     const context = await app.browser.newContext(PHONE);
-    const page = await openInbox(context, shopper);
+    const page = await openInbox(context, app.server, shopper);
     await page.getByText('2 updates').waitFor();
 
     await page.getByRole('button', { name: 'Order #9 shipped' }).click();
@@ -305,7 +298,7 @@ describe('the message view in Chromium', () => {
     const shopper = 'e2e-view-gone';
     const id = await send(shopper, { title: 'You won a prize', category: 'promotion' });
     const context = await app.browser.newContext(PHONE);
-    const page = await openInbox(context, shopper);
+    const page = await openInbox(context, app.server, shopper);
     await page.getByRole('button', { name: 'You won a prize' }).click();
     const view = messageView(page, 'You won a prize');
     await view.waitFor();

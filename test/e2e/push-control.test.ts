@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
-import { appInChromium } from './support/app-in-chromium.js';
+import type { Page } from 'playwright-core';
+import { appInChromium, openInbox } from './support/app-in-chromium.js';
 
 /*
  * The notifications control names every state it can be in, in plain words,
@@ -15,13 +15,6 @@ import { appInChromium } from './support/app-in-chromium.js';
 
 const app = appInChromium();
 
-async function openInbox(context: BrowserContext, userId: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${app.server.url}/#token=${await app.server.tokenFor(userId)}`);
-  await page.getByRole('status', { name: /Live/ }).waitFor();
-  return page;
-}
-
 const headerHeight = async (page: Page) => (await page.locator('header').first().boundingBox())?.height;
 
 async function explanation(page: Page, title: string): Promise<string> {
@@ -34,7 +27,7 @@ describe('the notifications control in Chromium', () => {
   it('says a window without the Push API has no push service, even with the permission', async () => {
     const context = await app.browser.newContext({ permissions: ['notifications'] });
     await context.addInitScript(() => delete (window as { PushManager?: unknown }).PushManager);
-    const page = await openInbox(context, 'e2e-push-private');
+    const page = await openInbox(context, app.server, 'e2e-push-private');
     const height = await headerHeight(page);
     await page.getByRole('button', { name: 'No notifications here' }).click();
     expect(await explanation(page, 'No push service in this window')).toContain('private and incognito windows');
@@ -46,7 +39,7 @@ describe('the notifications control in Chromium', () => {
 
   it('names the push service when the browser cannot reach it, offers a retry, and the header keeps its height', async () => {
     const context = await app.browser.newContext({ permissions: ['notifications'] });
-    const page = await openInbox(context, 'e2e-push-unreachable');
+    const page = await openInbox(context, app.server, 'e2e-push-unreachable');
     const height = await headerHeight(page);
     await page.getByRole('button', { name: 'Turn on notifications' }).click();
     const text = await explanation(page, 'Notifications could not be turned on');
@@ -69,7 +62,7 @@ describe('the notifications control in Chromium', () => {
       Object.defineProperty(Notification, 'permission', { get: () => permission });
       Notification.requestPermission = async () => (permission = 'denied');
     });
-    const page = await openInbox(context, 'e2e-push-blocked');
+    const page = await openInbox(context, app.server, 'e2e-push-blocked');
     const height = await headerHeight(page);
     await page.getByRole('button', { name: 'Turn on notifications' }).click();
     expect(await explanation(page, 'Notifications are blocked')).toContain('site settings');
@@ -84,7 +77,7 @@ describe('the notifications control in Chromium', () => {
     const context = await app.browser.newContext({
       userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
     });
-    const page = await openInbox(context, 'e2e-push-ios');
+    const page = await openInbox(context, app.server, 'e2e-push-ios');
     await page.getByRole('button', { name: 'Get notifications' }).click();
     expect(await explanation(page, 'Add Tidings to your Home Screen first')).toContain('Add to Home Screen');
     await context.close();

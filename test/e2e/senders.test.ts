@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { messageTo, TEST_MERCHANT_KEY } from '../../server/test-support/test-server.js';
-import { appInChromium } from './support/app-in-chromium.js';
+import { appInChromium, openInbox } from './support/app-in-chromium.js';
 import { startPushDevice, type PushDevice } from './support/push-device.js';
 
 /*
@@ -36,13 +36,6 @@ async function asShopper<T>(path: string): Promise<T> {
 const followed = async () => (await asShopper<{ topics: string[] }>('/me/topics')).topics;
 const mutedOnServer = async () => (await asShopper<{ preferences: { mutedSenders: string[] } }>('/me/preferences')).preferences.mutedSenders;
 
-async function openInbox(context: BrowserContext): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${app.server.url}/#token=${await app.server.tokenFor(SHOPPER)}`);
-  await page.getByRole('status', { name: /Live/ }).waitFor();
-  return page;
-}
-
 describe('senders in Chromium', () => {
   beforeAll(async () => {
     await send({ type: 'user', category: 'shipping', sender: ACME, title: 'Your rain jacket is on its way', body: 'Parcel 7731 left our warehouse.' });
@@ -52,7 +45,7 @@ describe('senders in Chromium', () => {
 
   it('shows who sent each message, a seller as a store, compactly on a 375 px screen', async () => {
     const context = await app.browser.newContext({ viewport: { width: 375, height: 740 } });
-    const page = await openInbox(context);
+    const page = await openInbox(context, app.server, SHOPPER);
     const seller = card(page, 'Your rain jacket is on its way');
     await seller.waitFor();
     await expect(seller.locator('p').innerText()).resolves.toMatch(/^Store Acme Outfitters · Parcel 7731 left our warehouse\.$/i);
@@ -78,7 +71,7 @@ describe('senders in Chromium', () => {
 
   it('follows the seller’s store from its message, says so when offline, and unfollows', async () => {
     const context = await app.browser.newContext({ viewport: { width: 375, height: 740 } });
-    const page = await openInbox(context);
+    const page = await openInbox(context, app.server, SHOPPER);
     await page.getByRole('button', { name: 'Your rain jacket is on its way' }).click();
     const about = page.getByRole('group', { name: 'About Acme Outfitters' });
 
@@ -109,7 +102,7 @@ describe('senders in Chromium', () => {
 
   it('mutes the seller from its message (the preference reaches the server) and unmutes it in Settings', async () => {
     const context = await app.browser.newContext({ viewport: { width: 375, height: 740 } });
-    const page = await openInbox(context);
+    const page = await openInbox(context, app.server, SHOPPER);
     await page.getByRole('button', { name: 'Your rain jacket is on its way' }).click();
     const about = page.getByRole('group', { name: 'About Acme Outfitters' });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
-import { appInChromium } from './support/app-in-chromium.js';
+import type { Page } from 'playwright-core';
+import { appInChromium, openInbox } from './support/app-in-chromium.js';
 
 /*
  * Language and theme are preferences like the others: chosen in Settings on
@@ -10,13 +10,6 @@ import { appInChromium } from './support/app-in-chromium.js';
  */
 
 const app = appInChromium();
-
-async function openInbox(context: BrowserContext, userId: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${app.server.url}/#token=${await app.server.tokenFor(userId)}`);
-  await page.getByRole('status', { name: /Live|实时/ }).waitFor();
-  return page;
-}
 
 const documentState = (page: Page) =>
   page.evaluate(() => ({
@@ -33,8 +26,8 @@ describe('language and theme in Settings', () => {
   it('apply at once without leaving Settings, and switch the shopper’s other device live', async () => {
     const phone = await app.browser.newContext({ colorScheme: 'light', locale: 'en-US' });
     const laptop = await app.browser.newContext({ colorScheme: 'light', locale: 'en-US' });
-    const onPhone = await openInbox(phone, 'e2e-appearance');
-    const onLaptop = await openInbox(laptop, 'e2e-appearance');
+    const onPhone = await openInbox(phone, app.server, 'e2e-appearance');
+    const onLaptop = await openInbox(laptop, app.server, 'e2e-appearance');
     expect(await documentState(onLaptop)).toMatchObject({ lang: 'en', background: LIGHT_BG });
 
     await onPhone.getByRole('button', { name: 'Settings' }).click();
@@ -67,7 +60,7 @@ describe('language and theme in Settings', () => {
 
   it('paints the chosen theme and language before the app’s code has run, after a reload', async () => {
     const context = await app.browser.newContext({ colorScheme: 'light', locale: 'en-US' });
-    const page = await openInbox(context, 'e2e-appearance-reload');
+    const page = await openInbox(context, app.server, 'e2e-appearance-reload');
     await page.getByRole('button', { name: 'Settings' }).click();
     await page.getByRole('radio', { name: 'Dark' }).check();
     await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
@@ -82,7 +75,7 @@ describe('language and theme in Settings', () => {
 
   it('follows the device’s dark scheme when the choice is “system”', async () => {
     const context = await app.browser.newContext({ colorScheme: 'dark', locale: 'zh-CN' });
-    const page = await openInbox(context, 'e2e-appearance-system');
+    const page = await openInbox(context, app.server, 'e2e-appearance-system');
     // No choice yet: the browser's language and the device's scheme.
     await page.getByRole('button', { name: '设置' }).waitFor();
     expect(await documentState(page)).toMatchObject({ lang: 'zh-CN', background: DARK_BG });

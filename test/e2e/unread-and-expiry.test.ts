@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { messageTo } from '../../server/test-support/test-server.js';
-import { appInChromium } from './support/app-in-chromium.js';
+import { appInChromium, openInbox } from './support/app-in-chromium.js';
 
 /*
  * The unread count is what the shopper sees (a thread counts once), and an
@@ -10,13 +10,6 @@ import { appInChromium } from './support/app-in-chromium.js';
  */
 
 const app = appInChromium();
-
-async function openInbox(context: BrowserContext, userId: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${app.server.url}/#token=${await app.server.tokenFor(userId)}`);
-  await page.getByRole('status', { name: /Live/ }).waitFor();
-  return page;
-}
 
 async function send(userId: string, overrides: Record<string, unknown>): Promise<void> {
   const res = await app.server.send(messageTo([userId], overrides));
@@ -30,7 +23,7 @@ function card(page: Page, title: string) {
 describe('unread and expiry in Chromium', () => {
   it('counts a thread of three unread messages once', async () => {
     const context = await app.browser.newContext();
-    const page = await openInbox(context, 'e2e-unread-threads');
+    const page = await openInbox(context, app.server, 'e2e-unread-threads');
     for (const step of ['placed', 'paid', 'shipped']) await send('e2e-unread-threads', { title: `Order #9 ${step}`, collapseKey: 'order:9' });
     await send('e2e-unread-threads', { title: 'Welcome to the shop', category: 'account' });
     await card(page, 'Order #9 shipped').waitFor();
@@ -42,7 +35,7 @@ describe('unread and expiry in Chromium', () => {
 
   it('takes an expired promotion off the list and out of the count at its expiresAt', async () => {
     const context = await app.browser.newContext();
-    const page = await openInbox(context, 'e2e-expiry');
+    const page = await openInbox(context, app.server, 'e2e-expiry');
     await send('e2e-expiry', { title: 'Your receipt', category: 'payment' });
     const expiresAt = Date.now() + 3_000;
     await send('e2e-expiry', { title: 'Flash sale: 3 seconds only', category: 'promotion', expiresAt: new Date(expiresAt).toISOString() });

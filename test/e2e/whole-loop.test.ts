@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { messageTo, startTestServer, tempDir, type TestServer } from '../../server/test-support/test-server.js';
+import { openInbox } from './support/app-in-chromium.js';
 import { CLIENT_DIST, launchChromium } from './support/browser.js';
 
 let browser: Browser;
@@ -16,13 +17,6 @@ function card(page: Page, title: string) {
 async function expectSent(server: TestServer, userId: string, title: string) {
   const res = await server.send(messageTo([userId], { title }));
   expect(res.status).toBe(202);
-}
-
-async function openInbox(context: BrowserContext, server: TestServer, userId: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${server.url}/#token=${await server.tokenFor(userId)}`);
-  await page.getByRole('status', { name: /Live/ }).waitFor();
-  return page;
 }
 
 describe('the whole loop in Chromium', () => {

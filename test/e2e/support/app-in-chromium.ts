@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../../../server/test-support/test-server.js';
 import { CLIENT_DIST, launchChromium } from './browser.js';
 
@@ -24,4 +24,15 @@ export function appInChromium(): AppInChromium {
     await app.browser?.close();
   });
   return app as AppInChromium;
+}
+
+/**
+ * Opens the shopper's inbox in a new page of `context`, signed in with a token
+ * link, once the live connection is up (in English or Chinese).
+ */
+export async function openInbox(context: BrowserContext, server: TestServer, userId: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${server.url}/#token=${await server.tokenFor(userId)}`);
+  await page.getByRole('status', { name: /Live|实时/ }).waitFor();
+  return page;
 }
