@@ -12,8 +12,6 @@ export const en = {
     title: 'Inbox',
     unreadCount: (count: number) => (count === 1 ? '1 unread' : `${count} unread`),
     /** The fuller label when threads hold several unread messages: "10 unread in 8 conversations". */
-    unreadInThreads: (messages: number, threads: number) =>
-      messages === threads ? (messages === 1 ? '1 unread' : `${messages} unread`) : `${messages} unread in ${threads} conversations`,
     empty: 'No messages yet',
     emptyHint: 'Order updates, offers and replies from the shop will appear here.',
     loadMore: 'Load older messages',

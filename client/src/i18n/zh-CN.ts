@@ -15,8 +15,6 @@ export const zhCN: Strings = {
   inbox: {
     title: '收件箱',
     unreadCount: (count: number) => `${count} 条未读`,
-    unreadInThreads: (messages: number, threads: number) =>
-      messages === threads ? `${messages} 条未读` : `${threads} 个会话中有 ${messages} 条未读`,
     empty: '还没有消息',
     emptyHint: '订单动态、优惠和商家回复会显示在这里。',
     loadMore: '加载更早的消息',

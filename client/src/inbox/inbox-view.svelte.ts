@@ -3,7 +3,6 @@ import type { InboxFilter, InboxView as ViewName } from '../../../shared/inbox/f
 import type { InboxOrdering } from '../../../shared/inbox/ordering.js';
 import type { StoredMessage } from '../db/db.js';
 import { countUnreadThreads, nextUnreadExpiry, queryInbox, threadCounts } from '../db/inbox-query.js';
-import { countUnread } from '../db/message.repository.js';
 import { ExpiryTimer, soonestExpiry } from './expiry-timer.js';
 
 export const PAGE_SIZE = 50;
@@ -38,8 +37,6 @@ export class InboxView {
   loaded = $state(false);
   /** Unread rows of the inbox as the shopper sees them: a thread counts once. The header and the app badge show this. */
   unread = $state(0);
-  /** Unread messages behind `unread` (a thread may hold several), for a fuller accessible label. */
-  unreadMessages = $state(0);
   /** Drives relative times and hides messages whose expiry has passed. */
   now = $state(Date.now());
   private limit = $state(PAGE_SIZE);
@@ -77,12 +74,11 @@ export class InboxView {
     });
     const now = this.now;
     const unread = liveQuery(async () => {
-      const [threads, messages, nextExpiry] = await Promise.all([countUnreadThreads(now), countUnread(now), nextUnreadExpiry(now)]);
-      return { threads, messages, nextExpiry };
+      const [threads, nextExpiry] = await Promise.all([countUnreadThreads(now), nextUnreadExpiry(now)]);
+      return { threads, nextExpiry };
     }).subscribe({
       next: (counts) => {
         this.unread = counts.threads;
-        this.unreadMessages = counts.messages;
         this.unreadExpiry = counts.nextExpiry;
         this.armExpiry(now);
       },
