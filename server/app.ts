@@ -284,6 +284,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   answerProtocolErrorsAsJson(server);
   server.requestTimeout = 30_000;
   server.headersTimeout = 15_000;
+  // Idle keep-alive connections stay open longer than a load balancer's or a client pool's
+  // (60 s is the common default): the side that closes first must be the client, or a request
+  // sent on a connection the server is just closing fails with ECONNRESET.
+  server.keepAliveTimeout = 65_000;
   const deliveries = new DeliveryCounter(store, logger, undefined, outbox);
   const streams = new StreamServer({
     store,

@@ -10,19 +10,26 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 /** Writes raw bytes and reads the whole answer (the server closes the connection after it). */
-function raw(bytes: string): Promise<{ status: number; contentType: string | undefined; body: string }> {
+function raw(
+  bytes: string,
+  options: { closeAfterHead?: boolean } = {},
+): Promise<{ status: number; contentType: string | undefined; keepAlive: string | undefined; body: string }> {
   const { port } = new URL(server.url);
   return new Promise((resolve, reject) => {
     let answer = '';
     const socket = net.connect(Number(port), '127.0.0.1', () => socket.write(bytes));
     socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => (answer += chunk));
+    socket.on('data', (chunk: string) => {
+      answer += chunk;
+      if (options.closeAfterHead && answer.includes('\r\n\r\n')) socket.end();
+    });
     socket.on('error', reject);
     socket.on('close', () => {
       const [head = '', body = ''] = answer.split('\r\n\r\n');
       resolve({
         status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]),
         contentType: /\r\ncontent-type: ([^\r]+)/i.exec(head)?.[1],
+        keepAlive: /\r\nkeep-alive: ([^\r]+)/i.exec(head)?.[1],
         body,
       });
     });
@@ -39,6 +46,12 @@ describe('answers Node gives before Express sees the request', () => {
     expect(answer.status).toBe(status);
     expect(answer.contentType).toMatch(/^application\/json/);
     expect(errorBodySchema.parse(JSON.parse(answer.body)).error.code).toBe(code);
+  });
+
+  it('keeps idle connections open longer than a 60 s client or load-balancer pool', async () => {
+    const answer = await raw('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n', { closeAfterHead: true });
+    expect(answer.status).toBe(200);
+    expect(answer.keepAlive).toBe('timeout=65');
   });
 
   it('still serves the next request', async () => {
