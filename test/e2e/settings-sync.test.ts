@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { appInChromium, openInbox } from './support/app-in-chromium.js';
+import { appMenu } from './support/inbox-page.js';
 
 /*
  * Language and theme are preferences like the others: chosen in Settings on
@@ -30,7 +31,7 @@ describe('language and theme in Settings', () => {
     const onLaptop = await openInbox(laptop, app.server, 'e2e-appearance');
     expect(await documentState(onLaptop)).toMatchObject({ lang: 'en', background: LIGHT_BG });
 
-    await onPhone.getByRole('button', { name: 'Settings' }).click();
+    await appMenu(onPhone, 'Settings');
     await onPhone.getByRole('heading', { name: 'Notification settings' }).waitFor();
     // A reload would drop this marker: the switch must happen in the running page.
     await onPhone.evaluate(() => ((window as { notReloaded?: boolean }).notReloaded = true));
@@ -61,7 +62,7 @@ describe('language and theme in Settings', () => {
   it('paints the chosen theme and language before the app’s code has run, after a reload', async () => {
     const context = await app.browser.newContext({ colorScheme: 'light', locale: 'en-US' });
     const page = await openInbox(context, app.server, 'e2e-appearance-reload');
-    await page.getByRole('button', { name: 'Settings' }).click();
+    await appMenu(page, 'Settings');
     await page.getByRole('radio', { name: 'Dark' }).check();
     await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
     await page.getByRole('heading', { name: '通知设置' }).waitFor();

@@ -7,6 +7,7 @@ import type { BrowserContextOptions, Page } from 'playwright-core';
 import { PACKAGE_ROOT } from '../../../server/config.js';
 import { messageTo, startTestServer, tempDir } from '../../../server/test-support/test-server.js';
 import { CLIENT_DIST, launchChromium } from './browser.js';
+import { appMenu } from './inbox-page.js';
 
 const OUT = path.join(PACKAGE_ROOT, 'docs', 'screenshots');
 const SHOPPER = 'shopper-ana';
@@ -51,7 +52,7 @@ try {
 
   const dark = await open({ colorScheme: 'dark', locale: 'en-US' });
   await shot(dark.page, 'inbox-dark.png');
-  await dark.page.getByRole('button', { name: 'Settings' }).click();
+  await appMenu(dark.page, 'Settings');
   await shot(dark.page, 'preferences-dark.png');
   await dark.context.close();
 
