@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { TEST_MERCHANT_KEY } from '../../server/test-support/test-server.js';
 import type { PushDevice } from './support/push-device.js';
-import {
 import { appMenu } from './support/inbox-page.js';
+import {
   click,
   EVENTUALLY,
   savePreferences,
