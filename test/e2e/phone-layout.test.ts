@@ -294,6 +294,30 @@ describe('the inbox on a phone, in Chromium', () => {
     }
   });
 
+  it('moves nothing while it loads: the header keeps its size as its parts arrive (cumulative layout shift well under 0.1)', async () => {
+    // A short id, as a real one is: a long one wrapped the old two-row header before anything arrived.
+    const shopper = 'ana';
+    await sendEverything(shopper);
+    const context = await app.browser.newContext(phone());
+    // Every layout shift from the first paint on, as Lighthouse adds them up (shifts right after input do not count).
+    await context.addInitScript(() => {
+      const shifts: number[] = [];
+      (window as unknown as { layoutShifts: number[] }).layoutShifts = shifts;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+          if (!entry.hadRecentInput) shifts.push(entry.value);
+        }
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
+    const page = await openInbox(context, app.server, shopper);
+    await card(page, LONG_TITLE).waitFor();
+    await page.getByRole('banner').getByRole('button', { name: 'Turn on notifications' }).waitFor();
+    await page.waitForTimeout(500);
+    const shift = await page.evaluate(() => (window as unknown as { layoutShifts: number[] }).layoutShifts.reduce((sum, value) => sum + value, 0));
+    expect(shift).toBeLessThan(0.05);
+    await context.close();
+  });
+
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`gives the "High priority" badge at least 4.5:1 contrast in the ${colorScheme} theme`, async () => {
       const shopper = `e2e-layout-contrast-${colorScheme}`;
