@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { messageTo } from '../../server/test-support/test-server.js';
 import { appInChromium, openInbox } from './support/app-in-chromium.js';
-import { appMenu, card } from './support/inbox-page.js';
+import { appMenu, card, cardAction } from './support/inbox-page.js';
 import { expectNoOverflow, layoutOffenders } from './support/layout-checks.js';
 
 /*
@@ -103,7 +103,8 @@ describe('the inbox on a phone, in Chromium', () => {
       await expectNoOverflow(page, 'every filter shown');
       await page.getByRole('button', { name: 'More filters' }).click();
 
-      await page.getByRole('button', { name: THREAD_TITLE }).click();
+      // A thread's card says in its menu what a tap on it does.
+      await cardAction(page, THREAD_TITLE, 'Open all 3 updates');
       await page.locator('.timeline h3').first().waitFor();
       await expectNoOverflow(page, 'the thread view');
       await page.getByRole('button', { name: /Back/ }).first().click();

@@ -96,6 +96,8 @@ export const en = {
   thread: {
     back: 'Back',
     title: 'Timeline',
+    /** A thread card's menu: what a tap on the card does, said. */
+    open: (count: number) => `Open all ${count} updates`,
     replyTo: (name: string) => `Reply to ${name}`,
     replyPlaceholder: 'Write a reply…',
     send: 'Send reply',

@@ -83,6 +83,7 @@ export const zhCN: Strings = {
   thread: {
     back: '返回',
     title: '时间线',
+    open: (count: number) => `查看全部 ${count} 条动态`,
     replyTo: (name: string) => `回复 ${name}`,
     replyPlaceholder: '写下回复…',
     send: '发送回复',
