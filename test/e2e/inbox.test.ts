@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { messageTo, startTestServer, tempDir, type TestServer } from '../../server/test-support/test-server.js';
 import { openInbox } from './support/app-in-chromium.js';
 import { CLIENT_DIST, launchChromium } from './support/browser.js';
+import { card, cardAction, expectCardAction } from './support/inbox-page.js';
 
 /*
  * Notification management in a real browser: state that follows the shopper
@@ -20,10 +21,6 @@ afterAll(async () => {
   await server?.close();
   await browser?.close();
 });
-
-function card(page: Page, title: string) {
-  return page.getByRole('article').filter({ has: page.getByRole('heading', { name: title }) });
-}
 
 /** Titles of the rows on screen, top to bottom. */
 async function titles(page: Page): Promise<string[]> {
@@ -50,14 +47,14 @@ describe('the inbox in Chromium', () => {
     await card(onLaptop, 'Your parcel is on its way').waitFor();
     await onLaptop.getByText('1 unread').waitFor();
 
-    await card(onPhone, 'Your parcel is on its way').getByRole('button', { name: 'Mark as read' }).click();
+    await cardAction(onPhone, 'Your parcel is on its way', 'Mark as read');
     await onLaptop.getByText('1 unread').waitFor({ state: 'detached' });
-    await card(onLaptop, 'Your parcel is on its way').getByRole('button', { name: 'Mark as unread' }).waitFor();
+    await expectCardAction(onLaptop, 'Your parcel is on its way', 'Mark as unread');
 
     // Offline on the laptop: the archive shows at once there, and nowhere else yet.
     await laptop.setOffline(true);
     await onLaptop.getByRole('status', { name: /Offline|Connecting/ }).waitFor();
-    await card(onLaptop, 'Your parcel is on its way').getByRole('button', { name: 'Archive' }).click();
+    await cardAction(onLaptop, 'Your parcel is on its way', 'Archive');
     await card(onLaptop, 'Your parcel is on its way').waitFor({ state: 'detached' });
     await onLaptop.getByRole('status').filter({ hasText: 'Archived' }).waitFor();
     await expect(card(onPhone, 'Your parcel is on its way').count()).resolves.toBe(1);
@@ -82,7 +79,7 @@ describe('the inbox in Chromium', () => {
     await waitForTitles(page, ['Payment failed', 'Order shipped', 'Flash sale ends tonight']);
     await expect(card(page, 'Order shipped').getByText('2 updates').count()).resolves.toBe(1);
 
-    await page.getByRole('combobox', { name: 'Order' }).selectOption('newest');
+    await page.getByRole('combobox', { name: 'Sort order' }).selectOption('newest');
     await waitForTitles(page, ['Order shipped', 'Payment failed', 'Flash sale ends tonight']);
 
     await page.getByRole('button', { name: 'Offer', exact: true }).click();
@@ -93,7 +90,7 @@ describe('the inbox in Chromium', () => {
     await waitForTitles(page, ['Payment failed']);
     await page.getByRole('button', { name: 'Clear filters' }).click();
 
-    await card(page, 'Payment failed').getByRole('button', { name: 'Mark as read' }).click();
+    await cardAction(page, 'Payment failed', 'Mark as read');
     await page.getByRole('checkbox', { name: 'Unread only' }).check();
     await waitForTitles(page, ['Order shipped', 'Flash sale ends tonight']);
     await page.getByRole('button', { name: 'Clear filters' }).click();
@@ -104,7 +101,7 @@ describe('the inbox in Chromium', () => {
     await page.getByRole('button', { name: /Back/ }).click();
 
     // Delete with undo.
-    await card(page, 'Flash sale ends tonight').getByRole('button', { name: 'Delete' }).click();
+    await cardAction(page, 'Flash sale ends tonight', 'Delete');
     await card(page, 'Flash sale ends tonight').waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Undo' }).click();
     await card(page, 'Flash sale ends tonight').waitFor();

@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { messageTo, TEST_MERCHANT_KEY } from '../../server/test-support/test-server.js';
 import { appInChromium, openInbox } from './support/app-in-chromium.js';
 import { startPushDevice, type PushDevice } from './support/push-device.js';
+import { appMenu } from './support/inbox-page.js';
 
 /*
  * The shopper's side of sellers, in Chromium on a phone-sized screen: a
@@ -114,7 +115,7 @@ describe('senders in Chromium', () => {
     await page.getByRole('button', { name: /Back/ }).click();
     await card(page, 'Your rain jacket is on its way').waitFor();
 
-    await page.getByRole('button', { name: 'Settings' }).click();
+    await appMenu(page, 'Settings');
     const list = page.getByRole('group', { name: 'Muted senders' });
     await list.getByText('Acme Outfitters').waitFor();
     await list.getByRole('button', { name: 'Unmute Acme Outfitters' }).click();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TEST_MERCHANT_KEY } from '../../server/test-support/test-server.js';
 import type { PushDevice } from './support/push-device.js';
+import { appMenu } from './support/inbox-page.js';
 import {
   click,
   EVENTUALLY,
@@ -138,7 +139,7 @@ describe('the service worker in Chromium', () => {
         },
       });
     });
-    await device.page.getByRole('button', { name: 'Sign out' }).click();
+    await appMenu(device.page, 'Sign out');
     await expect.poll(() => storedRow(device, 'meta', 'session'), EVENTUALLY).toBeUndefined();
     await device.page.goto('about:blank');
 

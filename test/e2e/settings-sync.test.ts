@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { appInChromium, openInbox } from './support/app-in-chromium.js';
+import { appMenu } from './support/inbox-page.js';
 
 /*
  * Language and theme are preferences like the others: chosen in Settings on
@@ -30,7 +31,7 @@ describe('language and theme in Settings', () => {
     const onLaptop = await openInbox(laptop, app.server, 'e2e-appearance');
     expect(await documentState(onLaptop)).toMatchObject({ lang: 'en', background: LIGHT_BG });
 
-    await onPhone.getByRole('button', { name: 'Settings' }).click();
+    await appMenu(onPhone, 'Settings');
     await onPhone.getByRole('heading', { name: 'Notification settings' }).waitFor();
     // A reload would drop this marker: the switch must happen in the running page.
     await onPhone.evaluate(() => ((window as { notReloaded?: boolean }).notReloaded = true));
@@ -47,11 +48,11 @@ describe('language and theme in Settings', () => {
     expect(await onPhone.evaluate(() => (window as { notReloaded?: boolean }).notReloaded)).toBe(true);
 
     // The laptop follows live: its header speaks Chinese and its colours are dark.
-    await onLaptop.getByRole('button', { name: '设置' }).waitFor({ timeout: 15_000 });
+    await onLaptop.getByRole('button', { name: '菜单' }).waitFor({ timeout: 15_000 });
     await expect.poll(() => documentState(onLaptop)).toEqual({ lang: 'zh-CN', theme: 'dark', background: DARK_BG });
 
     // Back to following the device's light scheme, from the laptop this time.
-    await onLaptop.getByRole('button', { name: '设置' }).click();
+    await appMenu(onLaptop, '设置');
     await onLaptop.getByRole('radio', { name: '跟随设备' }).check();
     await expect.poll(() => documentState(onPhone), { timeout: 15_000 }).toMatchObject({ theme: 'system', background: LIGHT_BG });
     await phone.close();
@@ -61,7 +62,7 @@ describe('language and theme in Settings', () => {
   it('paints the chosen theme and language before the app’s code has run, after a reload', async () => {
     const context = await app.browser.newContext({ colorScheme: 'light', locale: 'en-US' });
     const page = await openInbox(context, app.server, 'e2e-appearance-reload');
-    await page.getByRole('button', { name: 'Settings' }).click();
+    await appMenu(page, 'Settings');
     await page.getByRole('radio', { name: 'Dark' }).check();
     await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
     await page.getByRole('heading', { name: '通知设置' }).waitFor();
@@ -77,9 +78,9 @@ describe('language and theme in Settings', () => {
     const context = await app.browser.newContext({ colorScheme: 'dark', locale: 'zh-CN' });
     const page = await openInbox(context, app.server, 'e2e-appearance-system');
     // No choice yet: the browser's language and the device's scheme.
-    await page.getByRole('button', { name: '设置' }).waitFor();
+    await page.getByRole('button', { name: '菜单' }).waitFor();
     expect(await documentState(page)).toMatchObject({ lang: 'zh-CN', background: DARK_BG });
-    await page.getByRole('button', { name: '设置' }).click();
+    await appMenu(page, '设置');
     expect(await page.getByRole('radio', { name: '跟随设备' }).isChecked()).toBe(true);
     await page.getByRole('radio', { name: '浅色' }).check();
     await expect.poll(() => documentState(page)).toMatchObject({ theme: 'light', background: LIGHT_BG });

@@ -7,7 +7,7 @@ import { groupThreads } from '../../../shared/inbox/thread.js';
 import { applyEvents } from '../sync/apply-events.js';
 import { message, messageEvent } from '../test-support/messages.js';
 import { db } from './db.js';
-import { countUnreadThreads, idsForBulk, keyAfter, messageForView, nextUnreadExpiry, queryInbox, threadCounts, threadTimeline } from './inbox-query.js';
+import { countUnreadThreads, hasArchived, idsForBulk, keyAfter, messageForView, nextUnreadExpiry, queryInbox, threadCounts, threadTimeline } from './inbox-query.js';
 import { countUnread } from './message.repository.js';
 import { changeLocally } from './message-state.repository.js';
 
@@ -192,5 +192,17 @@ describe('nextUnreadExpiry', () => {
     expect(await nextUnreadExpiry(NOW)).toBe(NOW + 4_000);
     expect(await nextUnreadExpiry(NOW + 4_000)).toBe(NOW + 9_000);
     expect(await nextUnreadExpiry(NOW + 9_000)).toBeUndefined();
+  });
+});
+
+describe('hasArchived', () => {
+  it('says whether anything is archived, whatever its read state, and not for a deleted one', async () => {
+    expect(await hasArchived()).toBe(false);
+    await applyEvents([messageEvent(1, message('kept', 1)), messageEvent(2, message('gone', 2))]);
+    expect(await hasArchived()).toBe(false);
+    await changeLocally(['gone'], 'deleted', true, AT);
+    expect(await hasArchived()).toBe(false);
+    await changeLocally(['kept'], 'archived', true, AT);
+    expect(await hasArchived()).toBe(true);
   });
 });

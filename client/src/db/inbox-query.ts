@@ -192,3 +192,12 @@ export async function nextUnreadExpiry(now: number): Promise<number | undefined>
     .first();
   return next?.expiresAtMs;
 }
+
+/**
+ * Whether the archive holds anything: an empty inbox then means "all caught
+ * up" rather than "nothing ever came". One index seek.
+ */
+export async function hasArchived(): Promise<boolean> {
+  const first = await db.messages.where('[box+read]').between([BOX.archive, Dexie.minKey], [BOX.archive, Dexie.maxKey]).first();
+  return first !== undefined;
+}

@@ -12,7 +12,12 @@ export const en = {
     title: 'Inbox',
     unreadCount: (count: number) => (count === 1 ? '1 unread' : `${count} unread`),
     /** The fuller label when threads hold several unread messages: "10 unread in 8 conversations". */
+    unreadInConversations: (messages: number, conversations: number) =>
+      `${messages} unread in ${conversations} ${conversations === 1 ? 'conversation' : 'conversations'}`,
     empty: 'No messages yet',
+    caughtUp: 'You’re all caught up',
+    caughtUpHint: 'Nothing left to read. What you archived is under Archive.',
+    moreActions: 'More actions',
     emptyHint: 'Order updates, offers and replies from the shop will appear here.',
     loadMore: 'Load older messages',
     loading: 'Loading…',
@@ -52,7 +57,7 @@ export const en = {
     history: 'All',
   },
   ordering: {
-    label: 'Order',
+    label: 'Sort order',
     priority: 'Priority first',
     newest: 'Newest first',
   },
@@ -91,6 +96,8 @@ export const en = {
   thread: {
     back: 'Back',
     title: 'Timeline',
+    /** A thread card's menu: what a tap on the card does, said. */
+    open: (count: number) => `Open all ${count} updates`,
     replyTo: (name: string) => `Reply to ${name}`,
     replyPlaceholder: 'Write a reply…',
     send: 'Send reply',
@@ -170,6 +177,7 @@ export const en = {
     label: 'Connection',
   },
   session: {
+    menu: 'Menu',
     signOut: 'Sign out',
     signedInAs: (userId: string) => `Signed in as ${userId}`,
     signInTitle: 'Sign in to see your messages',

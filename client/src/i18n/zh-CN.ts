@@ -15,7 +15,11 @@ export const zhCN: Strings = {
   inbox: {
     title: '收件箱',
     unreadCount: (count: number) => `${count} 条未读`,
+    unreadInConversations: (messages: number, conversations: number) => `${conversations} 个会话中有 ${messages} 条未读`,
     empty: '还没有消息',
+    caughtUp: '消息都看完了',
+    caughtUpHint: '没有待读的消息了。归档的消息在“归档”里。',
+    moreActions: '更多操作',
     emptyHint: '订单动态、优惠和商家回复会显示在这里。',
     loadMore: '加载更早的消息',
     loading: '加载中…',
@@ -43,7 +47,7 @@ export const zhCN: Strings = {
     list: '消息列表',
   },
   views: { label: '显示', inbox: '收件箱', archive: '归档', history: '全部' },
-  ordering: { label: '排序', priority: '优先级优先', newest: '最新优先' },
+  ordering: { label: '排序方式', priority: '优先级优先', newest: '最新优先' },
   filters: {
     label: '筛选',
     search: '搜索消息',
@@ -79,6 +83,7 @@ export const zhCN: Strings = {
   thread: {
     back: '返回',
     title: '时间线',
+    open: (count: number) => `查看全部 ${count} 条动态`,
     replyTo: (name: string) => `回复 ${name}`,
     replyPlaceholder: '写下回复…',
     send: '发送回复',
@@ -150,6 +155,7 @@ export const zhCN: Strings = {
   },
   status: { connecting: '连接中…', live: '实时', offline: '离线', 'signed-out': '已退出', label: '连接状态' },
   session: {
+    menu: '菜单',
     signOut: '退出登录',
     signedInAs: (userId: string) => `当前用户：${userId}`,
     signInTitle: '登录后查看你的消息',

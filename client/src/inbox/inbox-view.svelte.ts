@@ -2,7 +2,8 @@ import { liveQuery } from 'dexie';
 import type { InboxFilter, InboxView as ViewName } from '../../../shared/inbox/filter.js';
 import type { InboxOrdering } from '../../../shared/inbox/ordering.js';
 import type { StoredMessage } from '../db/db.js';
-import { countUnreadThreads, nextUnreadExpiry, queryInbox, threadCounts } from '../db/inbox-query.js';
+import { countUnreadThreads, hasArchived, nextUnreadExpiry, queryInbox, threadCounts } from '../db/inbox-query.js';
+import { countUnread } from '../db/message.repository.js';
 import { ExpiryTimer, soonestExpiry } from './expiry-timer.js';
 
 export const PAGE_SIZE = 50;
@@ -37,6 +38,10 @@ export class InboxView {
   loaded = $state(false);
   /** Unread rows of the inbox as the shopper sees them: a thread counts once. The header and the app badge show this. */
   unread = $state(0);
+  /** Unread messages, each of a thread counted: more than `unread` when a thread holds several. */
+  unreadMessages = $state(0);
+  /** Something is archived: an empty inbox is then "all caught up", not "nothing yet". */
+  archivedAny = $state(false);
   /** Drives relative times and hides messages whose expiry has passed. */
   now = $state(Date.now());
   private limit = $state(PAGE_SIZE);
@@ -74,11 +79,18 @@ export class InboxView {
     });
     const now = this.now;
     const unread = liveQuery(async () => {
-      const [threads, nextExpiry] = await Promise.all([countUnreadThreads(now), nextUnreadExpiry(now)]);
-      return { threads, nextExpiry };
+      const [threads, messages, nextExpiry, archived] = await Promise.all([
+        countUnreadThreads(now),
+        countUnread(now),
+        nextUnreadExpiry(now),
+        hasArchived(),
+      ]);
+      return { threads, messages, nextExpiry, archived };
     }).subscribe({
       next: (counts) => {
         this.unread = counts.threads;
+        this.unreadMessages = counts.messages;
+        this.archivedAny = counts.archived;
         this.unreadExpiry = counts.nextExpiry;
         this.armExpiry(now);
       },

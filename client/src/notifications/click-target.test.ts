@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clickTarget, inboxLinkTo, leavesApp, linkAttributes, messageIdFromFragment, opensInApp, safeLinkAttributes } from './click-target.js';
+import { clickTarget, inboxLinkTo, leavesApp, linkAttributes, messageIdFromFragment, opensInApp, safeActionLinks, safeImageSource, safeLinkAttributes } from './click-target.js';
 
 const ORIGIN = 'https://tidings.example';
 const data = { messageId: 'msg 1', url: '/orders/1042', actionUrls: ['https://carrier.example/t/1', '/chat/9'] };
@@ -90,5 +90,27 @@ describe('safeLinkAttributes', () => {
     for (const url of ['javascript:alert(1)', ' JavaScript:alert(1)', 'data:text/html,<script>1</script>', '//evil.example', '/\t/evil.example', undefined]) {
       expect(safeLinkAttributes(url, ORIGIN)).toBeUndefined();
     }
+  });
+});
+
+describe('safeActionLinks and safeImageSource', () => {
+  it('keeps the buttons and pictures the app may open, and drops a javascript: one', () => {
+    const links = safeActionLinks(
+      [
+        { title: 'Track', url: 'https://carrier.example/t/1' },
+        { title: 'Evil', url: 'javascript:alert(1)' },
+        { title: 'Order', url: '/orders/1' },
+      ],
+      ORIGIN,
+    );
+    expect(links).toEqual([
+      { title: 'Track', attributes: { href: 'https://carrier.example/t/1', target: '_blank', rel: 'noopener noreferrer' } },
+      { title: 'Order', attributes: { href: '/orders/1' } },
+    ]);
+    expect(safeActionLinks(undefined, ORIGIN)).toEqual([]);
+    expect(safeImageSource('/icons/icon-192.png')).toBe('/icons/icon-192.png');
+    expect(safeImageSource('https://cdn.example/a.png')).toBe('https://cdn.example/a.png');
+    expect(safeImageSource('javascript:alert(1)')).toBeUndefined();
+    expect(safeImageSource(undefined)).toBeUndefined();
   });
 });

@@ -63,6 +63,22 @@ export function safeLinkAttributes(
   return { href: url, ...linkAttributes(url, origin) };
 }
 
+/** A message's buttons that are safe to show as links (see safeLinkAttributes); the others are left out. */
+export function safeActionLinks(
+  actions: readonly { title: string; url: string }[] | undefined,
+  origin: string,
+): { title: string; attributes: NonNullable<ReturnType<typeof safeLinkAttributes>> }[] {
+  return (actions ?? []).flatMap((action) => {
+    const attributes = safeLinkAttributes(action.url, origin);
+    return attributes ? [{ title: action.title, attributes }] : [];
+  });
+}
+
+/** An `icon` or `image` a message carries, when it is one the app may load (http(s) or a same-origin path). */
+export function safeImageSource(url: string | undefined): string | undefined {
+  return url !== undefined && isSafeUrl(url) ? url : undefined;
+}
+
 /** The message id of an inbox link's fragment (`#message=<id>`), if it has one. */
 export function messageIdFromFragment(hash: string): string | null {
   const id = new URLSearchParams(hash.replace(/^#/, '')).get('message');

@@ -7,6 +7,7 @@ import type { BrowserContextOptions, Page } from 'playwright-core';
 import { PACKAGE_ROOT } from '../../../server/config.js';
 import { messageTo, startTestServer, tempDir } from '../../../server/test-support/test-server.js';
 import { CLIENT_DIST, launchChromium } from './browser.js';
+import { appMenu } from './inbox-page.js';
 
 const OUT = path.join(PACKAGE_ROOT, 'docs', 'screenshots');
 const SHOPPER = 'shopper-ana';
@@ -16,7 +17,15 @@ const MESSAGES: Record<string, unknown>[] = [
   { category: 'order', title: 'Order #1042 placed', body: 'We have your order of 3 items, total €64.90.', collapseKey: 'order:1042', url: '/orders/1042' },
   { category: 'payment', title: 'Payment received for order #1042', body: '€64.90 charged to your Visa ending 4242.', collapseKey: 'order:1042' },
   { category: 'review', priority: 1, title: 'How was your last purchase?', body: 'Tell other shoppers what you think of the ceramic mug.' },
-  { type: 'user', category: 'chat', title: 'Lin Mei replied to your question', body: 'Yes, the teapot is dishwasher safe. Happy to help!', sender: { id: 'seller-lin', name: 'Lin Mei' } },
+  {
+    type: 'user',
+    category: 'chat',
+    title: 'Lin Mei replied to your question',
+    body: 'Yes, the teapot is dishwasher safe, and the lid sits tight when you pour. Happy to help!',
+    sender: { id: 'seller-lin', name: 'Lin Mei' },
+    icon: '/icons/icon-192.png',
+    image: '/icons/icon-512.png',
+  },
   { category: 'shipping', priority: 4, title: 'Order #1042 shipped', body: 'Tracking number 1Z999AA10123456784, arriving Thursday.', collapseKey: 'order:1042', url: '/orders/1042' },
   { category: 'account', priority: 5, title: 'Card declined for order #1043', body: 'Update your payment method within 24 hours to keep your order.' },
 ];
@@ -51,13 +60,27 @@ try {
 
   const dark = await open({ colorScheme: 'dark', locale: 'en-US' });
   await shot(dark.page, 'inbox-dark.png');
-  await dark.page.getByRole('button', { name: 'Settings' }).click();
+  await appMenu(dark.page, 'Settings');
   await shot(dark.page, 'preferences-dark.png');
   await dark.context.close();
 
   const zh = await open({ colorScheme: 'light', locale: 'zh-CN' });
   await shot(zh.page, 'inbox-zh-CN.png');
   await zh.context.close();
+
+  // A 375 × 812 phone: the inbox, a card's ⋮ menu, a message whole, the dark theme.
+  const phone = { viewport: { width: 375, height: 812 }, locale: 'en-US' };
+  const onPhone = await open({ ...phone, colorScheme: 'light' });
+  await shot(onPhone.page, 'phone-inbox.png');
+  await onPhone.page.getByRole('article').nth(1).getByRole('button', { name: 'More actions' }).click();
+  await shot(onPhone.page, 'phone-menu.png');
+  await onPhone.page.keyboard.press('Escape');
+  await onPhone.page.getByRole('button', { name: 'Lin Mei replied to your question' }).click();
+  await shot(onPhone.page, 'phone-message.png');
+  await onPhone.context.close();
+  const darkPhone = await open({ ...phone, colorScheme: 'dark' });
+  await shot(darkPhone.page, 'phone-inbox-dark.png');
+  await darkPhone.context.close();
   console.log(`screenshots in ${OUT}`);
 } finally {
   await browser.close();
