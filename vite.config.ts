@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { precompressDir } from './server/http/precompressed.js';
 
 const clientRoot = fileURLToPath(new URL('./client', import.meta.url));
 const page = (name: string) => fileURLToPath(new URL(`./client/${name}`, import.meta.url));
@@ -9,10 +10,30 @@ const page = (name: string) => fileURLToPath(new URL(`./client/${name}`, import.
 /** The API server that `npm run dev:server` starts; the dev server forwards to it. */
 const API_TARGET = process.env['TIDINGS_API'] ?? 'http://127.0.0.1:8080';
 
+const outDir = fileURLToPath(new URL('./dist/client', import.meta.url));
+
+/**
+ * `.br` and `.gz` beside every text file of the build, for the server to pick
+ * from. Last, after vite-plugin-pwa has written sw.js and the manifest.
+ */
+function precompress(): Plugin {
+  return {
+    name: 'tidings:precompress',
+    apply: 'build',
+    closeBundle: {
+      order: 'post',
+      sequential: true,
+      async handler() {
+        await precompressDir(outDir);
+      },
+    },
+  };
+}
+
 export default defineConfig({
   root: clientRoot,
   build: {
-    outDir: fileURLToPath(new URL('./dist/client', import.meta.url)),
+    outDir,
     emptyOutDir: true,
     rolldownOptions: {
       input: { inbox: page('index.html'), console: page('console.html') },
@@ -52,5 +73,6 @@ export default defineConfig({
         ],
       },
     }),
+    precompress(),
   ],
 });
