@@ -58,6 +58,8 @@ export default defineConfig({
       // The badge is drawn by the system for notifications, also offline.
       includeAssets: ['favicon.svg', 'icons/apple-touch-icon.png', 'icons/badge-96.png'],
       manifest: {
+        // A stable identity, so a later change of start_url does not make it another app.
+        id: '/',
         name: 'Tidings',
         short_name: 'Tidings',
         description: 'Your messages from the shop: orders, deliveries, offers and replies.',
@@ -70,6 +72,11 @@ export default defineConfig({
           { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
           { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
           { src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+        // Shown in the install dialog; made by test/e2e/support/capture-manifest-screenshots.ts.
+        screenshots: [
+          { src: '/screenshots/inbox-narrow.png', sizes: '375x812', type: 'image/png', form_factor: 'narrow', label: 'The inbox on a phone' },
+          { src: '/screenshots/inbox-wide.png', sizes: '1280x800', type: 'image/png', form_factor: 'wide', label: 'The inbox on a computer' },
         ],
       },
     }),
