@@ -39,6 +39,10 @@ export default defineConfig({
       input: { inbox: page('index.html'), console: page('console.html') },
     },
   },
+  resolve: {
+    // zod without its JIT probe, which the CSP reports (see client/src/zod-jitless.ts).
+    alias: [{ find: /^zod$/, replacement: fileURLToPath(new URL('./client/src/zod-jitless.ts', import.meta.url)) }],
+  },
   server: {
     proxy: {
       '/api': { target: API_TARGET, ws: true },

@@ -1,5 +1,3 @@
-// First: before any schema is built (see zod-jitless.ts).
-import './zod-jitless.js';
 import { mount } from 'svelte';
 import App from './components/App.svelte';
 import { currentLocale } from './i18n/i18n.js';

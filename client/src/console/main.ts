@@ -1,5 +1,3 @@
-// First: before any schema is built (see zod-jitless.ts).
-import '../zod-jitless.js';
 import { mount } from 'svelte';
 import '../styles/base.css';
 import Console from './Console.svelte';

@@ -1,4 +1,4 @@
-// First: before any schema is built (see zod-jitless.ts).
+// First: before any schema is built (see zod-jitless.ts; the worker's one chunk keeps this order).
 import '../zod-jitless.js';
 import type { PrecacheEntry } from 'workbox-precaching';
 import { serveAppShell } from './app-shell.js';
