@@ -1,3 +1,5 @@
+// First: before any schema is built (see zod-jitless.ts; the worker's one chunk keeps this order).
+import '../zod-jitless.js';
 import type { PrecacheEntry } from 'workbox-precaching';
 import { serveAppShell } from './app-shell.js';
 import { handleNotificationClick } from './notification-click.js';
