@@ -5,6 +5,7 @@ import { messageTo, startTestServer, type TestServer } from '../../server/test-s
 import { openInbox } from './support/app-in-chromium.js';
 import { axeViolations } from './support/axe.js';
 import { CLIENT_DIST, launchChromium } from './support/browser.js';
+import { appMenu, card } from './support/inbox-page.js';
 
 /*
  * axe-core on every screen a shopper or a merchant meets (issue 11): the
@@ -98,12 +99,17 @@ describe.each(COMBINATIONS)('axe at %s size, %s theme', (_size, theme, viewport)
     await page.keyboard.press('Escape');
     await page.locator('.timeline').waitFor({ state: 'detached' });
 
-    await page.getByRole('button', { name: 'Settings' }).click();
+    await card(page, 'Flash sale ends tonight').getByRole('button', { name: 'More actions' }).click();
+    await page.getByRole('menuitem').first().waitFor();
+    found['card menu'] = await axeViolations(page);
+    await page.keyboard.press('Escape');
+
+    await appMenu(page, 'Settings');
     await page.getByRole('heading', { name: 'Notification settings' }).waitFor();
     found['settings'] = await axeViolations(page);
     await page.close();
 
-    expect(found).toEqual({ 'sign-in': [], inbox: [], 'message view': [], 'thread view': [], settings: [] });
+    expect(found).toEqual({ 'sign-in': [], inbox: [], 'message view': [], 'thread view': [], 'card menu': [], settings: [] });
   });
 
   it("the merchant console's screens have no violation", async () => {
