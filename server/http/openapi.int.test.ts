@@ -220,6 +220,13 @@ const SAMPLES: Record<string, Samples> = {
       ],
     },
   },
+  'GET /api/v1/stats/deliveries': {
+    path: () => '/api/v1/stats/deliveries',
+    query: {
+      valid: [{ from: '2026-03-01', to: '2026-03-31' }, { from: '2026-03-29', to: '2026-03-29', tz: 'Europe/Paris' }],
+      invalid: [{}, { from: '2026-03-01' }, { from: '2026-3-1', to: '2026-03-31' }, { from: '2026-03-01', to: '2026-03-31', days: '7' }],
+    },
+  },
   'GET /api/v1/webhooks/:id/deliveries': {
     path: () => `/api/v1/webhooks/${someId()}/deliveries`,
     query: { valid: [{}, { limit: '10' }], invalid: [{ limit: '0' }, { limit: '201' }, { page: '2' }] },
