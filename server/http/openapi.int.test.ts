@@ -172,8 +172,8 @@ const SAMPLES: Record<string, Samples> = {
   'GET /api/v1/messages': {
     path: () => '/api/v1/messages',
     query: {
-      valid: [{}, { status: 'sent' }, { status: 'scheduled', limit: '5' }, { after: 'x', limit: '200' }, { status: 'reply' }, { q: 'order' }, { q: '30%_', status: 'scheduled' }],
-      invalid: [{ status: 'delivered' }, { limit: '0' }, { limit: 'many' }, { limit: '201' }, { sort: 'newest' }, { q: '' }, { q: 'x'.repeat(101) }],
+      valid: [{}, { status: 'sent' }, { status: 'scheduled', limit: '5' }, { after: 'x', limit: '200' }, { status: 'reply' }, { q: 'order' }, { q: '30%_', status: 'scheduled' }, { order: 'newest' }, { order: 'id', status: 'scheduled' }],
+      invalid: [{ status: 'delivered' }, { order: 'oldest' }, { limit: '0' }, { limit: 'many' }, { limit: '201' }, { sort: 'newest' }, { q: '' }, { q: 'x'.repeat(101) }],
     },
   },
   'PATCH /api/v1/messages/:id': {

@@ -184,7 +184,8 @@ export const OPERATIONS: readonly OperationSpec[] = [
     description:
       'Keyset paged by id (pass `next` as `after`). Without `status`: every message it sent, with counts. ' +
       '`status=scheduled` answers the schedule view (due time, cron, occurrences) as it always has. ' +
-      '`q` keeps titles containing it, ignoring case, taken literally (`%` and `_` are no wildcards).',
+      '`q` keeps titles containing it, ignoring case, taken literally (`%` and `_` are no wildcards). ' +
+      '`order=newest`: summaries newest first (every status), `next` then an opaque cursor to pass back as `after`.',
     access: 'merchant',
     query: messageListQuerySchema,
     ok: { status: 200, description: 'One page', schema: anyMessageListResponseSchema },
