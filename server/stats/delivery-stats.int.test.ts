@@ -1,9 +1,14 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Message } from '../../shared/message.schema.js';
 import { createTestSchema } from '../test-support/postgres-schema.js';
-import { postgresAvailable, requireService } from '../test-support/services.js';
+import { postgresAvailable, requireService, TEST_DATABASE_URL } from '../test-support/services.js';
 import { tempDir } from '../test-support/test-server.js';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { migrate, POSTGRES_MIGRATIONS } from '../store/postgres/migrations.js';
+import { SQLITE_MIGRATIONS } from '../store/sqlite/migrations.js';
+import { SQLITE_FILE_NAME, SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import { deliveryStats } from './delivery-stats.js';
 
@@ -134,5 +139,59 @@ describe.each(openers)('delivery stats on %s', (_name, open) => {
     await store.settlePushJobs([{ id: jobs[0]!.id, kind: 'pushed' }, { id: jobs[1]!.id, kind: 'failed' }]);
     const stats = await deliveryStats(store.stats, 'shop', { from: '2026-06-01', to: '2026-06-01', tz: 'UTC' });
     expect(stats.total).toMatchObject({ sent: 1, recipients: 2, pushed: 1, pushFailed: 1 });
+  });
+});
+
+/** Rows stored before messages had sent_at and category, as each kind of message left them. */
+const ROWS_BEFORE_STATS: [id: string, status: string, createdAt: string, json: Record<string, unknown>][] = [
+  ['sent-then', 'sent', '2025-12-31T23:30:00.000Z', { category: 'promotion' }],
+  ['scheduled-delivered', 'sent', '2025-12-01T09:00:00.000Z', { category: 'order', deliverAt: '2026-01-01T10:00:00.000Z' }],
+  ['still-waiting', 'scheduled', '2025-12-31T09:00:00.000Z', { category: 'order', deliverAt: '2026-02-01T10:00:00.000Z' }],
+  ['recurring', 'sent', '2025-12-31T08:00:00.000Z', { category: 'account', repeat: { cron: '0 12 * * *' } }],
+  ['recurring.1', 'sent', '2026-01-01T12:00:00.000Z', { category: 'account', repeat: { cron: '0 12 * * *' } }],
+  ['a-reply', 'reply', '2026-01-01T13:00:00.000Z', { category: 'chat' }],
+  ['cancelled', 'cancelled', '2026-01-01T14:00:00.000Z', { category: 'order' }],
+];
+const insertsBeforeStats = ROWS_BEFORE_STATS.map(
+  ([id, status, createdAt, json]) =>
+    `INSERT INTO messages (id, merchant_id, message_json, recipients, created_at, status)
+     VALUES ('${id}', 'old', '${JSON.stringify({ id, title: id, ...json })}', 1, '${createdAt}', '${status}')`,
+);
+const OLD_MERCHANT = "INSERT INTO merchants (id, name, key_hash, created_at) VALUES ('old', 'Old', 'hash-old', '2020-01-01T00:00:00.000Z')";
+
+async function expectBackfilled(store: Store): Promise<void> {
+  const stats = await deliveryStats(store.stats, 'old', { from: '2025-12-31', to: '2026-01-01', tz: 'UTC' });
+  expect(stats.days.map((d) => [d.day, d.sent])).toEqual([['2025-12-31', 1], ['2026-01-01', 2]]);
+  expect(stats.categories.map((c) => c.category).sort()).toEqual(['account', 'order', 'promotion']);
+}
+
+describe('the migration that adds sent_at and category', () => {
+  const statsMigration = (migrations: readonly string[]) => migrations.findIndex((sql) => sql.includes('ADD COLUMN sent_at'));
+
+  it('backfills SQLite: sent messages on the day they went out, never waiting ones, templates or replies', async () => {
+    const dir = tempDir();
+    const db = new Database(path.join(dir, SQLITE_FILE_NAME));
+    const before = statsMigration(SQLITE_MIGRATIONS);
+    SQLITE_MIGRATIONS.slice(0, before).forEach((sql) => db.exec(sql));
+    db.pragma(`user_version = ${before}`);
+    for (const sql of [OLD_MERCHANT, ...insertsBeforeStats]) db.exec(sql);
+    db.close();
+    const store = SqliteStore.open(dir);
+    await expectBackfilled(store);
+    await store.close();
+  });
+
+  it.skipIf(!postgres)('backfills PostgreSQL the same', async () => {
+    const schema = await createTestSchema();
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    await client.query(`SET search_path TO ${schema.name}`);
+    await migrate(client as pg.PoolClient, POSTGRES_MIGRATIONS.slice(0, statsMigration(POSTGRES_MIGRATIONS)));
+    for (const sql of [OLD_MERCHANT, ...insertsBeforeStats]) await client.query(sql);
+    await client.end();
+    const store = await schema.open();
+    await expectBackfilled(store);
+    await store.close();
+    await schema.drop();
   });
 });
