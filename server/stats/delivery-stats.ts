@@ -50,7 +50,7 @@ function tallyIn<K>(map: Map<K, Tally>, key: K): Tally {
  */
 export async function deliveryStats(store: DeliveryStatsStore, merchantId: string, query: DeliveryStatsQuery): Promise<DeliveryStatsResponse> {
   const windows = localDayWindows(query.from, query.to, query.tz);
-  const [counts, reads] = await Promise.all([store.deliveryCounts(merchantId, windows), store.readMessages(merchantId, windows)]);
+  const { counts, reads } = await store.deliveryFigures(merchantId, windows);
   const days = new Map(windows.map((window) => [window.day, emptyTally()]));
   const categories = new Map<string, Tally>();
   const cells = new Map<string, Tally & { day: string; category: string }>();
@@ -75,10 +75,10 @@ export async function deliveryStats(store: DeliveryStatsStore, merchantId: strin
   }
   for (const row of reads) {
     // Read times come from the shopper's device: a clock behind ours must not make a negative delay.
-    const seconds = Math.max(0, (Date.parse(row.firstReadAt) - Date.parse(row.sentAt)) / 1000);
+    const delays = row.secondsToFirstRead.map((seconds) => Math.max(0, seconds));
     for (const tally of slicesOf(row.day, row.category)) {
-      tally.read += row.reads;
-      tally.secondsToFirstRead.push(seconds);
+      tally.read += row.read;
+      for (const seconds of delays) tally.secondsToFirstRead.push(seconds);
     }
   }
   return {

@@ -22,18 +22,25 @@ export interface DeliveryCountsRow {
   pushFailed: number;
 }
 
-/** One message that someone read: how many shoppers did, and when it went out and was first read (ISO 8601). */
-export interface ReadMessageRow {
+/** The messages of one day and category that someone read: shoppers who did, and each message's seconds from sending to its first read. */
+export interface ReadCellRow {
   day: string;
   category: string;
-  reads: number;
-  sentAt: string;
-  firstReadAt: string;
+  read: number;
+  /** One per message read at least once (may be below 0 when a device's clock is behind). */
+  secondsToFirstRead: number[];
+}
+
+/** Both halves of the dashboard's figures, read from one snapshot so they agree. */
+export interface DeliveryStatsRows {
+  counts: DeliveryCountsRow[];
+  reads: ReadCellRow[];
 }
 
 export interface DeliveryStatsStore {
-  /** The merchant's messages sent within the windows (which must not overlap), by day and category. */
-  deliveryCounts(merchantId: string, days: readonly DayWindow[]): Promise<DeliveryCountsRow[]>;
-  /** The merchant's messages sent within the windows that at least one shopper has read. */
-  readMessages(merchantId: string, days: readonly DayWindow[]): Promise<ReadMessageRow[]>;
+  /**
+   * The merchant's messages sent within the windows (which must not overlap), added up by day
+   * and category, and their reads (only the day × category pairs with one).
+   */
+  deliveryFigures(merchantId: string, days: readonly DayWindow[]): Promise<DeliveryStatsRows>;
 }

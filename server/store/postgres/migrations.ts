@@ -236,7 +236,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   EXCEPTION WHEN others THEN
     RETURN NULL;
   END $$;
-  UPDATE messages SET category = pg_temp.json_or_null(message_json) ->> 'category';
+  UPDATE messages SET category = coalesce(pg_temp.json_or_null(message_json) ->> 'category', 'unknown');
   UPDATE messages SET sent_at = greatest(
       pg_temp.iso_utc(created_at),
       coalesce(pg_temp.iso_utc(pg_temp.json_or_null(message_json) ->> 'deliverAt'), pg_temp.iso_utc(created_at)))
