@@ -132,3 +132,19 @@ describe.each([
     await noHorizontalOverflow(page);
   });
 });
+
+describe('the delivery dashboard in Simplified Chinese', () => {
+  it('names its periods, tiles and tables in zh-CN', async () => {
+    await send('order', ['alice']);
+    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 375, height: 812 }, timezoneId: TZ });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/console.html#dashboard`);
+    await page.getByRole('button', { name: `使用 ${demo.shopName} 的演示密钥` }).click();
+    await page.getByRole('heading', { name: '投递数据看板', level: 2 }).waitFor();
+    expect(await page.getByRole('button', { name: '最近 7 天' }).getAttribute('aria-pressed')).toBe('true');
+    await page.getByRole('region', { name: '按天' }).waitFor();
+    await page.getByRole('region', { name: '按类别' }).getByRole('rowheader', { name: '订单' }).waitFor();
+    await noHorizontalOverflow(page);
+    await context.close();
+  });
+});
