@@ -31,6 +31,7 @@ import { MessageRevisionService } from './services/message-revision.service.js';
 import { ReplyService } from './services/reply.service.js';
 import { pushRoutes } from './http/routes/push.routes.js';
 import { shopperRoutes } from './http/routes/shopper.routes.js';
+import { statsRoutes } from './http/routes/stats.routes.js';
 import { securityHeaders, staticApp } from './http/static-app.js';
 import { createMetrics } from './metrics.js';
 import { EndpointAllowlist } from './push/endpoint-allowlist.js';
@@ -270,6 +271,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   api.use(meStateRoutes({ auth, states, preferences }));
   api.use(pushRoutes({ auth, subscriptions, vapidPublicKey: vapidKeys.publicKey }));
   api.use(webhookRoutes({ auth, webhooks }));
+  api.use(statsRoutes({ auth, store }));
   api.use(demoRoutes({ demo, tokens }));
   api.use(openApiRoutes());
   api.use(notFoundHandler);

@@ -3,14 +3,21 @@ import { LIMITS } from './limits.js';
 import { categorySchema, deliveryCountsShape, MESSAGE_STATUSES, MESSAGE_TYPES } from './message.schema.js';
 import { pageQuerySchema } from './reply.schema.js';
 
+/** Longest `after`: a newest-first cursor holds a createdAt and an id of up to LIMITS.idLength. */
+const MAX_CURSOR_LENGTH = 320;
+
 /**
  * `GET /api/v1/messages` (merchant): a merchant's messages, keyset paged by id
  * (the order of the scheduled listing before it: stable, not chronological;
  * every item has createdAt). `?status=scheduled` answers exactly as it did
  * before this listing existed (the schedule, not the counts), so existing
  * consoles keep working; any other status, or none, answers the summaries.
+ * `order=newest` answers summaries newest first (scheduled ones too), and
+ * `next`/`after` are then an opaque cursor rather than an id.
  */
 export const messageListQuerySchema = pageQuerySchema.extend({
+  after: z.string().max(MAX_CURSOR_LENGTH).default(''),
+  order: z.enum(['id', 'newest']).default('id'),
   status: z.enum(MESSAGE_STATUSES).optional(),
   /**
    * Only messages whose title contains this text, ignoring case; matched

@@ -20,6 +20,7 @@ const PERMISSIONS = {
   'send-to-any-topic': { roles: ['platform'], what: 'send to a topic other than its own store topic' },
   'mint-shopper-tokens': { roles: ['platform'], what: 'mint shopper tokens' },
   'manage-keys': { roles: ['platform'], what: 'create, list or revoke merchant keys' },
+  'read-own-delivery-stats': { roles: ['platform', 'seller'], what: 'read the delivery figures of its own messages' },
   'manage-own-webhooks': { roles: ['platform', 'seller'], what: 'register, list or delete its own webhooks and read their deliveries' },
 } as const satisfies Record<string, { roles: readonly MerchantRole[]; what: string }>;
 

@@ -36,7 +36,10 @@ export function seedsFor(route: RouteInfo, ids: FuzzIds): { bodies: unknown[]; q
         { ...message, repeat: { cron: '0 9 * * 1', tz: 'Europe/Paris' } },
       ],
     },
-    'GET /api/v1/messages': { queries: [{ status: 'scheduled' }, { status: 'scheduled', limit: '1', after: ids.messageIds[0]! }] },
+    'GET /api/v1/messages': {
+      queries: [{ status: 'scheduled' }, { status: 'scheduled', limit: '1', after: ids.messageIds[0]! }, { order: 'newest', limit: '1' }],
+    },
+    'GET /api/v1/stats/deliveries': { queries: [{ from: now.slice(0, 10), to: now.slice(0, 10), tz: 'Europe/Paris' }] },
     'PATCH /api/v1/messages/:id': { bodies: [{ title: 'Order #1042 delivered' }, { data, priority: 5 }] },
     'POST /api/v1/shopper-tokens': { bodies: [{ userId: ids.userId }, { userId: 'other-shopper', ttlSeconds: 3600 }] },
     'GET /api/v1/messages/:id/replies': { queries: [{ limit: '10' }, { after: '', limit: '200' }] },

@@ -172,8 +172,8 @@ const SAMPLES: Record<string, Samples> = {
   'GET /api/v1/messages': {
     path: () => '/api/v1/messages',
     query: {
-      valid: [{}, { status: 'sent' }, { status: 'scheduled', limit: '5' }, { after: 'x', limit: '200' }, { status: 'reply' }, { q: 'order' }, { q: '30%_', status: 'scheduled' }],
-      invalid: [{ status: 'delivered' }, { limit: '0' }, { limit: 'many' }, { limit: '201' }, { sort: 'newest' }, { q: '' }, { q: 'x'.repeat(101) }],
+      valid: [{}, { status: 'sent' }, { status: 'scheduled', limit: '5' }, { after: 'x', limit: '200' }, { status: 'reply' }, { q: 'order' }, { q: '30%_', status: 'scheduled' }, { order: 'newest' }, { order: 'id', status: 'scheduled' }],
+      invalid: [{ status: 'delivered' }, { order: 'oldest' }, { limit: '0' }, { limit: 'many' }, { limit: '201' }, { sort: 'newest' }, { q: '' }, { q: 'x'.repeat(101) }],
     },
   },
   'PATCH /api/v1/messages/:id': {
@@ -218,6 +218,13 @@ const SAMPLES: Record<string, Samples> = {
         () => ({ url: 'https://93.184.216.34/hooks/spec', events: ['message.opened'] }),
         () => ({ url: 'https://93.184.216.34/hooks/spec', events: ['message.read'], secret: 'whsec_x' }),
       ],
+    },
+  },
+  'GET /api/v1/stats/deliveries': {
+    path: () => '/api/v1/stats/deliveries',
+    query: {
+      valid: [{ from: '2026-03-01', to: '2026-03-31' }, { from: '2026-03-29', to: '2026-03-29', tz: 'Europe/Paris' }],
+      invalid: [{}, { from: '2026-03-01' }, { from: '2026-3-1', to: '2026-03-31' }, { from: '2026-03-01', to: '2026-03-31', days: '7' }],
     },
   },
   'GET /api/v1/webhooks/:id/deliveries': {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { demoInfoSchema, demoSignInRequestSchema, meResponseSchema, shopperTokenRequestSchema, shopperTokenResponseSchema } from '../../shared/auth.schema.js';
+import { deliveryStatsQuerySchema, deliveryStatsResponseSchema } from '../../shared/delivery-stats.schema.js';
 import { ERROR_CODES, errorBodySchema, type ErrorCode } from '../../shared/errors.js';
 import { syncQuerySchema, syncResponseSchema } from '../../shared/event.schema.js';
 import { createMerchantKeyRequestSchema, createMerchantKeyResponseSchema, merchantKeyListResponseSchema } from '../../shared/merchant-key.schema.js';
@@ -93,7 +94,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   'too-many-webhooks': 409,
 };
 
-const TAG_ORDER = ['Messages', 'Shopper tokens', 'Merchant keys', 'Webhooks', 'Shopper', 'Web Push', 'Demo', 'Operations'];
+const TAG_ORDER = ['Messages', 'Statistics', 'Shopper tokens', 'Merchant keys', 'Webhooks', 'Shopper', 'Web Push', 'Demo', 'Operations'];
 const idParam = { id: { schema: z.string(), description: 'The message id' } };
 const json = 'application/json';
 
@@ -183,7 +184,8 @@ export const OPERATIONS: readonly OperationSpec[] = [
     description:
       'Keyset paged by id (pass `next` as `after`). Without `status`: every message it sent, with counts. ' +
       '`status=scheduled` answers the schedule view (due time, cron, occurrences) as it always has. ' +
-      '`q` keeps titles containing it, ignoring case, taken literally (`%` and `_` are no wildcards).',
+      '`q` keeps titles containing it, ignoring case, taken literally (`%` and `_` are no wildcards). ' +
+      '`order=newest`: summaries newest first (every status), `next` then an opaque cursor to pass back as `after`.',
     access: 'merchant',
     query: messageListQuerySchema,
     ok: { status: 200, description: 'One page', schema: anyMessageListResponseSchema },
@@ -316,6 +318,19 @@ export const OPERATIONS: readonly OperationSpec[] = [
     query: webhookDeliveryQuerySchema,
     ok: { status: 200, description: 'Newest first: status, response code, attempts, next retry', schema: webhookDeliveryListResponseSchema },
     errors: ['not-found'],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/stats/deliveries',
+    tag: 'Statistics',
+    summary: "The merchant's delivery figures by day and category",
+    description:
+      'For the calendar days `from`..`to` (both included, at most 92) as they fall in `tz` (default UTC): ' +
+      'messages sent, recipients, delivered live, pushed, push failures, read, read rate and the median time to first read, ' +
+      'per day (every day, empty ones too), per category, per day and category, and in all. A message counts on the day it went out.',
+    access: 'merchant',
+    query: deliveryStatsQuerySchema,
+    ok: { status: 200, description: 'The figures', schema: deliveryStatsResponseSchema },
   },
   {
     method: 'get',
@@ -583,6 +598,7 @@ const NAMED: [string, z.ZodType][] = [
   ['Message', messageSchema],
   ['MessageStatus', messageStatusResponseSchema],
   ['MessageList', anyMessageListResponseSchema],
+  ['DeliveryStats', deliveryStatsResponseSchema],
   ['CorrectMessageRequest', correctMessageRequestSchema],
   ['ShopperTokenRequest', shopperTokenRequestSchema],
   ['ShopperToken', shopperTokenResponseSchema],

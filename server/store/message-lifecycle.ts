@@ -107,6 +107,18 @@ export interface SentSummary {
   read: number;
 }
 
+/** Where a newest-first page ended: its last message's createdAt (ISO 8601 as stored) and id. */
+export interface NewestCursor {
+  createdAt: string;
+  id: string;
+}
+
+/**
+ * Sorts after every stored createdAt (ISO 8601, same shape, under any collation), so the
+ * first page needs no statement of its own.
+ */
+export const NEWEST_FIRST_PAGE: NewestCursor = { createdAt: '9999-12-31T23:59:59.999Z', id: '' };
+
 export interface MessageLifecycleStore {
   accept(input: AcceptInput): Promise<AcceptResult>;
   /** Forgets idempotency keys older than `before` (epoch ms); returns how many. */
@@ -129,6 +141,18 @@ export interface MessageLifecycleStore {
     merchantId: string,
     status: MessageStatus | undefined,
     afterId: string,
+    limit: number,
+    titleContains?: string,
+  ): Promise<SentSummary[]>;
+  /**
+   * The same listing newest first: by (createdAt, id) descending, strictly after `before` when
+   * given (keyset on messages_newest / messages_newest_by_status), so a page continues where the
+   * previous one ended however many messages are sent meanwhile (those sort above it).
+   */
+  listSentNewest(
+    merchantId: string,
+    status: MessageStatus | undefined,
+    before: NewestCursor | undefined,
     limit: number,
     titleContains?: string,
   ): Promise<SentSummary[]>;

@@ -6,6 +6,7 @@ import type { MessageStateChange } from '../../shared/message-state.schema.js';
 import type { MessageState } from '../../shared/message-state-merge.js';
 import type { Preferences } from '../../shared/preferences.schema.js';
 import type { WebhookStore } from '../webhooks/webhook-store.js';
+import type { DeliveryStatsStore } from './delivery-stats-store.js';
 
 /** A merchant key's owner, as every request sees it (the key's hash stays in the store). */
 export interface MerchantRecord {
@@ -185,4 +186,7 @@ export interface Store {
 
   /** Issue 10: the event outbox and the merchants' webhook endpoints (see server/webhooks/webhook-store.ts). */
   readonly webhooks: WebhookStore;
+
+  /** Issue 11: the merchant's delivery figures by day and category (see delivery-stats-store.ts). */
+  readonly stats: DeliveryStatsStore;
 }

@@ -17,13 +17,18 @@ export interface SentPage {
   next: string | undefined;
 }
 
-/** `GET /api/v1/messages`: one page of what this key sent; `status=scheduled` answers the schedule view. */
+/**
+ * `GET /api/v1/messages`: one page of what this key sent, newest first (its cursor keeps
+ * "Load more" free of gaps and repeats while new messages arrive); `status=scheduled`
+ * answers the schedule view, in id order.
+ */
 export async function listSentMessages(merchantKey: string, query: SentPageQuery): Promise<SentPage> {
   const scheduled = query.status === 'scheduled';
   const params: Record<string, string | number> = { limit: query.limit };
   if (query.after) params['after'] = query.after;
   if (query.status) params['status'] = query.status;
   if (query.q.trim()) params['q'] = query.q.trim();
+  if (!scheduled) params['order'] = 'newest';
   const request = { bearer: merchantKey, query: params, ...(query.signal ? { signal: query.signal } : {}) };
   if (scheduled) {
     const page = await apiRequest('/messages', { ...request, schema: scheduledListResponseSchema });

@@ -20,6 +20,7 @@ import type { MessageService } from '../../services/message.service.js';
 import type { Store } from '../../store/store.js';
 import type { Authenticator } from '../authenticate.js';
 import { HttpError } from '../http-error.js';
+import { decodeNewestCursor, encodeNewestCursor } from '../newest-cursor.js';
 import { validate } from '../validate.js';
 
 interface MerchantRoutesDeps {
@@ -43,9 +44,9 @@ export function merchantRoutes({ auth, messages, revisions, tokens, store }: Mer
 
   router.get('/messages', async (req, res) => {
     const merchant = await auth.merchant(req, 'read-own-messages');
-    const { after, limit, status, q } = validate(messageListQuerySchema, req.query, 'list query');
+    const { after, limit, status, q, order } = validate(messageListQuerySchema, req.query, 'list query');
     // One extra row tells whether another page follows.
-    if (status === 'scheduled') {
+    if (status === 'scheduled' && order === 'id') {
       // The schedule view, as it answered before the full listing existed.
       const page = await store.lifecycle.listScheduled(merchant.id, after, limit + 1, q);
       const items = page.slice(0, limit).map((item) => ({ ...item, dueAt: new Date(item.dueAt).toISOString(), status: 'scheduled' as const }));
@@ -53,7 +54,10 @@ export function merchantRoutes({ auth, messages, revisions, tokens, store }: Mer
       res.json(body);
       return;
     }
-    const page = await store.lifecycle.listSent(merchant.id, status, after, limit + 1, q);
+    const page =
+      order === 'newest'
+        ? await store.lifecycle.listSentNewest(merchant.id, status, decodeNewestCursor(after), limit + 1, q)
+        : await store.lifecycle.listSent(merchant.id, status, after, limit + 1, q);
     const items = page.slice(0, limit).map((item) => ({
       id: item.id,
       createdAt: item.message.createdAt,
@@ -71,7 +75,9 @@ export function merchantRoutes({ auth, messages, revisions, tokens, store }: Mer
       pushPending: item.push.targets - item.push.pushed - item.push.failed - item.push.skipped,
       read: item.read,
     }));
-    const body: MessageListResponse = { messages: items, ...(page.length > limit ? { next: items[items.length - 1]!.id } : {}) };
+    const last = items[items.length - 1];
+    const next = page.length > limit && last ? (order === 'newest' ? encodeNewestCursor(last) : last.id) : undefined;
+    const body: MessageListResponse = { messages: items, ...(next ? { next } : {}) };
     res.json(body);
   });
 

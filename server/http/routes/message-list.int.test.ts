@@ -207,3 +207,72 @@ describe.each(stores)('GET /api/v1/messages?q= on %s', (_name, open) => {
     expect(await search(`q=${'a'.repeat(100)}`)).toEqual([]);
   });
 });
+
+/** `order=newest`: the console's order, newest on top, paged by an opaque cursor on both stores. */
+describe.each(stores)('GET /api/v1/messages?order=newest on %s', (_name, open) => {
+  let listed: TestServer;
+  let drop: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const opened = await open();
+    drop = opened.drop;
+    listed = await startTestServer(opened.store ? { store: opened.store } : {});
+  });
+  afterAll(async () => {
+    await listed.close();
+    await drop?.();
+  });
+
+  const send = async (title: string, extra: Record<string, unknown> = {}) => {
+    const res = await api(listed.url, 'POST', '/messages', messageTo(['newest-shopper'], { title, ...extra }));
+    expect(res.status).toBe(202);
+    return res.body.id as string;
+  };
+  const page = async (query: string) => {
+    const res = await api(listed.url, 'GET', `/messages?order=newest&${query}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return messageListResponseSchema.parse(res.body);
+  };
+
+  it('lists newest first and goes on with no gap and no duplicate while new messages arrive', async () => {
+    const older: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      older.push(await send(`Old ${i}`));
+      await new Promise((resolve) => setTimeout(resolve, 2)); // distinct createdAt, so the expected order is plain
+    }
+    const first = await page('limit=2');
+    expect(first.messages.map((m) => m.id)).toEqual([older[4], older[3]]);
+    expect(first.next).toMatch(/^[A-Za-z0-9_-]+$/);
+    const arrived = await send('Arrived meanwhile');
+    const seen = first.messages.map((m) => m.id);
+    let after = first.next;
+    while (after) {
+      const next = await page(`limit=2&after=${after}`);
+      seen.push(...next.messages.map((m) => m.id));
+      after = next.next;
+    }
+    expect(seen).toEqual([...older].reverse());
+    expect((await page('limit=1')).messages[0]!.id).toBe(arrived);
+  });
+
+  it('combines with a status (scheduled ones as summaries) and with a title search', async () => {
+    const later = await send('Newest reminder', { deliverAt: new Date(Date.now() + 3_600_000).toISOString() });
+    const scheduled = await page('status=scheduled');
+    expect(scheduled.messages.map((m) => [m.id, m.status])).toEqual([[later, 'scheduled']]);
+    expect((await page('status=sent&limit=200')).messages.every((m) => m.status === 'sent')).toBe(true);
+    expect((await page('q=reminder')).messages.map((m) => m.id)).toEqual([later]);
+  });
+
+  it.each([
+    ['not base64url', 'order=newest&after=not%20a%20cursor', /after/],
+    ['an id, as order=id takes', 'order=newest&after=msg-1', /after/],
+    ['base64url of something else', `order=newest&after=${Buffer.from('{"a":1}').toString('base64url')}`, /after/],
+    ['a cursor with an unreadable time', `order=newest&after=${Buffer.from('["yesterday","x"]').toString('base64url')}`, /after/],
+    ['a cursor with no id', `order=newest&after=${Buffer.from('["2026-01-01T00:00:00.000Z",""]').toString('base64url')}`, /after/],
+    ['an unknown order', 'order=oldest', /order/],
+  ])('refuses %s with 400 validation-failed naming the field', async (_what, query, field) => {
+    const res = await api(listed.url, 'GET', `/messages?${query}`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation-failed');
+    expect(res.body.error.message).toMatch(field);
+  });
+});

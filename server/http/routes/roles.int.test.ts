@@ -147,6 +147,7 @@ const ROUTES: Record<string, RouteCase> = {
     request: async () => ({ path: `/api/v1/merchant-keys/${(await createKey('seller', 'To revoke')).id}` }),
   },
 
+  'GET /api/v1/stats/deliveries': { access: 'merchant', ok: 200, request: fixed('/api/v1/stats/deliveries?from=2026-03-01&to=2026-03-07') },
   'GET /api/v1/me': { access: 'shopper', ok: 200, request: fixed('/api/v1/me') },
   // A public address literal (no DNS needed) and an event no test here causes, so nothing is ever sent to it.
   'POST /api/v1/webhooks': {

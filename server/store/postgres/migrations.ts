@@ -220,6 +220,34 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   END $$;
   CREATE TRIGGER messages_track_expiry AFTER INSERT ON messages FOR EACH ROW EXECUTE FUNCTION track_message_expiry();
   `,
+  `
+  -- Issue 11: the delivery dashboard (see the SQLite migration for the why of each column and index).
+  ALTER TABLE messages ADD COLUMN category TEXT;
+  ALTER TABLE messages ADD COLUMN sent_at TEXT;
+  CREATE FUNCTION pg_temp.json_or_null(text TEXT) RETURNS jsonb LANGUAGE plpgsql AS $$
+  BEGIN
+    RETURN text::jsonb;
+  EXCEPTION WHEN others THEN
+    RETURN NULL;
+  END $$;
+  CREATE FUNCTION pg_temp.iso_utc(value TEXT) RETURNS TEXT LANGUAGE plpgsql AS $$
+  BEGIN
+    RETURN to_char(value::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');
+  EXCEPTION WHEN others THEN
+    RETURN NULL;
+  END $$;
+  UPDATE messages SET category = coalesce(pg_temp.json_or_null(message_json) ->> 'category', 'unknown');
+  UPDATE messages SET sent_at = greatest(
+      pg_temp.iso_utc(created_at),
+      coalesce(pg_temp.iso_utc(pg_temp.json_or_null(message_json) ->> 'deliverAt'), pg_temp.iso_utc(created_at)))
+    WHERE status IN ('queued', 'sending', 'sent', 'retracted')
+      AND NOT EXISTS (SELECT 1 FROM messages occurrence WHERE occurrence.id = messages.id || '.1');
+  CREATE INDEX messages_sent_by_day ON messages (merchant_id, sent_at)
+    INCLUDE (category, recipients, delivered_live, pushed, push_failed, id) WHERE sent_at IS NOT NULL;
+  CREATE INDEX message_states_first_read ON message_states (message_id) INCLUDE (read_at) WHERE read;
+  CREATE INDEX messages_newest ON messages (merchant_id, created_at, id);
+  CREATE INDEX messages_newest_by_status ON messages (merchant_id, status, created_at, id);
+  `,
 ];
 
 /**

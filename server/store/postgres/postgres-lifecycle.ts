@@ -4,6 +4,7 @@ import { recordEvent } from './postgres-event-outbox.js';
 import { messageSchema, type Message, type Recipients, type SendMessageResponse } from '../../../shared/message.schema.js';
 import {
   DELIVERED,
+  NEWEST_FIRST_PAGE,
   occurrenceOf,
   type AcceptInput,
   type AcceptResult,
@@ -13,6 +14,7 @@ import {
   type MessageLifecycleStore,
   type MessageStatus,
   type MessageStatusRecord,
+  type NewestCursor,
   type NextOccurrence,
   type ScheduledSummary,
   type SentSummary,
@@ -56,11 +58,13 @@ async function insertMessage(
   status: MessageStatus,
   targetJson: string | null,
   replyTo: string | null,
+  /** When it went out (ISO 8601 UTC); null while scheduled, and for replies. */
+  sentAt: string | null,
 ): Promise<void> {
   await client.query(
-    `INSERT INTO messages (id, merchant_id, message_json, recipients, created_at, status, target_json, reply_to)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [message.id, merchantId, JSON.stringify(message), recipients, message.createdAt, status, targetJson, replyTo],
+    `INSERT INTO messages (id, merchant_id, message_json, recipients, created_at, status, target_json, reply_to, category, sent_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [message.id, merchantId, JSON.stringify(message), recipients, message.createdAt, status, targetJson, replyTo, message.category, sentAt],
   );
 }
 
@@ -97,7 +101,7 @@ export class PostgresLifecycle implements MessageLifecycleStore {
         }
       }
       const status: MessageStatus = schedule ? 'scheduled' : target.topic ? 'sending' : 'sent';
-      await insertMessage(client, message, merchantId, 0, status, JSON.stringify(target), null);
+      await insertMessage(client, message, merchantId, 0, status, JSON.stringify(target), null, schedule ? null : new Date(now).toISOString());
       let events: AppendedEvent[] = [];
       if (schedule) {
         await client.query('INSERT INTO schedules (message_id, due_at, cron, tz) VALUES ($1, $2, $3, $4)', [
@@ -204,15 +208,16 @@ export class PostgresLifecycle implements MessageLifecycleStore {
             continue;
           }
           const message = { ...template, deliverAt: new Date(now).toISOString() };
-          await client.query('UPDATE messages SET message_json = $1, status = $2 WHERE id = $3', [
+          await client.query('UPDATE messages SET message_json = $1, status = $2, sent_at = $3 WHERE id = $4', [
             JSON.stringify(message),
             target.topic ? 'sending' : 'sent',
+            new Date(now).toISOString(),
             row.id,
           ]);
           result.events.push(...(await this.deliver(client, message, target, now)));
         } else {
           const occurrence = occurrenceOf(template, schedule, now);
-          await insertMessage(client, occurrence, row.merchant_id, 0, target.topic ? 'sending' : 'sent', row.target_json, null);
+          await insertMessage(client, occurrence, row.merchant_id, 0, target.topic ? 'sending' : 'sent', row.target_json, null, new Date(now).toISOString());
           result.events.push(...(await this.deliver(client, occurrence, target, now)));
           // From now, not from due_at: occurrences missed while down collapse into this one.
           const following = next(schedule.cron, schedule.tz ?? undefined, now);
@@ -264,6 +269,26 @@ export class PostgresLifecycle implements MessageLifecycleStore {
          AND ${TITLE_MATCHES}
        ORDER BY m.id LIMIT $3`,
       status === undefined ? [merchantId, afterId, limit, titleContains ?? null] : [merchantId, afterId, limit, titleContains ?? null, status],
+    );
+    return rows.map(toSentSummary);
+  }
+
+  async listSentNewest(
+    merchantId: string,
+    status: MessageStatus | undefined,
+    before: NewestCursor | undefined,
+    limit: number,
+    titleContains?: string,
+  ): Promise<SentSummary[]> {
+    const { createdAt, id } = before ?? NEWEST_FIRST_PAGE;
+    const { rows } = await this.pool.query<SentSummaryRow>(
+      `SELECT ${SENT_SUMMARY_COLUMNS},
+         (SELECT COUNT(*)::int FROM message_states ms WHERE ms.message_id = m.id AND ms.read) AS read
+       FROM messages m
+       WHERE m.merchant_id = $1 AND ${status === undefined ? "m.status <> 'reply'" : 'm.status = $6'}
+         AND (m.created_at, m.id) < ($2, $3) AND ${TITLE_MATCHES.replaceAll('$4', '$5')}
+       ORDER BY m.created_at DESC, m.id DESC LIMIT $4`,
+      [merchantId, createdAt, id, limit, titleContains ?? null, ...(status === undefined ? [] : [status])],
     );
     return rows.map(toSentSummary);
   }
@@ -394,7 +419,7 @@ export class PostgresLifecycle implements MessageLifecycleStore {
       const original = messageSchema.parse(JSON.parse(row.message_json));
       if (original.type !== 'user' || row.status === 'retracted') return { ok: false, reason: 'not-found' };
       const reply = build(original);
-      await insertMessage(client, reply, row.merchant_id, 1, 'reply', null, messageId);
+      await insertMessage(client, reply, row.merchant_id, 1, 'reply', null, messageId, null);
       await recordEvent(client, row.merchant_id, repliedFact(messageId, userId, reply));
       // The shopper's own words: into their log for their other devices, never pushed back at them.
       return { ok: true, value: await this.append(client, reply, 'message', [userId], Date.parse(reply.createdAt), false) };

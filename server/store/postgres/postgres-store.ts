@@ -19,6 +19,7 @@ import type {
 import { MERCHANT_COLUMNS, toClaimedJobs, toEvent, toMerchant, toStoredMessage, toSubscription } from '../store-rows.js';
 import type { LeasedJobRow, MerchantRow, MessageCountsRow, ReadEventRow, SubscriptionRow } from '../store-rows.js';
 import { READ_EVENTS_SQL } from './postgres-event-log.js';
+import { PostgresDeliveryStats } from './postgres-delivery-stats.js';
 import { PostgresLifecycle } from './postgres-lifecycle.js';
 import { PostgresShopperState } from './postgres-shopper-state.js';
 import { settlePushJobs } from './postgres-push-settle.js';
@@ -51,6 +52,7 @@ export class PostgresStore implements Store {
   readonly lifecycle: PostgresLifecycle;
   private readonly shopperState: PostgresShopperState;
   readonly webhooks: PostgresEventOutbox;
+  readonly stats: PostgresDeliveryStats;
 
   /** Connects, migrates the schema (once across instances) and returns the store. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
@@ -80,6 +82,7 @@ export class PostgresStore implements Store {
     this.lifecycle = new PostgresLifecycle(pool);
     this.shopperState = new PostgresShopperState();
     this.webhooks = new PostgresEventOutbox(pool);
+    this.stats = new PostgresDeliveryStats(pool);
   }
 
   async close(): Promise<void> {

@@ -243,4 +243,29 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     VALUES (NEW.id, CAST(unixepoch(json_extract(NEW.message_json, '$.expiresAt'), 'subsec') * 1000 AS INTEGER));
   END;
   `,
+  `
+  -- Issue 11: the delivery dashboard counts a message on the day it went out, per category.
+  -- sent_at (ISO 8601 UTC as toISOString writes it, so it sorts as text) is set when a message
+  -- is delivered or its fan-out starts; NULL while scheduled, for a recurring message's template
+  -- (each occurrence is a row of its own) and for shoppers' replies.
+  ALTER TABLE messages ADD COLUMN category TEXT;
+  ALTER TABLE messages ADD COLUMN sent_at TEXT;
+  -- 'unknown' for the rare row whose JSON cannot be read: every sent message has a category to count under.
+  UPDATE messages SET category = coalesce(CASE WHEN json_valid(message_json) THEN json_extract(message_json, '$.category') END, 'unknown');
+  -- Before this column, a delivered scheduled message kept its delivery time as deliverAt.
+  UPDATE messages SET sent_at = max(
+      strftime('%Y-%m-%dT%H:%M:%fZ', created_at),
+      coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', CASE WHEN json_valid(message_json) THEN json_extract(message_json, '$.deliverAt') END),
+               strftime('%Y-%m-%dT%H:%M:%fZ', created_at)))
+    WHERE status IN ('queued', 'sending', 'sent', 'retracted')
+      AND NOT EXISTS (SELECT 1 FROM messages occurrence WHERE occurrence.id = messages.id || '.1');
+  -- The dashboard's walk: one merchant's categories, each a range of days, every figure it adds up in the index.
+  CREATE INDEX messages_sent_by_category ON messages (merchant_id, category, sent_at, recipients, delivered_live, pushed, push_failed, id)
+    WHERE sent_at IS NOT NULL;
+  -- Who read a message and when, for the read count and the first read, without the table.
+  CREATE INDEX message_states_first_read ON message_states (message_id, read_at) WHERE read = 1;
+  -- GET /api/v1/messages?order=newest: newest first, keyset on (created_at, id).
+  CREATE INDEX messages_newest ON messages (merchant_id, created_at, id);
+  CREATE INDEX messages_newest_by_status ON messages (merchant_id, status, created_at, id);
+  `,
 ];

@@ -24,12 +24,14 @@ return {
       'INSERT INTO idempotency_keys (merchant_id, key, body_hash, response_json, created_at) VALUES (?, ?, ?, ?, ?)',
     ),
     purgeKeys: p<[number]>('DELETE FROM idempotency_keys WHERE created_at < ?'),
-    insertMessage: p<[string, string, string, number, string, string, string | null, string | null]>(
-      `INSERT INTO messages (id, merchant_id, message_json, recipients, created_at, status, target_json, reply_to)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    // The last two: category and sent_at (NULL until it goes out; see migration 9).
+    insertMessage: p<[string, string, string, number, string, string, string | null, string | null, string, string | null]>(
+      `INSERT INTO messages (id, merchant_id, message_json, recipients, created_at, status, target_json, reply_to, category, sent_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     getMessage: p<[string], MessageRow>('SELECT id, merchant_id, message_json, status, target_json FROM messages WHERE id = ?'),
     setStatus: p<[string, string]>('UPDATE messages SET status = ? WHERE id = ?'),
+    markSent: p<[string, string, string]>('UPDATE messages SET status = ?, sent_at = ? WHERE id = ?'),
     setJson: p<[string, string]>('UPDATE messages SET message_json = ? WHERE id = ?'),
     addRecipients: p<[number, string]>('UPDATE messages SET recipients = recipients + ? WHERE id = ?'),
     addPushTargets: p<[number, string]>('UPDATE messages SET push_targets = push_targets + ? WHERE id = ?'),
@@ -76,6 +78,16 @@ return {
     listSentInStatus: p<[string, string, string, Needle, Needle, number], SentSummaryRow>(
       `SELECT ${SENT_SUMMARY_COLUMNS}, ${READ_COUNT} AS read FROM messages m
        WHERE m.merchant_id = ? AND m.status = ? AND m.id > ? AND ${TITLE_MATCHES} ORDER BY m.id LIMIT ?`,
+    ),
+    listSentNewest: p<[string, string, string, Needle, Needle, number], SentSummaryRow>(
+      `SELECT ${SENT_SUMMARY_COLUMNS}, ${READ_COUNT} AS read FROM messages m INDEXED BY messages_newest
+       WHERE m.merchant_id = ? AND m.status <> 'reply' AND (m.created_at, m.id) < (?, ?) AND ${TITLE_MATCHES}
+       ORDER BY m.created_at DESC, m.id DESC LIMIT ?`,
+    ),
+    listSentNewestInStatus: p<[string, string, string, string, Needle, Needle, number], SentSummaryRow>(
+      `SELECT ${SENT_SUMMARY_COLUMNS}, ${READ_COUNT} AS read FROM messages m INDEXED BY messages_newest_by_status
+       WHERE m.merchant_id = ? AND m.status = ? AND (m.created_at, m.id) < (?, ?) AND ${TITLE_MATCHES}
+       ORDER BY m.created_at DESC, m.id DESC LIMIT ?`,
     ),
     subscribe: p<[string, string, number]>(
       'INSERT INTO topic_subscriptions (topic, user_id, subscribed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',

@@ -4,6 +4,7 @@ import type { EventFact } from '../../webhooks/webhook-store.js';
 import { messageSchema, type Message, type Recipients, type SendMessageResponse } from '../../../shared/message.schema.js';
 import {
   DELIVERED,
+  NEWEST_FIRST_PAGE,
   occurrenceOf,
   type AcceptInput,
   type AcceptResult,
@@ -13,6 +14,7 @@ import {
   type MessageLifecycleStore,
   type MessageStatus,
   type MessageStatusRecord,
+  type NewestCursor,
   type NextOccurrence,
   type ScheduledSummary,
   type SentSummary,
@@ -54,7 +56,8 @@ export class SqliteLifecycle implements MessageLifecycleStore {
         }
       }
       const status: MessageStatus = schedule ? 'scheduled' : target.topic ? 'sending' : 'sent';
-      this.s.insertMessage.run(message.id, merchantId, JSON.stringify(message), 0, message.createdAt, status, JSON.stringify(target), null);
+      this.s.insertMessage.run(message.id, merchantId, JSON.stringify(message), 0, message.createdAt, status, JSON.stringify(target), null,
+        message.category, schedule ? null : new Date(now).toISOString());
       let events: AppendedEvent[] = [];
       if (schedule) this.s.insertSchedule.run(message.id, schedule.dueAt, schedule.cron ?? null, schedule.tz ?? null);
       else events = this.deliver(message, target, now);
@@ -129,12 +132,12 @@ export class SqliteLifecycle implements MessageLifecycleStore {
           }
           const message = { ...template, deliverAt: new Date(now).toISOString() };
           this.s.setJson.run(JSON.stringify(message), row.id);
-          this.s.setStatus.run(target.topic ? 'sending' : 'sent', row.id);
+          this.s.markSent.run(target.topic ? 'sending' : 'sent', new Date(now).toISOString(), row.id);
           result.events.push(...this.deliver(message, target, now));
         } else {
           const occurrence = occurrenceOf(template, schedule, now);
           this.s.insertMessage.run(occurrence.id, row.merchant_id, JSON.stringify(occurrence), 0, occurrence.createdAt,
-            target.topic ? 'sending' : 'sent', row.target_json, null);
+            target.topic ? 'sending' : 'sent', row.target_json, null, occurrence.category, new Date(now).toISOString());
           result.events.push(...this.deliver(occurrence, target, now));
           // From now, not from due_at: occurrences missed while down collapse into this one.
           const following = next(schedule.cron, schedule.tz ?? undefined, now);
@@ -172,6 +175,22 @@ export class SqliteLifecycle implements MessageLifecycleStore {
       status === undefined
         ? this.s.listSent.all(merchantId, afterId, needle, needle, limit)
         : this.s.listSentInStatus.all(merchantId, status, afterId, needle, needle, limit);
+    return rows.map(toSentSummary);
+  }
+
+  async listSentNewest(
+    merchantId: string,
+    status: MessageStatus | undefined,
+    before: NewestCursor | undefined,
+    limit: number,
+    titleContains?: string,
+  ): Promise<SentSummary[]> {
+    const needle = titleContains ?? null;
+    const { createdAt, id } = before ?? NEWEST_FIRST_PAGE;
+    const rows =
+      status === undefined
+        ? this.s.listSentNewest.all(merchantId, createdAt, id, needle, needle, limit)
+        : this.s.listSentNewestInStatus.all(merchantId, status, createdAt, id, needle, needle, limit);
     return rows.map(toSentSummary);
   }
 
@@ -265,7 +284,7 @@ export class SqliteLifecycle implements MessageLifecycleStore {
       const original = messageSchema.parse(JSON.parse(row.message_json));
       if (original.type !== 'user' || row.status === 'retracted') return { ok: false, reason: 'not-found' };
       const reply = build(original);
-      this.s.insertMessage.run(reply.id, row.merchant_id, JSON.stringify(reply), 1, reply.createdAt, 'reply', null, messageId);
+      this.s.insertMessage.run(reply.id, row.merchant_id, JSON.stringify(reply), 1, reply.createdAt, 'reply', null, messageId, reply.category, null);
       this.outbox?.record(row.merchant_id, repliedFact(messageId, userId, reply));
       // The shopper's own words: into their log for their other devices, never pushed back at them.
       return { ok: true, value: this.appendMessage(reply, [userId], Date.parse(reply.createdAt), false) };

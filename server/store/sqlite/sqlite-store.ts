@@ -25,6 +25,7 @@ import { SqliteLifecycle } from './sqlite-lifecycle.js';
 import { ShopperStateTables } from './shopper-state-tables.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { SqliteEventOutbox } from './sqlite-event-outbox.js';
+import { SqliteDeliveryStats } from './sqlite-delivery-stats.js';
 
 export const SQLITE_FILE_NAME = 'tidings.sqlite';
 
@@ -54,6 +55,7 @@ export class SqliteStore implements Store {
   readonly lifecycle: SqliteLifecycle;
   private readonly shopperState: ShopperStateTables;
   readonly webhooks: SqliteEventOutbox;
+  readonly stats: SqliteDeliveryStats;
 
   static open(dataDir: string): SqliteStore {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -70,6 +72,7 @@ export class SqliteStore implements Store {
     migrate(this.db);
     this.groupCommit = new GroupCommit(this.db);
     this.webhooks = new SqliteEventOutbox(this.db);
+    this.stats = new SqliteDeliveryStats(this.db);
     this.lifecycle = new SqliteLifecycle(this.db, this.groupCommit, this.webhooks);
     const bumpSeq = this.db.prepare<[string], { last_seq: number }>(
       `INSERT INTO shoppers (user_id, last_seq) VALUES (?, 1)
