@@ -39,17 +39,23 @@ export type FeatureKind =
 
 export interface Feature {
   kind: FeatureKind;
-  name: string;
   slot: number;
 }
 
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a, continued from `hash` over `text`: hashing "a" then "b" equals hashing "ab". */
+function feed(hash: number, text: string): number {
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
+  return hash;
+}
+
+const slotOf = (hash: number) => (hash >>> 0) & (TABLE_SIZE - 1);
+
+/** The slot of a feature named in full, e.g. "c=shipping". */
 export function hashSlot(name: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) {
-    hash ^= name.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0) & (TABLE_SIZE - 1);
+  return slotOf(feed(FNV_OFFSET, name));
 }
 
 export interface LocalClock {
@@ -110,34 +116,96 @@ export function collapsePrefix(collapseKey: string | undefined): string | undefi
 export const categoryKey = (category: string) => `c:${category}`;
 export const senderKey = (senderId: string) => `s:${senderId}`;
 
-/** The features of one message shown at `now` (clock already read in the shopper's zone). */
-export function messageFeatures(message: RankingMessage, now: number, clock: LocalClock, opens: RecentOpens): Feature[] {
-  const features: Feature[] = [];
-  const add = (kind: FeatureKind, name: string) => features.push({ kind, name, slot: hashSlot(name) });
-  const c = message.category;
+/**
+ * The parts of feature names fixed for one moment (the shopper's clock),
+ * hashed once: scoring a page then hashes only each message's own values.
+ */
+export interface ScoringContext {
+  clock: LocalClock;
+  daypartCategory: number;
+  hourCategory: number;
+  weekCategory: number;
+  weekdayCategory: number;
+  daypartSender: number;
+}
+
+export function scoringContext(clock: LocalClock): ScoringContext {
   const daypart = DAYPARTS[clock.hour]!;
   const weekend = clock.weekday === 0 || clock.weekday === 6 ? 'weekend' : 'weekday';
-  add('bias', 'bias');
-  add('category', `c=${c}`);
-  add('type', `t=${message.type}|c=${c}`);
-  add('priority', `p=${message.priority}`);
-  add('priority', `p=${message.priority}|c=${c}`);
-  const prefix = collapsePrefix(message.collapseKey);
-  if (prefix !== undefined) add('thread', `k=${prefix}`);
-  add('time', `daypart=${daypart}|c=${c}`);
-  add('time', `hour=${clock.hour}|c=${c}`);
-  add('time', `${weekend}|c=${c}`);
-  add('time', `weekday=${clock.weekday}|c=${c}`);
-  add('age', `age=${ageBucket(now - Date.parse(message.createdAt))}`);
-  add('media', `image=${message.image ? 1 : 0}|c=${c}`);
-  add('media', `actions=${message.actions?.length ? 1 : 0}|c=${c}`);
-  add('recentCategory', `opened-category=${recencyBucket(opens.get(categoryKey(c)), now)}`);
+  return {
+    clock,
+    daypartCategory: feed(FNV_OFFSET, `daypart=${daypart}|c=`),
+    hourCategory: feed(FNV_OFFSET, `hour=${clock.hour}|c=`),
+    weekCategory: feed(FNV_OFFSET, `${weekend}|c=`),
+    weekdayCategory: feed(FNV_OFFSET, `weekday=${clock.weekday}|c=`),
+    daypartSender: feed(FNV_OFFSET, `daypart=${daypart}|s=`),
+  };
+}
+
+const prefix = (text: string) => feed(FNV_OFFSET, text);
+const CATEGORY = prefix('c=');
+const SENDER = prefix('s=');
+const THREAD = prefix('k=');
+const BIAS = hashSlot('bias');
+const memo = <K extends string | number>(make: (key: K) => number) => {
+  const made = new Map<K, number>();
+  return (key: K) => {
+    let value = made.get(key);
+    if (value === undefined) made.set(key, (value = make(key)));
+    return value;
+  };
+};
+const typeCategory = memo((type: string) => prefix(`t=${type}|c=`));
+const prioritySlot = memo((priority: number) => hashSlot(`p=${priority}`));
+const priorityCategory = memo((priority: number) => prefix(`p=${priority}|c=`));
+const ageSlot = memo((bucket: string) => hashSlot(`age=${bucket}`));
+const imageCategory = memo((flag: number) => prefix(`image=${flag}|c=`));
+const actionsCategory = memo((flag: number) => prefix(`actions=${flag}|c=`));
+const openedCategory = memo((bucket: string) => hashSlot(`opened-category=${bucket}`));
+const openedSender = memo((bucket: string) => hashSlot(`opened-sender=${bucket}`));
+
+/**
+ * Calls `visit` with each feature of a message shown at `now`: the one
+ * definition of the features, for scoring (which sums weights and allocates
+ * nothing), learning and explaining.
+ */
+export function visitFeatures(
+  message: RankingMessage,
+  createdAtMs: number,
+  now: number,
+  context: ScoringContext,
+  opens: RecentOpens,
+  visit: (kind: FeatureKind, slot: number) => void,
+): void {
+  const c = message.category;
+  visit('bias', BIAS);
+  visit('category', slotOf(feed(CATEGORY, c)));
+  visit('type', slotOf(feed(typeCategory(message.type), c)));
+  visit('priority', prioritySlot(message.priority));
+  visit('priority', slotOf(feed(priorityCategory(message.priority), c)));
+  const thread = collapsePrefix(message.collapseKey);
+  if (thread !== undefined) visit('thread', slotOf(feed(THREAD, thread)));
+  visit('time', slotOf(feed(context.daypartCategory, c)));
+  visit('time', slotOf(feed(context.hourCategory, c)));
+  visit('time', slotOf(feed(context.weekCategory, c)));
+  visit('time', slotOf(feed(context.weekdayCategory, c)));
+  visit('age', ageSlot(ageBucket(now - createdAtMs)));
+  visit('media', slotOf(feed(imageCategory(message.image ? 1 : 0), c)));
+  visit('media', slotOf(feed(actionsCategory(message.actions?.length ? 1 : 0), c)));
+  visit('recentCategory', openedCategory(recencyBucket(opens.get(categoryKey(c)), now)));
   if (message.sender) {
     const s = message.sender.id;
-    add('sender', `s=${s}`);
-    add('sender', `s=${s}|c=${c}`);
-    add('time', `daypart=${daypart}|s=${s}`);
-    add('recentSender', `opened-sender=${recencyBucket(opens.get(senderKey(s)), now)}`);
+    const sender = feed(SENDER, s);
+    visit('sender', slotOf(sender));
+    visit('sender', slotOf(feed(feed(sender, '|c='), c)));
+    visit('time', slotOf(feed(context.daypartSender, s)));
+    visit('recentSender', openedSender(recencyBucket(opens.get(senderKey(s)), now)));
   }
+}
+
+/** The features of one message shown at `now`, as a list. */
+export function messageFeatures(message: RankingMessage, createdAtMs: number, now: number, context: ScoringContext, opens: RecentOpens): Feature[] {
+  const features: Feature[] = [];
+  visitFeatures(message, createdAtMs, now, context, opens, (kind, slot) => features.push({ kind, slot }));
   return features;
 }

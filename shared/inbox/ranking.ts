@@ -7,13 +7,15 @@ import {
   categoryKey,
   localClock,
   messageFeatures,
+  scoringContext,
   senderKey,
   TABLE_BITS,
   TABLE_SIZE,
+  visitFeatures,
   type Feature,
   type FeatureKind,
-  type LocalClock,
   type RankingMessage,
+  type ScoringContext,
 } from './ranking-features.js';
 import { RECENT_OPENS_CAPACITY, RecentOpens } from './recent-opens.js';
 
@@ -95,28 +97,38 @@ export function createRanker(saved?: unknown, options: RankerOptions = {}): Rank
   const msPerLogit = HOUR_MS / (options.priorLogitsPerHour ?? PRIOR_LOGITS_PER_HOUR);
 
   // Scoring a page calls this once per message with the same `now`: the wall clock is read once.
-  let clockAt = NaN;
-  let clock: LocalClock = { hour: 0, weekday: 0 };
-  const clockOf = (now: number) => {
-    if (now !== clockAt) {
-      clock = localClock(now, timeZone);
-      clockAt = now;
+  let contextAt = NaN;
+  let context: ScoringContext = scoringContext({ hour: 0, weekday: 0 });
+  const contextOf = (now: number) => {
+    if (now !== contextAt) {
+      const clock = localClock(now, timeZone);
+      if (clock.hour !== context.clock.hour || clock.weekday !== context.clock.weekday) context = scoringContext(clock);
+      contextAt = now;
     }
-    return clock;
+    return context;
   };
-  const staticRank = (message: Message) =>
-    rankOf({ priority: message.priority, createdAtMs: Date.parse(message.createdAt), read: message.read ?? 0 });
+  const staticRank = (message: Message, createdAtMs: number) =>
+    rankOf({ priority: message.priority, createdAtMs, read: message.read ?? 0 });
+  const featuresOf = (message: Message, createdAtMs: number, now: number) =>
+    messageFeatures(message, createdAtMs, now, contextOf(now), opens);
   const slotsOf = (features: readonly Feature[]) => features.map((feature) => feature.slot);
+  let margin = 0;
+  const addWeight = (_: FeatureKind, slot: number) => {
+    margin += model.weight(slot);
+  };
 
   return {
     score(message, now) {
-      const margin = model.margin(slotsOf(messageFeatures(message, now, clockOf(now), opens)));
-      return staticRank(message) + guardedMargin(message, margin) * msPerLogit;
+      const createdAtMs = Date.parse(message.createdAt);
+      margin = 0;
+      visitFeatures(message, createdAtMs, now, contextOf(now), opens, addWeight);
+      return staticRank(message, createdAtMs) + guardedMargin(message, margin) * msPerLogit;
     },
 
     learn(message, outcome, now) {
-      const slots = slotsOf(messageFeatures(message, now, clockOf(now), opens));
-      const prior = (staticRank(message) - now) / msPerLogit;
+      const createdAtMs = Date.parse(message.createdAt);
+      const slots = slotsOf(featuresOf(message, createdAtMs, now));
+      const prior = (staticRank(message, createdAtMs) - now) / msPerLogit;
       model.update(slots, prior, outcome === 'opened' ? 1 : 0, IMPORTANCE[outcome]);
       // Recorded after learning: the example is judged as it looked before this open.
       if (outcome === 'opened') {
@@ -130,7 +142,7 @@ export function createRanker(saved?: unknown, options: RankerOptions = {}): Rank
     },
 
     explain(message, now) {
-      const features = messageFeatures(message, now, clockOf(now), opens);
+      const features = featuresOf(message, Date.parse(message.createdAt), now);
       const reasons: Explanation[] = [];
       if (message.priority >= 5) reasons.push({ key: 'ranking.urgent' });
       else if (message.priority === 4) reasons.push({ key: 'ranking.highPriority' });
