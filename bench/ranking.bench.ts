@@ -13,10 +13,10 @@ import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_PATH } from '../test/e2e/support/browser.js';
 import { DEFAULT_FTRL } from '../shared/inbox/ftrl.js';
-import { FIRST_SCREEN, isGuarded, keepFirstScreen } from '../shared/inbox/guarded.js';
-import { compareForDisplay, rankOf } from '../shared/inbox/ordering.js';
+import { FIRST_SCREEN, isGuarded } from '../shared/inbox/guarded.js';
+import { rankOf } from '../shared/inbox/ordering.js';
 import { timeScoring, type ScoringTimes } from './ranking-timing.js';
-import { createRanker, SAVED_TABLE_BYTES, type Outcome, type Ranker } from '../shared/inbox/ranking.js';
+import { createRanker, rankByScore, SAVED_TABLE_BYTES, smartOrder, staticOrder, type Outcome, type Ranker } from '../shared/inbox/ranking.js';
 import { applySuggestion, createSuggester, type Suggestion } from '../shared/inbox/suggestions.js';
 import { DEFAULT_PREFERENCES, type Preferences } from '../shared/preferences.schema.js';
 import {
@@ -94,22 +94,6 @@ function ndcgAt5(order: readonly SimMessage[], opened: ReadonlySet<SimMessage>):
   return dcg / ideal;
 }
 
-const staticOrder = (messages: readonly SimMessage[]) =>
-  [...messages].sort((a, b) =>
-    compareForDisplay(
-      { id: a.id, priority: a.priority, createdAtMs: Date.parse(a.createdAt), read: 0 },
-      { id: b.id, priority: b.priority, createdAtMs: Date.parse(b.createdAt), read: 0 },
-      'priority',
-    ),
-  );
-
-export function smartOrder(ranker: Ranker, messages: readonly SimMessage[], now: number): { raw: SimMessage[]; shown: SimMessage[] } {
-  const scored = messages.map((m) => ({ m, score: ranker.score(m, now) }));
-  scored.sort((a, b) => b.score - a.score || (a.m.id < b.m.id ? 1 : a.m.id > b.m.id ? -1 : 0));
-  const raw = scored.map((s) => s.m);
-  return { raw, shown: keepFirstScreen(raw, staticOrder(messages), FIRST_SCREEN) };
-}
-
 /** Whether the shopper truly skips ≥ 80% of what the suggestion is about, judged on fresh samples of it. */
 function truthOf(shopper: Shopper, suggestion: Suggestion, now: number): boolean {
   const { target } = suggestion;
@@ -163,7 +147,7 @@ function replay(id: number): ShopperResult {
       }
       const opened = new Set(shown.filter((m) => outcomes.get(m) === 'opened'));
       const fixed = staticOrder(shown);
-      const smart = smartOrder(ranker, shown, now);
+      const smart = { raw: rankByScore(ranker, shown, now), shown: smartOrder(ranker, shown, now) };
       for (const m of shown.filter(isGuarded)) {
         result.guardedScored += 1;
         if (ranker.score(m, now) < rankOf({ priority: m.priority, createdAtMs: Date.parse(m.createdAt), read: 0 })) result.guardedBelowStatic += 1;
@@ -191,7 +175,7 @@ function replay(id: number): ShopperResult {
         });
       }
       // The shopper goes through the visit in no particular order; each message is one interaction.
-      const order = [...shown].sort(() => 0).map((m) => [shopper.random(), m] as const).sort((a, b) => a[0] - b[0]);
+      const order = shown.map((m) => [shopper.random(), m] as const).sort((a, b) => a[0] - b[0]);
       for (const [, m] of order) {
         ranker.learn(m, outcomes.get(m)!, now);
         suggester.record(m, outcomes.get(m)!, now);

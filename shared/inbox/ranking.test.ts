@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FIRST_SCREEN, isGuarded, keepFirstScreen } from './guarded.js';
 import { compareForDisplay, rankOf } from './ordering.js';
-import { createRanker, RANKER_STATE_FORMAT, SAVED_TABLE_BYTES, type Message, type Outcome, type Ranker } from './ranking.js';
+import { createRanker, RANKER_STATE_FORMAT, rankByScore, SAVED_TABLE_BYTES, smartOrder, staticOrder, type Message, type Outcome, type Ranker } from './ranking.js';
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 2, 10, 19, 30);
@@ -47,9 +47,6 @@ const inbox = fc.uniqueArray(arbitraryMessage, { selector: (m) => m.id, maxLengt
 
 const staticRank = (m: Message) => rankOf({ priority: m.priority, createdAtMs: Date.parse(m.createdAt), read: m.read ?? 0 });
 const rows = (m: Message) => ({ id: m.id, priority: m.priority, createdAtMs: Date.parse(m.createdAt), read: m.read ?? (0 as const) });
-/** Higher score first; equal scores fall back to the static order's tie-break (bigger id first). */
-const byScore = (ranker: Ranker, now: number) => (a: Message, b: Message) =>
-  ranker.score(b, now) - ranker.score(a, now) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
 /** A shopper who opens shipping and dismisses promotions, over a few weeks. */
 function trained(ranker: Ranker, days = 20): void {
@@ -75,9 +72,11 @@ describe('ranker before any learning', () => {
     fc.assert(
       fc.property(inbox, (messages) => {
         const ranker = createRanker();
-        const smart = [...messages].sort(byScore(ranker, NOW)).map((m) => m.id);
+        const smart = rankByScore(ranker, messages, NOW).map((m) => m.id);
+        expect(smartOrder(ranker, messages, NOW).map((m) => m.id)).toEqual(smart);
         const fixed = [...messages].map(rows).sort((a, b) => compareForDisplay(a, b, 'priority')).map((m) => m.id);
         expect(smart).toEqual(fixed);
+        expect(staticOrder(messages).map((m) => m.id)).toEqual(fixed);
       }),
     );
   });
@@ -100,6 +99,25 @@ describe('ranker learning', () => {
     expect(ranker.explain(promotion, NOW)).toContainEqual({ key: 'ranking.skipsCategory', values: { category: 'promotion' } });
     const chat = message({ category: 'chat', type: 'user', sender: { id: 'seller-1', name: 'Ann’s shop' } });
     expect(ranker.explain(chat, NOW).map((reason) => reason.key)).toContain('ranking.opensSender');
+  });
+
+  it('moves a category the shopper keeps opening up the smart order, step by step', () => {
+    const ranker = createRanker();
+    const shown = CATEGORIES.flatMap((category, i) => [
+      message({ category, createdAt: new Date(NOW - (i + 1) * HOUR).toISOString() }),
+      message({ category, priority: 2, createdAt: new Date(NOW - (i + 8) * HOUR).toISOString() }),
+    ]);
+    const review = shown.find((m) => m.category === 'review' && m.priority === 3)!;
+    const positions = [smartOrder(ranker, shown, NOW).indexOf(review)];
+    for (let round = 1; round <= 10; round++) {
+      const at = NOW - (11 - round) * 24 * HOUR;
+      ranker.learn(message({ category: 'review', createdAt: new Date(at - HOUR).toISOString() }), 'opened', at);
+      ranker.learn(message({ category: 'chat', createdAt: new Date(at - HOUR).toISOString() }), 'dismissed', at);
+      if (round % 5 === 0) positions.push(smartOrder(ranker, shown, NOW).indexOf(review));
+    }
+    expect(positions[0]).toBe(staticOrder(shown).indexOf(review));
+    expect(positions[1]).toBeLessThan(positions[0]!);
+    expect(positions[2]).toBe(0);
   });
 
   it('is deterministic: the same interactions give the same state and scores', () => {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Message as WireMessage } from '../message.schema.js';
 import { DEFAULT_FTRL, FtrlModel, type FtrlSettings } from './ftrl.js';
-import { guardedMargin, isGuarded } from './guarded.js';
-import { rankOf } from './ordering.js';
+import { guardedMargin, isGuarded, keepFirstScreen } from './guarded.js';
+import { compareForDisplay, rankOf } from './ordering.js';
 import {
   categoryKey,
   localClock,
@@ -154,6 +154,28 @@ export function createRanker(saved?: unknown, options: RankerOptions = {}): Rank
       return reasons.slice(0, MAX_REASONS);
     },
   };
+}
+
+/** Messages by score, first shown first; equal scores fall back to the static order's tie-break (bigger id first). */
+export function rankByScore<T extends Message>(ranker: Ranker, messages: readonly T[], now: number): T[] {
+  return messages
+    .map((message) => ({ message, score: ranker.score(message, now) }))
+    .sort((a, b) => b.score - a.score || (a.message.id < b.message.id ? 1 : a.message.id > b.message.id ? -1 : 0))
+    .map(({ message }) => message);
+}
+
+/** The static "priority then time" order of a list (shared/inbox/ordering.ts). */
+export function staticOrder<T extends Message>(messages: readonly T[]): T[] {
+  const rows = messages.map((message) => ({
+    message,
+    row: { id: message.id, priority: message.priority, createdAtMs: Date.parse(message.createdAt), read: message.read ?? (0 as const) },
+  }));
+  return rows.sort((a, b) => compareForDisplay(a.row, b.row, 'priority')).map(({ message }) => message);
+}
+
+/** The smart order as the inbox shows it: by score, with the first-screen guard rail applied (guarded.ts). */
+export function smartOrder<T extends Message>(ranker: Ranker, messages: readonly T[], now: number): T[] {
+  return keepFirstScreen(rankByScore(ranker, messages, now), staticOrder(messages));
 }
 
 /** Which i18n key a group of learned weights speaks to, positive and negative. */
