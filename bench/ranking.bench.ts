@@ -9,12 +9,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_PATH } from '../test/e2e/support/browser.js';
 import { DEFAULT_FTRL } from '../shared/inbox/ftrl.js';
 import { FIRST_SCREEN, isGuarded } from '../shared/inbox/guarded.js';
 import { rankOf } from '../shared/inbox/ordering.js';
+import { withBenchPage } from './bench-page.js';
 import { timeScoring, type ScoringTimes } from './ranking-timing.js';
 import { createRanker, rankByScore, SAVED_TABLE_BYTES, smartOrder, staticOrder, type Outcome, type Ranker } from '../shared/inbox/ranking.js';
 import { applySuggestion, createSuggester, type Suggestion } from '../shared/inbox/suggestions.js';
@@ -229,19 +227,8 @@ async function timings(ranker: Ranker): Promise<string[]> {
   const lines = [line(`Node ${process.versions.node}`, timeScoring(saved, 'Asia/Shanghai', messages, now))];
   if (values['no-chromium']) return lines;
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const bundle = await build({ entryPoints: [path.join(here, 'ranking-timing.ts')], bundle: true, format: 'iife', target: 'es2022', write: false, minify: true });
-  const script = bundle.outputFiles[0]!.text;
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  try {
-    const page = await browser.newPage();
-    await page.route('http://bench.tidings.test/**', (route) =>
-      route.fulfill({ contentType: 'text/html', body: `<!doctype html><title>ranking bench</title><script>${script.replace(/<\/script/g, '<\\/script')}</script>` }),
-    );
-    await page.goto('http://bench.tidings.test/');
+  const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'ranking-timing.ts');
+  await withBenchPage(entry, 'ranking bench', async (page, browser) => {
     // Handed over as JSON text: the page gets the same messages and state, and the types stay simple.
     const input = JSON.stringify({ saved, messages, now });
     const times: ScoringTimes = await page.evaluate((json: string) => {
@@ -249,9 +236,7 @@ async function timings(ranker: Ranker): Promise<string[]> {
       return (globalThis as any).rankingBench.timeScoring(saved, 'Asia/Shanghai', messages, now);
     }, input);
     lines.push(line(`Chromium ${browser.version()}`, times));
-  } finally {
-    await browser.close();
-  }
+  });
   return lines;
 }
 
