@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Message as WireMessage } from '../message.schema.js';
 import { DEFAULT_FTRL, FtrlModel, type FtrlSettings } from './ftrl.js';
 import { guardedMargin, isGuarded, keepFirstScreen } from './guarded.js';
 import { compareForDisplay, rankOf } from './ordering.js';
@@ -29,14 +28,14 @@ import { RECENT_OPENS_CAPACITY, RecentOpens } from './recent-opens.js';
  *
  * The static rank is the "priority then time" key of shared/inbox/ordering.ts,
  * itself a time. Ordering by the logit at one `now` is ordering by
- * `rank + learned × MS_PER_LOGIT`, which is what `score` returns: before any
+ * `rank + learned × (1 h / PRIOR_LOGITS_PER_HOUR)`, which is what `score` returns: before any
  * learning every weight is exactly 0 and the score is exactly the static rank.
  * See docs/smart-inbox.md.
  */
 
 export type Outcome = 'opened' | 'dismissed' | 'ignored';
+/** The message of shared/message.schema.ts, with the inbox's read flag when it has one (a StoredMessage is one). */
 export type Message = RankingMessage;
-export type { WireMessage };
 
 export interface Explanation {
   key: string;
