@@ -11,9 +11,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_PATH } from '../test/e2e/support/browser.js';
+import { withBenchPage } from './bench-page.js';
 import type { Case } from './inbox-bench-page.js';
 
 const { values } = parseArgs({ options: { messages: { type: 'string', default: '100000' }, runs: { type: 'string', default: '7' } } });
@@ -38,34 +36,11 @@ for (const ordering of ['priority', 'newest'] as const) {
   add('history, no filter', { view: 'history', filter: {} });
 }
 
-async function pageScript(): Promise<string> {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const result = await build({
-    entryPoints: [path.join(here, 'inbox-bench-page.ts')],
-    bundle: true,
-    format: 'iife',
-    target: 'es2022',
-    write: false,
-    minify: true,
-  });
-  return result.outputFiles[0]!.text;
-}
-
 const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
 
 async function main(): Promise<void> {
-  const script = await pageScript();
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  try {
-    const page = await browser.newPage();
-    await page.route('http://bench.tidings.test/**', (route) =>
-      route.fulfill({ contentType: 'text/html', body: `<!doctype html><title>inbox bench</title><script>${script.replace(/<\/script/g, '<\\/script')}</script>` }),
-    );
-    await page.goto('http://bench.tidings.test/');
+  const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'inbox-bench-page.ts');
+  await withBenchPage(entry, 'inbox bench', async (page) => {
     console.error(`seeding ${TOTAL} messages through applyEvents…`);
     const seedStart = Date.now();
     const stored = await page.evaluate((total) => (globalThis as any).inboxBench.seed(total), TOTAL);
@@ -94,9 +69,7 @@ async function main(): Promise<void> {
     console.log(`Ingest 10,000 synced messages (applyEvents, pages of 500): ${fmt(ingest.applyEvents)} ms`);
     console.log(`  reference: bare bulkPut of the same rows, pages of 500: ${fmt(ingest.bareBulkPut)} ms (ratio ${(ingest.applyEvents / ingest.bareBulkPut).toFixed(1)}×)`);
     console.log('rows "50+" = page full and more to come; fewer with "+" = scan budget reached, the UI continues on demand.');
-  } finally {
-    await browser.close();
-  }
+  });
 }
 
 await main();

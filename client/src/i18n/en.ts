@@ -1,5 +1,8 @@
 import type { ErrorCode } from '../../../shared/errors.js';
 
+/** Values of a smart-inbox explanation or suggestion, as shared/inbox/ranking.ts gives them. */
+export type RankingValues = Readonly<Record<string, string | number | undefined>>;
+
 /**
  * Every string the shopper or merchant sees, in one place, so that a
  * translation layer can later swap this module for a locale's.
@@ -565,6 +568,29 @@ export const en = {
       done: { cancel: 'Cancelled: it will not be sent.', retract: 'Retracted from every device.', correct: 'Corrected on every device.' },
       failed: (reason: string) => `Not done. ${reason}`,
     },
+  },
+  /**
+   * Why the smart order put a message where it is, and what it suggests
+   * (shared/inbox/ranking.ts `explain`, shared/inbox/suggestions.ts): the
+   * ranker's keys are `ranking.<name>`; values arrive as the ranker gives
+   * them, so pass category names through `inbox.category` first.
+   */
+  ranking: {
+    urgent: (_: RankingValues) => 'Urgent',
+    highPriority: (_: RankingValues) => 'High priority',
+    priorityThenTime: (_: RankingValues) => 'Ordered by priority and time',
+    keptUp: (v: RankingValues) => `${v.category} updates are never moved down`,
+    opensCategory: (v: RankingValues) => `You usually open ${v.category} updates`,
+    skipsCategory: (v: RankingValues) => `You often skip ${v.category} updates`,
+    opensSender: (v: RankingValues) => `You usually open messages from ${v.sender}`,
+    skipsSender: (v: RankingValues) => `You often skip messages from ${v.sender}`,
+    opensAtThisTime: (v: RankingValues) => `You often open ${v.category} updates at this time`,
+    skipsAtThisTime: (v: RankingValues) => `You rarely open ${v.category} updates at this time`,
+    openedCategoryRecently: (v: RankingValues) => `You opened ${v.category} updates recently`,
+    openedSenderRecently: (v: RankingValues) => `You opened a message from ${v.sender} recently`,
+    suggestMuteCategory: (v: RankingValues) => `You skip most ${v.category} updates. Stop notifications for them? They will still arrive in the inbox.`,
+    suggestMuteSender: (v: RankingValues) => `You skip most messages from ${v.sender}. Stop notifications from them? Their messages will still arrive in the inbox.`,
+    suggestMinPriority: (v: RankingValues) => `You skip most low-priority messages. Notify only from priority ${v.priority} up? Everything still arrives in the inbox.`,
   },
   skipped: {
     notice: (count: number) => (count === 1 ? 'A message could not be shown' : `${count} messages could not be shown`),

@@ -1,3 +1,4 @@
+import type { RankingValues } from './en.js';
 import type { Strings } from './strings.js';
 
 /** Simplified Chinese. `Strings` makes a missing or misspelt key a type error. */
@@ -519,6 +520,23 @@ export const zhCN: Strings = {
       done: { cancel: '已取消：它将不会被发送。', retract: '已从所有设备撤回。', correct: '已在所有设备上更正。' },
       failed: (reason: string) => `未完成。${reason}`,
     },
+  },
+  ranking: {
+    urgent: (_: RankingValues) => '紧急',
+    highPriority: (_: RankingValues) => '高优先级',
+    priorityThenTime: (_: RankingValues) => '按优先级和时间排序',
+    keptUp: (v: RankingValues) => `${v.category}消息从不会被排到后面`,
+    opensCategory: (v: RankingValues) => `你通常会打开${v.category}消息`,
+    skipsCategory: (v: RankingValues) => `你常常跳过${v.category}消息`,
+    opensSender: (v: RankingValues) => `你通常会打开来自${v.sender}的消息`,
+    skipsSender: (v: RankingValues) => `你常常跳过来自${v.sender}的消息`,
+    opensAtThisTime: (v: RankingValues) => `你常在这个时间打开${v.category}消息`,
+    skipsAtThisTime: (v: RankingValues) => `你很少在这个时间打开${v.category}消息`,
+    openedCategoryRecently: (v: RankingValues) => `你最近打开过${v.category}消息`,
+    openedSenderRecently: (v: RankingValues) => `你最近打开过来自${v.sender}的消息`,
+    suggestMuteCategory: (v: RankingValues) => `你跳过了大部分${v.category}消息。要停止这类通知吗？消息仍会进入收件箱。`,
+    suggestMuteSender: (v: RankingValues) => `你跳过了大部分来自${v.sender}的消息。要停止来自他们的通知吗？消息仍会进入收件箱。`,
+    suggestMinPriority: (v: RankingValues) => `你跳过了大部分低优先级消息。只为优先级 ${v.priority} 及以上的消息发通知吗？所有消息仍会进入收件箱。`,
   },
   skipped: {
     notice: (count: number) => (count === 1 ? '有一条消息无法显示' : `有 ${count} 条消息无法显示`),

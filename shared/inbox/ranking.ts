@@ -1,0 +1,236 @@
+import { z } from 'zod';
+import { DEFAULT_FTRL, FtrlModel, type FtrlSettings } from './ftrl.js';
+import { guardedMargin, isGuarded, keepFirstScreen } from './guarded.js';
+import { compareForDisplay, rankOf } from './ordering.js';
+import {
+  categoryKey,
+  localClock,
+  messageFeatures,
+  scoringContext,
+  senderKey,
+  TABLE_BITS,
+  TABLE_SIZE,
+  visitFeatures,
+  type Feature,
+  type FeatureKind,
+  type RankingMessage,
+  type ScoringContext,
+} from './ranking-features.js';
+import { RECENT_OPENS_CAPACITY, RecentOpens } from './recent-opens.js';
+
+/**
+ * The smart inbox's ranker: online logistic regression of "will the shopper
+ * open this?", learned on the device from this shopper's own interactions.
+ *
+ *   logit = prior + learned
+ *   prior = (static rank − now) × PRIOR_LOGITS_PER_HOUR / 1 h       (fixed)
+ *   learned = Σ weights of the message's hashed features            (FTRL-Proximal)
+ *
+ * The static rank is the "priority then time" key of shared/inbox/ordering.ts,
+ * itself a time. Ordering by the logit at one `now` is ordering by
+ * `rank + learned × (1 h / PRIOR_LOGITS_PER_HOUR)`, which is what `score` returns: before any
+ * learning every weight is exactly 0 and the score is exactly the static rank.
+ * See docs/smart-inbox.md.
+ */
+
+export type Outcome = 'opened' | 'dismissed' | 'ignored';
+/** The message of shared/message.schema.ts, with the inbox's read flag when it has one (a StoredMessage is one). */
+export type Message = RankingMessage;
+
+export interface Explanation {
+  key: string;
+  values?: Record<string, string | number>;
+}
+
+export interface Ranker {
+  /** Higher comes first. Before any learning it orders exactly like the static "priority then time" order. */
+  score(message: Message, now: number): number;
+  /** One interaction of this shopper with a message shown to them. */
+  learn(message: Message, outcome: Outcome, now: number): void;
+  /** JSON-serialisable state; createRanker(saved) restores it. */
+  save(): unknown;
+  /** Short reasons for this message's place, as i18n keys with values, e.g. { key: 'ranking.opensCategory', values: { category: 'shipping' } }. */
+  explain(message: Message, now: number): Explanation[];
+}
+
+export interface RankerOptions {
+  /** The shopper's IANA time zone (their preferences' `timeZone`); hour and weekday are read there. Default UTC. */
+  timeZone?: string;
+  ftrl?: FtrlSettings;
+  /** Logits of the prior per hour of static rank: the exchange rate between learned taste and time. */
+  priorLogitsPerHour?: number;
+}
+
+const HOUR_MS = 3_600_000;
+export const PRIOR_LOGITS_PER_HOUR = 0.03;
+
+/** How much each outcome counts: leaving a message alone says less than dismissing it. */
+const IMPORTANCE: Record<Outcome, number> = { opened: 1, dismissed: 1, ignored: 0.5 };
+
+/** A learned contribution below this (in logits) is not worth a reason. */
+const EXPLAIN_THRESHOLD = 0.3;
+const MAX_REASONS = 3;
+
+export const RANKER_STATE_FORMAT = 'tidings-ranker/1';
+
+const savedSchema = z.strictObject({
+  format: z.literal(RANKER_STATE_FORMAT),
+  tableBits: z.literal(TABLE_BITS),
+  /** z then n, TABLE_SIZE float32 each, little-endian, base64. */
+  table: z.base64().length(Math.ceil((TABLE_SIZE * 8) / 3) * 4),
+  opens: z.array(z.tuple([z.string().max(200), z.number().finite()])).max(RECENT_OPENS_CAPACITY),
+});
+export type SavedRanker = z.infer<typeof savedSchema>;
+
+/** Bytes of the saved JSON: fixed, whatever was learned, but for the recent-opens list (at most 64 keys). */
+export const SAVED_TABLE_BYTES = Math.ceil((TABLE_SIZE * 8) / 3) * 4;
+
+export function createRanker(saved?: unknown, options: RankerOptions = {}): Ranker {
+  const restored = saved === undefined ? undefined : savedSchema.safeParse(saved);
+  // A state this version cannot read starts over from the static order rather than failing the inbox.
+  const state = restored?.success ? restored.data : undefined;
+  const { z: zs, n: ns } = state ? decodeTable(state.table) : { z: undefined, n: undefined };
+  const model = new FtrlModel(TABLE_SIZE, options.ftrl ?? DEFAULT_FTRL, zs, ns);
+  const opens = RecentOpens.from(state?.opens ?? []);
+  const timeZone = options.timeZone ?? 'UTC';
+  const msPerLogit = HOUR_MS / (options.priorLogitsPerHour ?? PRIOR_LOGITS_PER_HOUR);
+
+  // Scoring a page calls this once per message with the same `now`: the wall clock is read once.
+  let contextAt = NaN;
+  let context: ScoringContext = scoringContext({ hour: 0, weekday: 0 });
+  const contextOf = (now: number) => {
+    if (now !== contextAt) {
+      const clock = localClock(now, timeZone);
+      if (clock.hour !== context.clock.hour || clock.weekday !== context.clock.weekday) context = scoringContext(clock);
+      contextAt = now;
+    }
+    return context;
+  };
+  const staticRank = (message: Message, createdAtMs: number) =>
+    rankOf({ priority: message.priority, createdAtMs, read: message.read ?? 0 });
+  const featuresOf = (message: Message, createdAtMs: number, now: number) =>
+    messageFeatures(message, createdAtMs, now, contextOf(now), opens);
+  const slotsOf = (features: readonly Feature[]) => features.map((feature) => feature.slot);
+  let margin = 0;
+  const addWeight = (_: FeatureKind, slot: number) => {
+    margin += model.weight(slot);
+  };
+
+  return {
+    score(message, now) {
+      const createdAtMs = Date.parse(message.createdAt);
+      margin = 0;
+      visitFeatures(message, createdAtMs, now, contextOf(now), opens, addWeight);
+      return staticRank(message, createdAtMs) + guardedMargin(message, margin) * msPerLogit;
+    },
+
+    learn(message, outcome, now) {
+      const createdAtMs = Date.parse(message.createdAt);
+      const slots = slotsOf(featuresOf(message, createdAtMs, now));
+      const prior = (staticRank(message, createdAtMs) - now) / msPerLogit;
+      model.update(slots, prior, outcome === 'opened' ? 1 : 0, IMPORTANCE[outcome]);
+      // Recorded after learning: the example is judged as it looked before this open.
+      if (outcome === 'opened') {
+        opens.record(categoryKey(message.category), now);
+        if (message.sender) opens.record(senderKey(message.sender.id), now);
+      }
+    },
+
+    save(): SavedRanker {
+      return { format: RANKER_STATE_FORMAT, tableBits: TABLE_BITS, table: encodeTable(model.z, model.n), opens: opens.entries() };
+    },
+
+    explain(message, now) {
+      const features = featuresOf(message, Date.parse(message.createdAt), now);
+      const reasons: Explanation[] = [];
+      if (message.priority >= 5) reasons.push({ key: 'ranking.urgent' });
+      else if (message.priority === 4) reasons.push({ key: 'ranking.highPriority' });
+      const learned = learnedReasons(message, features, (slot) => model.weight(slot));
+      const margin = model.margin(slotsOf(features));
+      if (isGuarded(message) && margin < 0) reasons.push({ key: 'ranking.keptUp', values: { category: message.category } });
+      reasons.push(...learned);
+      if (reasons.length === 0) reasons.push({ key: 'ranking.priorityThenTime' });
+      return reasons.slice(0, MAX_REASONS);
+    },
+  };
+}
+
+/** Messages by score, first shown first; equal scores fall back to the static order's tie-break (bigger id first). */
+export function rankByScore<T extends Message>(ranker: Ranker, messages: readonly T[], now: number): T[] {
+  return messages
+    .map((message) => ({ message, score: ranker.score(message, now) }))
+    .sort((a, b) => b.score - a.score || (a.message.id < b.message.id ? 1 : a.message.id > b.message.id ? -1 : 0))
+    .map(({ message }) => message);
+}
+
+/** The static "priority then time" order of a list (shared/inbox/ordering.ts). */
+export function staticOrder<T extends Message>(messages: readonly T[]): T[] {
+  const rows = messages.map((message) => ({
+    message,
+    row: { id: message.id, priority: message.priority, createdAtMs: Date.parse(message.createdAt), read: message.read ?? (0 as const) },
+  }));
+  return rows.sort((a, b) => compareForDisplay(a.row, b.row, 'priority')).map(({ message }) => message);
+}
+
+/** The smart order as the inbox shows it: by score, with the first-screen guard rail applied (guarded.ts). */
+export function smartOrder<T extends Message>(ranker: Ranker, messages: readonly T[], now: number): T[] {
+  return keepFirstScreen(rankByScore(ranker, messages, now), staticOrder(messages));
+}
+
+/** Which i18n key a group of learned weights speaks to, positive and negative. */
+const REASON_OF: Partial<Record<FeatureKind, { up: string; down: string; about: 'category' | 'sender' }>> = {
+  category: { up: 'ranking.opensCategory', down: 'ranking.skipsCategory', about: 'category' },
+  type: { up: 'ranking.opensCategory', down: 'ranking.skipsCategory', about: 'category' },
+  media: { up: 'ranking.opensCategory', down: 'ranking.skipsCategory', about: 'category' },
+  sender: { up: 'ranking.opensSender', down: 'ranking.skipsSender', about: 'sender' },
+  time: { up: 'ranking.opensAtThisTime', down: 'ranking.skipsAtThisTime', about: 'category' },
+  recentCategory: { up: 'ranking.openedCategoryRecently', down: 'ranking.skipsCategory', about: 'category' },
+  recentSender: { up: 'ranking.openedSenderRecently', down: 'ranking.skipsSender', about: 'sender' },
+};
+
+function learnedReasons(message: Message, features: readonly Feature[], weight: (slot: number) => number): Explanation[] {
+  const sums = new Map<string, number>();
+  for (const feature of features) {
+    const reason = REASON_OF[feature.kind];
+    if (!reason) continue;
+    const w = weight(feature.slot);
+    const key = w >= 0 ? reason.up : reason.down;
+    sums.set(key, (sums.get(key) ?? 0) + w);
+  }
+  const values = (key: string): Record<string, string> =>
+    key.includes('Sender') ? { sender: message.sender?.name ?? '' } : { category: message.category };
+  return [...sums]
+    .filter(([, sum]) => Math.abs(sum) >= EXPLAIN_THRESHOLD)
+    // Guarded messages are never moved down, so "you skip these" would not be why they sit where they do.
+    .filter(([, sum]) => sum > 0 || !isGuarded(message))
+    .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]) || (a[0] < b[0] ? -1 : 1))
+    .map(([key]) => ({ key, values: values(key) }));
+}
+
+function encodeTable(zs: Float32Array, ns: Float32Array): string {
+  const view = new DataView(new ArrayBuffer(TABLE_SIZE * 8));
+  for (let i = 0; i < TABLE_SIZE; i++) {
+    view.setFloat32(i * 4, zs[i]!, true);
+    view.setFloat32((TABLE_SIZE + i) * 4, ns[i]!, true);
+  }
+  const bytes = new Uint8Array(view.buffer);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+function decodeTable(table: string): { z: Float32Array; n: Float32Array } {
+  const binary = atob(table);
+  const view = new DataView(new ArrayBuffer(binary.length));
+  for (let i = 0; i < binary.length; i++) view.setUint8(i, binary.charCodeAt(i));
+  const zs = new Float32Array(TABLE_SIZE);
+  const ns = new Float32Array(TABLE_SIZE);
+  for (let i = 0; i < TABLE_SIZE; i++) {
+    zs[i] = view.getFloat32(i * 4, true);
+    // A negative or non-finite sum of squares cannot come from learning; read it as untouched.
+    const n = view.getFloat32((TABLE_SIZE + i) * 4, true);
+    ns[i] = Number.isFinite(n) && n > 0 ? n : 0;
+    if (!Number.isFinite(zs[i]!)) zs[i] = 0;
+  }
+  return { z: zs, n: ns };
+}
