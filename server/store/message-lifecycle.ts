@@ -1,4 +1,5 @@
 import type { Message, Recipients, SendMessageResponse } from '../../shared/message.schema.js';
+import type { LocalTimeSpec, LocalTimeStore } from './local-time-store.js';
 import type { AppendedEvent } from './store.js';
 
 /**
@@ -45,6 +46,8 @@ export interface AcceptInput {
   target: Recipients;
   /** Absent: deliver now (direct: in this transaction; topic: queue the fan-out). */
   schedule?: ScheduleSpec;
+  /** Instead of a schedule: at a wall-clock time in each recipient's zone (see local-time-store.ts). */
+  localTime?: LocalTimeSpec;
   idempotency?: IdempotencySpec;
   now: number;
 }
@@ -108,6 +111,8 @@ export interface SentSummary {
 }
 
 export interface MessageLifecycleStore {
+  /** Messages planned per recipient zone (issue 15); accept plans them, cancel stops them. */
+  readonly localTime: LocalTimeStore;
   accept(input: AcceptInput): Promise<AcceptResult>;
   /** Forgets idempotency keys older than `before` (epoch ms); returns how many. */
   purgeIdempotencyKeys(before: number): Promise<number>;

@@ -30,6 +30,7 @@ import {
   type StatusRow,
 } from '../store-rows.js';
 import { appendEvents } from './postgres-event-log.js';
+import { PostgresLocalTime } from './postgres-local-time.js';
 import { withTransaction } from './transaction.js';
 
 const MESSAGE_COLUMNS = 'id, merchant_id, message_json, status, target_json';
@@ -71,13 +72,17 @@ async function insertMessage(
  * so each piece is done by exactly one instance and the others move on.
  */
 export class PostgresLifecycle implements MessageLifecycleStore {
-  constructor(private readonly pool: Pool) {}
+  readonly localTime: PostgresLocalTime;
+
+  constructor(private readonly pool: Pool) {
+    this.localTime = new PostgresLocalTime(pool, (client, message, userIds, now) => this.append(client, message, 'message', userIds, now, true));
+  }
 
   // ---- accepting -------------------------------------------------------------------------------
 
   accept(input: AcceptInput): Promise<AcceptResult> {
     return withTransaction(this.pool, async (client): Promise<AcceptResult> => {
-      const { message, merchantId, target, schedule, idempotency, now } = input;
+      const { message, merchantId, target, schedule, localTime, idempotency, now } = input;
       if (idempotency) {
         // Claim the key first: a concurrent retry on another instance blocks on this row until we
         // commit, then sees our answer; if we roll back, it proceeds as the first.
@@ -96,7 +101,8 @@ export class PostgresLifecycle implements MessageLifecycleStore {
           return { kind: 'replayed', response: JSON.parse(seen.response_json) as SendMessageResponse };
         }
       }
-      const status: MessageStatus = schedule ? 'scheduled' : target.topic ? 'sending' : 'sent';
+      const later = schedule !== undefined || localTime !== undefined;
+      const status: MessageStatus = later ? 'scheduled' : target.topic ? 'sending' : 'sent';
       await insertMessage(client, message, merchantId, 0, status, JSON.stringify(target), null);
       let events: AppendedEvent[] = [];
       if (schedule) {
@@ -106,10 +112,12 @@ export class PostgresLifecycle implements MessageLifecycleStore {
           schedule.cron ?? null,
           schedule.tz ?? null,
         ]);
+      } else if (localTime) {
+        await this.localTime.plan(client, message.id, target, localTime, now);
       } else {
         events = await this.deliver(client, message, target, now);
       }
-      const response: SendMessageResponse = { id: message.id, status: schedule ? 'scheduled' : 'queued', recipients: events.length };
+      const response: SendMessageResponse = { id: message.id, status: later ? 'scheduled' : 'queued', recipients: events.length };
       if (idempotency) {
         await client.query('UPDATE idempotency_keys SET response_json = $3 WHERE merchant_id = $1 AND key = $2', [
           merchantId,
@@ -276,6 +284,7 @@ export class PostgresLifecycle implements MessageLifecycleStore {
       // Delete the schedule first: if an instance is delivering it right now, this waits for that
       // commit, and the status read next tells whether it went out (then it is too late to cancel).
       await client.query('DELETE FROM schedules WHERE message_id = $1', [id]);
+      await this.localTime.stop(client, id);
       const row = (await getMessage(client, id, true))!;
       if (row.status === 'cancelled') return { ok: true, value: { status: 'cancelled' } };
       if (row.status !== 'scheduled') return { ok: false, reason: 'already-sent' };
