@@ -101,6 +101,7 @@ export const localDateTimeSchema = z
 
 export const knownTimeZoneSchema = z
   .string()
+  .min(1)
   .max(64)
   .refine(isKnownTimeZone, 'must be an IANA time zone such as Europe/Berlin');
 
