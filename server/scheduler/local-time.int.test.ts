@@ -141,6 +141,18 @@ describe.each([
     expect(await status(id)).toMatchObject({ status: 'sent', recipients: 3, localTime: { sent: 3, scheduled: 0 } });
   });
 
+  it.skipIf(skip)('keeps the zone a shopper had when it was accepted, whatever they change later', async () => {
+    const p = `${name}-moved`;
+    await livesIn(`${p}-mover`, 'Europe/Berlin');
+    clock = Date.parse('2026-09-01T00:00:00Z');
+    const sent = await api(server.url, 'POST', '/messages', messageTo([`${p}-mover`], { deliverAtLocal: '2026-09-01T09:00' }));
+    await livesIn(`${p}-mover`, 'America/Los_Angeles');
+    await setClock('2026-09-01T07:00:00Z'); // 09:00 in Berlin
+    expect(await inbox(`${p}-mover`)).toEqual([sent.body.id]);
+    await setClock('2026-09-01T16:00:00Z'); // 09:00 in Los Angeles: not again
+    expect(await inbox(`${p}-mover`)).toEqual([sent.body.id]);
+  });
+
   it.skipIf(skip)('cancelling stops every zone still pending; those already reached keep it', async () => {
     const p = `${name}-cancel`;
     await livesIn(`${p}-berlin`, 'Europe/Berlin');
