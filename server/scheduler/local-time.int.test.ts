@@ -78,6 +78,9 @@ describe.each([
       ],
     });
 
+    const listed = await api(server.url, 'GET', '/messages?status=scheduled&limit=200');
+    expect(listed.body.messages.find((m: { id: string }) => m.id === id)).toMatchObject({ dueAt: '2026-03-07T17:30:00.000Z', tz: 'recipient', cron: null });
+
     const reached = async () => Promise.all(users.map(async (u) => (await inbox(u)).length));
     await setClock('2026-03-07T17:29:59Z');
     expect(await reached()).toEqual([0, 0, 0, 0]);

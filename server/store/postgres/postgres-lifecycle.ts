@@ -20,6 +20,7 @@ import {
 import type { AppendedEvent } from '../store.js';
 import {
   readStoredMessage,
+  PENDING_SCHEDULES,
   SENT_SUMMARY_COLUMNS,
   toScheduledSummary,
   toSentSummary,
@@ -249,7 +250,7 @@ export class PostgresLifecycle implements MessageLifecycleStore {
   async listScheduled(merchantId: string, afterId: string, limit: number, titleContains?: string): Promise<ScheduledSummary[]> {
     const { rows } = await this.pool.query<MessageRow & ScheduleRow>(
       `SELECT m.id, m.message_json, m.target_json, s.due_at, s.cron, s.tz, s.occurrences
-       FROM messages m JOIN schedules s ON s.message_id = m.id
+       FROM messages m JOIN ${PENDING_SCHEDULES} ON s.message_id = m.id
        WHERE m.merchant_id = $1 AND m.status = 'scheduled' AND m.id > $2 AND ${TITLE_MATCHES} ORDER BY m.id LIMIT $3`,
       [merchantId, afterId, limit, titleContains ?? null],
     );
