@@ -96,7 +96,8 @@ export type Repeat = z.infer<typeof repeatSchema>;
 /** A wall-clock time without seconds or offset, read in each recipient's zone: "2026-06-15T09:00". */
 export const localDateTimeSchema = z
   .string()
-  .regex(LOCAL_DATE_TIME_PATTERN, 'must be YYYY-MM-DDTHH:MM, a wall-clock time without seconds or offset')
+  // abort: a text of another shape gets this one message, not also "not a real date".
+  .regex(LOCAL_DATE_TIME_PATTERN, { message: 'must be YYYY-MM-DDTHH:MM, a wall-clock time without seconds or offset', abort: true })
   .refine((text) => parseLocalDateTime(text) !== undefined, 'is not a real date and time');
 
 export const knownTimeZoneSchema = z
