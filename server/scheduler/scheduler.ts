@@ -21,7 +21,7 @@ export interface SchedulerOptions {
 }
 
 const PURGE_EVERY_MS = 10 * 60_000;
-/** A schedule delivers to a list of up to 1,000 shoppers in one step; a local-time step reaches as many per schedule slot. */
+/** A step delivers local-time zones to up to batchSize × this many recipients (1,000 by default: one user list's worth). */
 const LOCAL_RECIPIENTS_PER_SCHEDULE = 10;
 
 function earliest(a: number | undefined, b: number | undefined): number | undefined {

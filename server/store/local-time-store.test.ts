@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planZone, toLocalTimeStatus, type LocalTimeZoneRow } from './local-time-store.js';
+import { clockOf, planZone, toLocalTimeStatus, type LocalTimeZoneRow } from './local-time-store.js';
 
 const NOW = Date.parse('2026-06-15T08:00:00Z');
 
@@ -28,6 +28,15 @@ describe('planZone', () => {
       late: false,
     });
     expect(planZone({ cron: '0 9 * * *', fallbackTz: 'UTC' }, 'Europe/London', NOW)?.dueAt).toBe(NOW);
+  });
+});
+
+describe('clockOf', () => {
+  it('reads a zone this runtime does not know (older time zone data) on the fallback clock', () => {
+    expect(planZone({ local: '2026-06-15T09:00', fallbackTz: 'Asia/Tokyo' }, 'Mars/Olympus', Date.parse('2026-06-14T00:00:00Z'))?.targetAt).toBe(
+      Date.parse('2026-06-15T00:00:00Z'),
+    );
+    expect(clockOf('Europe/Berlin', 'UTC')).toBe('Europe/Berlin');
   });
 });
 

@@ -1,6 +1,6 @@
 import { instantOfLocal, parseLocalDateTime } from '../../shared/local-time.js';
 import type { LocalTimeStatus } from '../../shared/message.schema.js';
-import { nextOccurrence } from '../../shared/recurrence.js';
+import { isKnownTimeZone, nextOccurrence } from '../../shared/recurrence.js';
 import type { AppendedEvent } from './store.js';
 
 /**
@@ -38,14 +38,24 @@ export interface ZonePlan {
   late: boolean;
 }
 
+/**
+ * The zone whose clock is read for `zone`. A saved preference was checked against this runtime's
+ * zones when saved; one this runtime no longer knows (older time zone data) reads as `otherwise`
+ * rather than failing the accept or, worse, every later scheduler step.
+ */
+export function clockOf(zone: string, otherwise: string): string {
+  return isKnownTimeZone(zone) ? zone : otherwise;
+}
+
 /** When a zone's recipients get the message; undefined when its cron never occurs there. */
 export function planZone(spec: LocalTimeSpec, zone: string, now: number): ZonePlan | undefined {
+  const clock = clockOf(zone, spec.fallbackTz);
   if (spec.cron !== undefined) {
     // The first occurrence at or after now (cron-parser looks strictly after, hence the millisecond).
-    const targetAt = nextOccurrence(spec.cron, zone, now - 1);
+    const targetAt = nextOccurrence(spec.cron, clock, now - 1);
     return targetAt === undefined ? undefined : { targetAt, dueAt: targetAt, late: false };
   }
-  const targetAt = instantOfLocal(parseLocalDateTime(spec.local!)!, zone);
+  const targetAt = instantOfLocal(parseLocalDateTime(spec.local!)!, clock);
   // Already past there: at once, never lost, and counted as late.
   return { targetAt, dueAt: Math.max(targetAt, now), late: targetAt < now };
 }

@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { LocalTimeStatus, Message, Recipients } from '../../../shared/message.schema.js';
 import { nextOccurrence } from '../../../shared/recurrence.js';
 import {
+  clockOf,
   planZone,
   toLocalTimeStatus,
   type LocalTimeDueResult,
@@ -134,7 +135,7 @@ export class PostgresLocalTime implements LocalTimeStore {
 
   /** The zone's last batch went out: a recurrence moves to its next local occurrence, a one-off is done. */
   private async finishZone(client: PoolClient, row: MessageRow, zone: LocalTimeZoneRow, sent: number, expired: boolean, now: number): Promise<void> {
-    const following = zone.cron === null || expired ? undefined : nextOccurrence(zone.cron, zone.zone, now);
+    const following = zone.cron === null || expired ? undefined : nextOccurrence(zone.cron, clockOf(zone.zone, 'UTC'), now);
     if (following !== undefined) {
       await client.query(
         `UPDATE local_time_zones SET target_at = $1, due_at = $1, pending = recipients, sent = sent + $2, after_user_id = '',

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { LocalTimeStatus, Message, Recipients } from '../../../shared/message.schema.js';
 import { nextOccurrence } from '../../../shared/recurrence.js';
 import {
+  clockOf,
   planZone,
   toLocalTimeStatus,
   type LocalTimeDueResult,
@@ -147,7 +148,7 @@ export class SqliteLocalTime implements LocalTimeStore {
 
   /** The zone's last batch went out: a recurrence moves to its next local occurrence, a one-off is done. */
   private finishZone(row: MessageRow, zone: LocalTimeZoneRow, sent: number, expired: boolean, now: number): void {
-    const following = zone.cron === null || expired ? undefined : nextOccurrence(zone.cron, zone.zone, now);
+    const following = zone.cron === null || expired ? undefined : nextOccurrence(zone.cron, clockOf(zone.zone, 'UTC'), now);
     if (following !== undefined) {
       this.s.rearm.run(following, following, sent, row.id, zone.zone);
       return;
@@ -155,7 +156,7 @@ export class SqliteLocalTime implements LocalTimeStore {
     this.s.finish.run(sent, row.id, zone.zone);
     this.s.dropZoneRecipients.run(row.id, zone.zone);
     if (this.s.pendingZones.get(row.id)!.n > 0) return;
-    const reachedAnyone = this.s.zonesOf.all(row.id).some((z) => z.sent > 0) || sent > 0;
+    const reachedAnyone = this.s.zonesOf.all(row.id).some((z) => z.sent > 0);
     this.s.setStatus.run(reachedAnyone || !expired ? 'sent' : 'expired', row.id);
   }
 
