@@ -156,6 +156,23 @@ describe.each([
     expect(await inbox(`${p}-mover`)).toEqual([sent.body.id]);
   });
 
+  it.skipIf(skip)('never sends to a zone whose local time comes after expiresAt; expired when it reached nobody', async () => {
+    const p = `${name}-expiry`;
+    await livesIn(`${p}-berlin`, 'Europe/Berlin');
+    await livesIn(`${p}-la`, 'America/Los_Angeles');
+    // A year ahead of the real clock: expiresAt must be in the future when the request is checked.
+    clock = Date.parse('2027-06-14T00:00:00Z');
+    const body = messageTo([`${p}-berlin`, `${p}-la`], { deliverAtLocal: '2027-06-15T09:00', expiresAt: '2027-06-15T12:00:00Z' });
+    const partly = (await api(server.url, 'POST', '/messages', body)).body.id as string;
+    const never = (await api(server.url, 'POST', '/messages', { ...body, expiresAt: '2027-06-15T06:00:00Z' })).body.id as string;
+    await setClock('2027-06-15T07:00:00Z'); // 09:00 in Berlin
+    await setClock('2027-06-15T16:00:00Z'); // 09:00 in Los Angeles, after both expired
+    expect(await inbox(`${p}-berlin`)).toEqual([partly]);
+    expect(await inbox(`${p}-la`)).toEqual([]);
+    expect(await status(partly)).toMatchObject({ status: 'sent', recipients: 1, localTime: { scheduled: 0, sent: 1 } });
+    expect(await status(never)).toMatchObject({ status: 'expired', recipients: 0, localTime: { scheduled: 0, sent: 0 } });
+  });
+
   it.skipIf(skip)('cancelling stops every zone still pending; those already reached keep it', async () => {
     const p = `${name}-cancel`;
     await livesIn(`${p}-berlin`, 'Europe/Berlin');
