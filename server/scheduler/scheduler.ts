@@ -63,7 +63,7 @@ export class Scheduler extends LoopWorker {
     if (result.events.length > 0) this.options.pushQueue.wake();
     if (result.fanOutQueued) this.options.fanOut.wake();
     publishCommitted(bus, logger, result.events);
-    // Zones of local-time messages (issue 15): a step delivers up to a fan-out batch of their recipients.
+    // Zones of local-time messages (issue 15), through the same publish path.
     const local = await store.lifecycle.localTime.deliverDue(now, batchSize * LOCAL_RECIPIENTS_PER_SCHEDULE);
     if (local.unreadable) logger.error({ messageIds: local.unreadable }, 'local-time messages could not be read; cancelled them');
     if (local.events.length > 0) this.options.pushQueue.wake();

@@ -48,7 +48,7 @@ function localTimeOf(request: SendMessageRequest, now: number): LocalTimeSpec | 
   if (request.repeat?.tz !== RECIPIENT_ZONE) return undefined;
   const problems = repeatProblems(request.repeat, now);
   if (problems.length > 0) throw invalidMessage(problems);
-  return { cron: request.repeat.cron, fallbackTz };
+  return { cron: request.repeat.cron, fallbackTz, ...(request.deliverAt ? { startsAt: Date.parse(request.deliverAt) } : {}) };
 }
 
 function invalidMessage(problems: { path: string; message: string }[]): HttpError {

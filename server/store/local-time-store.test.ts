@@ -28,6 +28,10 @@ describe('planZone', () => {
       late: false,
     });
     expect(planZone({ cron: '0 9 * * *', fallbackTz: 'UTC' }, 'Europe/London', NOW)?.dueAt).toBe(NOW);
+    // A series that starts later (deliverAt) starts there, in each zone.
+    expect(planZone({ cron: '0 9 * * *', fallbackTz: 'UTC', startsAt: Date.parse('2026-07-01T00:00:00Z') }, 'Asia/Shanghai', NOW)?.targetAt).toBe(
+      Date.parse('2026-07-01T01:00:00Z'),
+    );
   });
 });
 

@@ -26,6 +26,8 @@ export interface LocalTimeSpec {
   local?: string;
   /** A recurrence evaluated in each zone (repeat.tz "recipient"). */
   cron?: string;
+  /** With `cron`: when the series starts (deliverAt), epoch ms; it never starts before now. */
+  startsAt?: number;
   /** The zone of recipients without a time zone preference. */
   fallbackTz: string;
 }
@@ -52,7 +54,7 @@ export function planZone(spec: LocalTimeSpec, zone: string, now: number): ZonePl
   const clock = clockOf(zone, spec.fallbackTz);
   if (spec.cron !== undefined) {
     // The first occurrence at or after now (cron-parser looks strictly after, hence the millisecond).
-    const targetAt = nextOccurrence(spec.cron, clock, now - 1);
+    const targetAt = nextOccurrence(spec.cron, clock, Math.max(spec.startsAt ?? now, now) - 1);
     return targetAt === undefined ? undefined : { targetAt, dueAt: targetAt, late: false };
   }
   const targetAt = instantOfLocal(parseLocalDateTime(spec.local!)!, clock);
