@@ -275,6 +275,10 @@ const zoneInstantSchema = z.object({ zone: z.string(), at: z.iso.datetime() });
  * when it was accepted, so it went at once.
  */
 export const localTimeStatusSchema = z.object({
+  /** What was asked for: a wall-clock time, or a cron (repeat.tz "recipient"), and the zone of those without one. */
+  deliverAtLocal: z.string().nullable(),
+  cron: z.string().nullable(),
+  fallbackTz: z.string(),
   scheduled: count,
   sent: count,
   late: count,

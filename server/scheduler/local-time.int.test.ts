@@ -65,6 +65,9 @@ describe.each([
     expect(sent.body).toMatchObject({ status: 'scheduled', recipients: 0 });
     const id = sent.body.id as string;
     expect((await status(id)).localTime).toEqual({
+      deliverAtLocal: '2026-03-08T02:30',
+      cron: null,
+      fallbackTz: 'Asia/Tokyo',
       scheduled: 4,
       sent: 0,
       late: 0,
@@ -204,7 +207,7 @@ describe.each([
     expect(await inbox(`${p}-shanghai`)).toEqual([`${id}.1`, `${id}.2`]);
     expect(await inbox(`${p}-la`)).toEqual([`${id}.1`]);
     expect(await status(`${id}.1`)).toMatchObject({ status: 'sent', recipients: 2 });
-    expect(await status(id)).toMatchObject({ status: 'scheduled', localTime: { sent: 3 } });
+    expect(await status(id)).toMatchObject({ status: 'scheduled', localTime: { sent: 3, cron: '0 9 * * *', deliverAtLocal: null, fallbackTz: 'UTC' } });
     await api(server.url, 'DELETE', `/messages/${id}`);
   });
 

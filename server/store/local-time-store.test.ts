@@ -55,7 +55,9 @@ describe('toLocalTimeStatus', () => {
     sent: 0,
     late: 0,
     after_user_id: '',
+    local_at: '2026-06-15T09:00',
     cron: null,
+    fallback_tz: 'UTC',
     occurrences: 0,
     ...fields,
   });
@@ -71,6 +73,9 @@ describe('toLocalTimeStatus', () => {
       row('Europe/Berlin', '2026-06-15T07:00:00Z', { pending: 1, sent: 1 }),
     ])!;
     expect(status).toMatchObject({
+      deliverAtLocal: '2026-06-15T09:00',
+      cron: null,
+      fallbackTz: 'UTC',
       scheduled: 3,
       sent: 3,
       late: 2,

@@ -73,7 +73,9 @@ export interface LocalTimeZoneRow {
   sent: number;
   late: number;
   after_user_id: string;
+  local_at: string | null;
   cron: string | null;
+  fallback_tz: string;
   occurrences: number;
 }
 
@@ -110,7 +112,11 @@ export function toLocalTimeStatus(rows: readonly LocalTimeZoneRow[]): LocalTimeS
   const sum = (field: 'scheduled' | 'sent' | 'late') => zones.reduce((total, zone) => total + zone[field], 0);
   const first = zones[0]!;
   const last = zones[zones.length - 1]!;
+  const asked = rows[0]!;
   return {
+    deliverAtLocal: asked.local_at,
+    cron: asked.cron,
+    fallbackTz: asked.fallback_tz,
     scheduled: sum('scheduled'),
     sent: sum('sent'),
     late: sum('late'),

@@ -241,7 +241,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     sent INTEGER NOT NULL DEFAULT 0,
     late INTEGER NOT NULL DEFAULT 0,
     after_user_id TEXT NOT NULL DEFAULT '',
+    -- What the merchant asked for, on every zone row: deliverAtLocal, or the cron, and fallbackTz.
+    local_at TEXT,
     cron TEXT,
+    fallback_tz TEXT NOT NULL,
     occurrences INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (message_id, zone)
   );

@@ -61,9 +61,9 @@ export class PostgresLocalTime implements LocalTimeStore {
         continue;
       }
       await client.query(
-        `INSERT INTO local_time_zones (message_id, zone, target_at, due_at, recipients, pending, late, cron)
-         VALUES ($1, $2, $3, $4, $5, $5, $6, $7)`,
-        [messageId, zone, plan.targetAt, plan.dueAt, n, plan.late ? n : 0, spec.cron ?? null],
+        `INSERT INTO local_time_zones (message_id, zone, target_at, due_at, recipients, pending, late, local_at, cron, fallback_tz)
+         VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9)`,
+        [messageId, zone, plan.targetAt, plan.dueAt, n, plan.late ? n : 0, spec.local ?? null, spec.cron ?? null, spec.fallbackTz],
       );
       planned++;
     }

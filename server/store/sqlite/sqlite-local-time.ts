@@ -34,9 +34,9 @@ function prepare(db: Database.Database) {
       'SELECT zone, COUNT(*) AS n FROM local_time_recipients WHERE message_id = ? GROUP BY zone',
     ),
     dropZoneRecipients: p<[string, string]>('DELETE FROM local_time_recipients WHERE message_id = ? AND zone = ?'),
-    insertZone: p<[string, string, number, number, number, number, number, string | null]>(
-      `INSERT INTO local_time_zones (message_id, zone, target_at, due_at, recipients, pending, late, cron)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    insertZone: p<[string, string, number, number, number, number, number, string | null, string | null, string]>(
+      `INSERT INTO local_time_zones (message_id, zone, target_at, due_at, recipients, pending, late, local_at, cron, fallback_tz)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     dueZones: p<[number, number], LocalTimeZoneRow>(
       'SELECT * FROM local_time_zones WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at LIMIT ?',
@@ -99,7 +99,8 @@ export class SqliteLocalTime implements LocalTimeStore {
         this.s.dropZoneRecipients.run(messageId, zone);
         continue;
       }
-      this.s.insertZone.run(messageId, zone, plan.targetAt, plan.dueAt, n, n, plan.late ? n : 0, spec.cron ?? null);
+      const late = plan.late ? n : 0;
+      this.s.insertZone.run(messageId, zone, plan.targetAt, plan.dueAt, n, n, late, spec.local ?? null, spec.cron ?? null, spec.fallbackTz);
       planned++;
     }
     // Nobody to wait for (a topic without subscribers): done now, as a broadcast to nobody would be.
