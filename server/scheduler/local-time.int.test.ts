@@ -176,6 +176,19 @@ describe.each([
     expect(await status(never)).toMatchObject({ status: 'expired', recipients: 0, localTime: { scheduled: 0, sent: 0 } });
   });
 
+  it.skipIf(skip)('plans once for a retry with the same Idempotency-Key', async () => {
+    const p = `${name}-retry`;
+    clock = Date.parse('2026-10-01T00:00:00Z');
+    const body = messageTo([`${p}-a`, `${p}-b`], { deliverAtLocal: '2026-10-01T09:00', fallbackTz: 'Europe/Berlin' });
+    const headers = { 'idempotency-key': `${p}-key` };
+    const first = await api(server.url, 'POST', '/messages', body, { headers });
+    const again = await api(server.url, 'POST', '/messages', body, { headers });
+    expect(again.body).toEqual(first.body);
+    expect((await status(first.body.id)).localTime).toMatchObject({ scheduled: 2, zones: [{ zone: 'Europe/Berlin', recipients: 2 }] });
+    await setClock('2026-10-01T07:00:00Z');
+    expect([await inbox(`${p}-a`), await inbox(`${p}-b`)]).toEqual([[first.body.id], [first.body.id]]);
+  });
+
   it.skipIf(skip)('cancelling stops every zone still pending; those already reached keep it', async () => {
     const p = `${name}-cancel`;
     await livesIn(`${p}-berlin`, 'Europe/Berlin');
