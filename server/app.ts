@@ -71,7 +71,13 @@ export interface AppDeps {
   trustProxy?: string;
   push?: PushDeps;
   /** Scheduler and topic fan-out settings (issue 5); tests shorten the polls. */
-  lifecycle?: { schedulerPollMs?: number; fanOutBatchSize?: number; fanOutPollMs?: number };
+  lifecycle?: {
+    schedulerPollMs?: number;
+    fanOutBatchSize?: number;
+    fanOutPollMs?: number;
+    /** The clock of accepting and scheduling (epoch ms); tests of local-time delivery move it by hours. */
+    now?: () => number;
+  };
   /** Per merchant key and per IP; omitted means no limits (tests, embedders). main.ts passes the configured ones. */
   rateLimits?: RateLimits;
   /** Set: the rate limits are shared by every instance through this Redis (fail open if it does not answer). */
@@ -189,8 +195,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
     fanOut,
     steps: metrics.schedulerSteps,
     ...(lifecycleDeps.schedulerPollMs ? { pollMs: lifecycleDeps.schedulerPollMs } : {}),
+    ...(lifecycleDeps.now ? { now: lifecycleDeps.now } : {}),
   });
-  const messages = new MessageService({ store, bus, logger, metrics, pushQueue: pushWorker, scheduler, fanOut });
+  const clock = lifecycleDeps.now;
+  const messages = new MessageService({
+    ...{ store, bus, logger, metrics, pushQueue: pushWorker, scheduler, fanOut },
+    ...(clock ? { now: () => new Date(clock()) } : {}),
+  });
   const revisions = new MessageRevisionService({ store, bus, logger, pushQueue: pushWorker });
   const replies = new ReplyService({ store, bus, logger, outbox });
   const webhookDeps = deps.webhooks ?? {};

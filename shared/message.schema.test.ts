@@ -55,6 +55,34 @@ describe('sendMessageRequestSchema: audience and schedule', () => {
   });
 });
 
+describe('sendMessageRequestSchema: at each recipient\'s local time', () => {
+  const pathsOf = (extra: Record<string, unknown>) => {
+    const result = sendMessageRequestSchema.safeParse({ ...base, ...extra });
+    return result.success ? [] : result.error.issues.map((issue) => issue.path.join('.'));
+  };
+
+  it('takes a wall-clock time with a fallback zone, as a scheduled message', () => {
+    expect(sendMessageRequestSchema.parse({ ...base, deliverAtLocal: '2999-06-15T09:00', fallbackTz: 'Asia/Tokyo' })).toMatchObject({
+      type: 'scheduled',
+      deliverAtLocal: '2999-06-15T09:00',
+      fallbackTz: 'Asia/Tokyo',
+    });
+    expect(pathsOf({ repeat: { cron: '0 9 * * *', tz: 'recipient' }, fallbackTz: 'Europe/Berlin' })).toEqual([]);
+  });
+
+  it.each([
+    [{ deliverAtLocal: '2999-06-15T09:00:00' }, 'deliverAtLocal'],
+    [{ deliverAtLocal: '2999-06-15T09:00Z' }, 'deliverAtLocal'],
+    [{ deliverAtLocal: '2999-06-31T09:00' }, 'deliverAtLocal'],
+    [{ deliverAtLocal: '2999-06-15T09:00', fallbackTz: 'Europe/Atlantis' }, 'fallbackTz'],
+    [{ deliverAtLocal: '2999-06-15T09:00', deliverAt: '2999-06-15T09:00:00Z' }, 'deliverAtLocal'],
+    [{ deliverAtLocal: '2999-06-15T09:00', repeat: { cron: '0 9 * * *' } }, 'deliverAtLocal'],
+    [{ fallbackTz: 'Europe/Berlin', deliverAt: '2999-06-15T09:00:00Z' }, 'fallbackTz'],
+  ])('refuses %j at its path', (extra, path) => {
+    expect(pathsOf(extra)).toEqual([path]);
+  });
+});
+
 describe('sendMessageRequestSchema: the shape of data', () => {
   const issuesOf = (data: unknown) => {
     const result = sendMessageRequestSchema.safeParse({ ...base, data });

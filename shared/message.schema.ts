@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { dataShapeProblem } from './bounded-json.js';
 import { LIMITS } from './limits.js';
 import { isSafeUrl } from './safe-url.js';
+import { LOCAL_DATE_TIME_PATTERN, parseLocalDateTime } from './local-time.js';
+import { isKnownTimeZone, RECIPIENT_ZONE } from './recurrence.js';
 import { isWellFormedText, WELL_FORMED_TEXT_MESSAGE } from './text.js';
 import { topicSchema } from './topic.schema.js';
 
@@ -81,12 +83,28 @@ export const instantSchema = z.iso
   .transform((value) => new Date(value).toISOString())
   .pipe(z.iso.datetime({ error: 'must fall between the years 0000 and 9999 in UTC' }));
 
-/** A recurrence: a 5-field cron expression (or 6 with seconds) in an IANA time zone (default UTC). */
+/**
+ * A recurrence: a 5-field cron expression (or 6 with seconds) in an IANA time zone (default UTC),
+ * or with `tz: "recipient"` in each recipient's own zone (see local-time.ts).
+ */
 export const repeatSchema = z.strictObject({
   cron: z.string().trim().min(1).max(LIMITS.cronLength),
   tz: z.string().min(1).max(64).optional(),
 });
 export type Repeat = z.infer<typeof repeatSchema>;
+
+/** A wall-clock time without seconds or offset, read in each recipient's zone: "2026-06-15T09:00". */
+export const localDateTimeSchema = z
+  .string()
+  // abort: a text of another shape gets this one message, not also "not a real date".
+  .regex(LOCAL_DATE_TIME_PATTERN, { message: 'must be YYYY-MM-DDTHH:MM, a wall-clock time without seconds or offset', abort: true })
+  .refine((text) => parseLocalDateTime(text) !== undefined, 'is not a real date and time');
+
+export const knownTimeZoneSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine(isKnownTimeZone, 'must be an IANA time zone such as Europe/Berlin');
 
 /** Exactly one audience: a list of shoppers, or every subscriber of a topic. */
 export const recipientsSchema = z
@@ -129,12 +147,16 @@ export const sendMessageRequestSchema = z
     to: recipientsSchema,
     ...contentShape,
     deliverAt: instantSchema.optional(),
+    /** Delivered at this wall-clock time in each recipient's `timeZone` preference (else `fallbackTz`, else UTC). */
+    deliverAtLocal: localDateTimeSchema.optional(),
+    /** The zone of recipients without a time zone preference, for deliverAtLocal and repeat.tz "recipient". */
+    fallbackTz: knownTimeZoneSchema.optional(),
     repeat: repeatSchema.optional(),
   })
   // A message with a time is a scheduled one unless the merchant says otherwise (a scheduled user message stays `user`).
   .transform(({ type, ...rest }) => ({
     ...rest,
-    type: type ?? (rest.deliverAt || rest.repeat ? ('scheduled' as const) : ('system' as const)),
+    type: type ?? (rest.deliverAt || rest.deliverAtLocal || rest.repeat ? ('scheduled' as const) : ('system' as const)),
   }))
   .superRefine((message, ctx) => {
     if (message.type === 'user' && !message.sender) {
@@ -143,8 +165,19 @@ export const sendMessageRequestSchema = z
     if (message.type !== 'user' && message.sender) {
       ctx.addIssue({ code: 'custom', path: ['sender'], message: 'is only allowed for type "user"' });
     }
-    if (message.type === 'scheduled' && !message.deliverAt && !message.repeat) {
-      ctx.addIssue({ code: 'custom', path: ['type'], message: '"scheduled" needs deliverAt or repeat' });
+    if (message.type === 'scheduled' && !message.deliverAt && !message.deliverAtLocal && !message.repeat) {
+      ctx.addIssue({ code: 'custom', path: ['type'], message: '"scheduled" needs deliverAt, deliverAtLocal or repeat' });
+    }
+    if (message.deliverAtLocal && message.deliverAt) {
+      ctx.addIssue({ code: 'custom', path: ['deliverAtLocal'], message: 'give either deliverAt (one instant) or deliverAtLocal (each recipient\'s clock), not both' });
+    }
+    if (message.deliverAtLocal && message.repeat) {
+      // The cron already says when, in each recipient's zone with tz "recipient"; a second time would be ambiguous.
+      ctx.addIssue({ code: 'custom', path: ['deliverAtLocal'], message: 'is not allowed with repeat; use repeat.tz "recipient"' });
+    }
+    const onRecipientClock = message.deliverAtLocal !== undefined || message.repeat?.tz === RECIPIENT_ZONE;
+    if (message.fallbackTz && !onRecipientClock) {
+      ctx.addIssue({ code: 'custom', path: ['fallbackTz'], message: 'only applies with deliverAtLocal or repeat.tz "recipient"' });
     }
     if (message.expiresAt && Date.parse(message.expiresAt) <= Date.now()) {
       ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'must be in the future' });
@@ -232,6 +265,29 @@ export const deliveryCountsShape = {
   pushPending: z.number().int(),
 };
 
+const count = z.number().int().nonnegative();
+const zoneInstantSchema = z.object({ zone: z.string(), at: z.iso.datetime() });
+
+/**
+ * A message sent at each recipient's local time: per-recipient counts and the
+ * planned zones, each with the UTC instant of its local time (the first and
+ * last of them for a preview). `late`: recipients whose local time had passed
+ * when it was accepted, so it went at once.
+ */
+export const localTimeStatusSchema = z.object({
+  /** What was asked for: a wall-clock time, or a cron (repeat.tz "recipient"), and the zone of those without one. */
+  deliverAtLocal: z.string().nullable(),
+  cron: z.string().nullable(),
+  fallbackTz: z.string(),
+  scheduled: count,
+  sent: count,
+  late: count,
+  first: zoneInstantSchema,
+  last: zoneInstantSchema,
+  zones: z.array(zoneInstantSchema.extend({ recipients: count, scheduled: count, sent: count, late: count })),
+});
+export type LocalTimeStatus = z.infer<typeof localTimeStatusSchema>;
+
 /** `GET /api/v1/messages/:id` (merchant): the message, where it is in its lifecycle, and what became of it. */
 export const messageStatusResponseSchema = messageSchema.extend({
   status: z.enum(MESSAGE_STATUSES),
@@ -239,6 +295,8 @@ export const messageStatusResponseSchema = messageSchema.extend({
   schedule: z
     .object({ dueAt: z.iso.datetime(), cron: z.string().nullable(), tz: z.string().nullable(), occurrences: z.number().int() })
     .optional(),
+  /** Set on a message sent with deliverAtLocal or repeat.tz "recipient". */
+  localTime: localTimeStatusSchema.optional(),
   ...deliveryCountsShape,
   /** Recipients who marked it read (on any device); null when the store does not track read state. */
   read: z.number().int().nonnegative().nullable(),

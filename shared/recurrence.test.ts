@@ -20,6 +20,11 @@ describe('repeatProblems', () => {
     expect(repeatProblems({ cron: '0 9 * * 1', tz: 'America/New_York' }, now)).toEqual([]);
   });
 
+  it('accepts tz "recipient" (each recipient\'s zone) and checks its cron all the same', () => {
+    expect(repeatProblems({ cron: '0 9 * * *', tz: 'recipient' }, now)).toEqual([]);
+    expect(repeatProblems({ cron: '* * * * * *', tz: 'recipient' }, now).map((p) => p.path)).toEqual(['repeat.cron']);
+  });
+
   it.each([
     [{ cron: 'not a cron' }, 'repeat.cron'],
     [{ cron: '61 9 * * *' }, 'repeat.cron'],

@@ -1,6 +1,9 @@
 import { CronExpressionParser } from 'cron-parser';
 import type { Repeat } from './message.schema.js';
 
+/** `repeat.tz` that evaluates the cron in each recipient's own time zone (issue 15). */
+export const RECIPIENT_ZONE = 'recipient';
+
 /** True for a time zone this runtime knows (IANA names such as Europe/Berlin, or UTC). */
 export function isKnownTimeZone(tz: string): boolean {
   try {
@@ -17,10 +20,12 @@ export function isKnownTimeZone(tz: string): boolean {
  * occurrence (e.g. 30 February) is refused here rather than scheduled and
  * never sent. Shared so that the console checks a cron exactly as the server will.
  */
-export function repeatProblems(repeat: Repeat, now: number): { path: string; message: string }[] {
-  if (repeat.tz !== undefined && !isKnownTimeZone(repeat.tz)) {
-    return [{ path: 'repeat.tz', message: `unknown time zone "${repeat.tz}"; use an IANA name such as Europe/Berlin` }];
+export function repeatProblems(given: Repeat, now: number): { path: string; message: string }[] {
+  if (given.tz !== undefined && given.tz !== RECIPIENT_ZONE && !isKnownTimeZone(given.tz)) {
+    return [{ path: 'repeat.tz', message: `unknown time zone "${given.tz}"; use an IANA name such as Europe/Berlin, or "recipient"` }];
   }
+  // In each recipient's zone: checked in UTC, as the rules below hold the same in every zone.
+  const repeat = given.tz === RECIPIENT_ZONE ? { cron: given.cron, tz: 'UTC' } : given;
   const fields = repeat.cron.split(/\s+/).length;
   if (fields !== 5 && fields !== 6) {
     return [{ path: 'repeat.cron', message: 'must have 5 fields (minute hour day month weekday) or 6 with seconds first' }];

@@ -34,6 +34,8 @@ export function seedsFor(route: RouteInfo, ids: FuzzIds): { bodies: unknown[]; q
         { ...message, to: { topic: ids.topic }, actions: [{ title: 'Track', url: 'https://shop.example/track' }], expiresAt: future },
         { ...message, deliverAt: future, data },
         { ...message, repeat: { cron: '0 9 * * 1', tz: 'Europe/Paris' } },
+        { ...message, to: { topic: ids.topic }, deliverAtLocal: future.slice(0, 16), fallbackTz: 'Asia/Tokyo', data },
+        { ...message, repeat: { cron: '0 9 * * 1', tz: 'recipient' } },
       ],
     },
     'GET /api/v1/messages': {

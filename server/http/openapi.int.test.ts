@@ -136,6 +136,9 @@ const SAMPLES: Record<string, Samples> = {
         () => ({ to: { topic: 'promotions' }, category: 'promotion', title: 'Sale' }),
         () => messageTo(['spec-shopper'], { deliverAt: soon() }),
         () => messageTo(['spec-shopper'], { repeat: { cron: '0 9 * * *', tz: 'Europe/Berlin' } }),
+        () => messageTo(['spec-shopper'], { deliverAtLocal: '2030-06-15T09:00' }),
+        () => ({ to: { topic: 'promotions' }, category: 'promotion', title: 'Sale', deliverAtLocal: '2030-06-15T09:00', fallbackTz: 'Asia/Tokyo' }),
+        () => messageTo(['spec-shopper'], { repeat: { cron: '0 9 * * *', tz: 'recipient' }, fallbackTz: 'Europe/Berlin' }),
         () => messageTo(['spec-shopper'], { type: 'user', sender: { id: 'agent-7', name: 'Dana' } }),
         () =>
           messageTo(['spec-shopper'], {
@@ -166,6 +169,13 @@ const SAMPLES: Record<string, Samples> = {
         () => messageTo([]),
         () => messageTo(['spec shopper']),
         () => messageTo(['spec-shopper'], { deliverAt: 'tomorrow' }),
+        () => messageTo(['spec-shopper'], { deliverAtLocal: '2030-06-15T09:00:00' }),
+        () => messageTo(['spec-shopper'], { deliverAtLocal: '2030-06-15T09:00+02:00' }),
+        () => messageTo(['spec-shopper'], { deliverAtLocal: '2030-06-15T09:00', deliverAt: soon() }),
+        () => messageTo(['spec-shopper'], { deliverAtLocal: '2030-06-15T09:00', repeat: { cron: '0 9 * * *' } }),
+        () => messageTo(['spec-shopper'], { deliverAtLocal: '2030-06-15T09:00', fallbackTz: '' }),
+        () => messageTo(['spec-shopper'], { fallbackTz: 'Europe/Berlin' }),
+        () => messageTo(['spec-shopper'], { repeat: { cron: '0 9 * * *', tz: 'Europe/Berlin' }, fallbackTz: 'Europe/Berlin' }),
       ],
     },
   },
@@ -346,7 +356,7 @@ describe('generated requests: the spec and the server give the same verdict', ()
   const later = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
   const field = (valid: unknown[], invalid: unknown[]) =>
     fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...valid) }, { weight: 1, arbitrary: fc.constantFrom(...invalid) });
-  const messageBody = fc.record(
+  const anyMessageBody = fc.record(
     {
       to: field([{ userIds: ['spec-gen'] }, { topic: 'promotions' }], [{}, { userIds: [] }, { userIds: ['a b'] }, { userIds: ['x'], topic: 'y' }]),
       category: field(['order', 'shipping'], ['Order', '', 'c'.repeat(33), 7]),
@@ -357,6 +367,8 @@ describe('generated requests: the spec and the server give the same verdict', ()
       type: field(['system', 'user', 'scheduled'], ['promo']),
       sender: field([{ id: 'agent-7', name: 'Dana' }], [{ id: 'agent 7', name: 'Dana' }, { id: 'a' }]),
       deliverAt: field([later(1)], ['soon', 17]),
+      deliverAtLocal: field(['2030-06-15T09:00'], ['2030-06-15T09:00:00', '2030-06-15 09:00', 9]),
+      fallbackTz: field(['Europe/Berlin', 'UTC'], ['', 7]),
       repeat: field([{ cron: '0 9 * * *' }], [{ cron: '' }, { cron: '0 9 * * *', extra: 1 }]),
       expiresAt: field([later(2)], ['never']),
       data: field([{ orderId: 1042 }, { nested: { deep: [true, null] } }], [[1, 2], 'x']),
@@ -364,6 +376,18 @@ describe('generated requests: the spec and the server give the same verdict', ()
     },
     { requiredKeys: ['to', 'category', 'title'] },
   );
+  /**
+   * The local-time fields in three bodies of ten, two of them without deliverAt and repeat (which
+   * they exclude): with every field as likely as the others, too few bodies would be valid to compare.
+   */
+  const messageBody = fc
+    .tuple(anyMessageBody, fc.integer({ min: 0, max: 9 }))
+    .map(([{ deliverAtLocal, fallbackTz, ...body }, dice]) => {
+      if (dice >= 3) return body;
+      const { deliverAt: _at, repeat: _repeat, ...untimed } = body;
+      return { ...(dice === 0 ? body : untimed), deliverAtLocal, fallbackTz };
+    })
+    .map((body) => Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)));
   const tokenBody = fc.record(
     {
       userId: field(['alice', 'bob.b@shop'], ['a b', '', 'u'.repeat(129), 42]),
@@ -410,6 +434,7 @@ describe('every answer the server gives is one the spec describes', () => {
     'GET /api/v1/demo': async () => ({ path: '/api/v1/demo' }),
     'GET /api/v1/messages/:id': async () => ({ path: `/api/v1/messages/${await sentBy()}` }),
     'GET /api/v1/messages/:id (scheduled)': async () => ({ path: `/api/v1/messages/${await sentBy({ repeat: { cron: '0 9 * * *' } })}` }),
+    'GET /api/v1/messages/:id (local time)': async () => ({ path: `/api/v1/messages/${await sentBy({ deliverAtLocal: '2030-06-15T09:00' })}` }),
     'DELETE /api/v1/messages/:id': async () => ({ path: `/api/v1/messages/${await sentBy({ deliverAt: soon() })}` }),
     'DELETE /api/v1/messages/:id (sent)': async () => ({ path: `/api/v1/messages/${await sentBy()}` }),
     'POST /api/v1/messages/:id/retract': async () => ({ path: `/api/v1/messages/${await sentBy()}/retract` }),

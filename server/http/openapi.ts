@@ -169,6 +169,7 @@ export const OPERATIONS: readonly OperationSpec[] = [
     summary: 'Send or schedule a message',
     description:
       'To shoppers by id or to every subscriber of a topic; now, at `deliverAt`, or on a `repeat` schedule. ' +
+      'With `deliverAtLocal` (or `repeat.tz: "recipient"`), at that wall-clock time in each shopper’s own time zone. ' +
       'Answers only after the message is durably stored. A seller key sends as itself, to shoppers and its own `store:<id>` topic.',
     access: 'merchant',
     body: sendMessageRequestSchema,
@@ -574,11 +575,24 @@ const REFINEMENTS = new Map<unknown, JsonSchema>([
         { if: { required: ['sender'] }, then: { required: ['type'], properties: { type: { const: 'user' } } } },
         {
           if: { required: ['type'], properties: { type: { const: 'scheduled' } } },
-          then: { anyOf: [{ required: ['deliverAt'] }, { required: ['repeat'] }] },
+          then: { anyOf: [{ required: ['deliverAt'] }, { required: ['deliverAtLocal'] }, { required: ['repeat'] }] },
         },
         { not: { required: ['repeat', 'expiresAt'] } },
+        { not: { required: ['deliverAt', 'deliverAtLocal'] } },
+        { not: { required: ['repeat', 'deliverAtLocal'] } },
+        {
+          if: { required: ['fallbackTz'] },
+          then: {
+            anyOf: [
+              { required: ['deliverAtLocal'] },
+              { required: ['repeat'], properties: { repeat: { required: ['tz'], properties: { tz: { const: 'recipient' } } } } },
+            ],
+          },
+        },
       ],
-      description: 'expiresAt must be in the future and after deliverAt; a seller key’s sender is set by the server.',
+      description:
+        'expiresAt must be in the future and after deliverAt; deliverAtLocal must be a real date and time; ' +
+        'fallbackTz a time zone the server knows; a seller key’s sender is set by the server.',
     },
   ],
   [correctMessageRequestSchema, { minProperties: 1 }],

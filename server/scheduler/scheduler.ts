@@ -21,6 +21,13 @@ export interface SchedulerOptions {
 }
 
 const PURGE_EVERY_MS = 10 * 60_000;
+/** A step delivers local-time zones to up to batchSize × this many recipients (1,000 by default: one user list's worth). */
+const LOCAL_RECIPIENTS_PER_SCHEDULE = 10;
+
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  return b === undefined ? a : Math.min(a, b);
+}
 
 /**
  * Delivers scheduled messages when due. Each step claims the due schedules
@@ -56,9 +63,14 @@ export class Scheduler extends LoopWorker {
     if (result.events.length > 0) this.options.pushQueue.wake();
     if (result.fanOutQueued) this.options.fanOut.wake();
     publishCommitted(bus, logger, result.events);
+    // Zones of local-time messages (issue 15), through the same publish path.
+    const local = await store.lifecycle.localTime.deliverDue(now, batchSize * LOCAL_RECIPIENTS_PER_SCHEDULE);
+    if (local.unreadable) logger.error({ messageIds: local.unreadable }, 'local-time messages could not be read; cancelled them');
+    if (local.events.length > 0) this.options.pushQueue.wake();
+    publishCommitted(bus, logger, local.events);
     this.options.steps?.inc();
-    if (result.delivered === batchSize) return 0;
-    const next = await store.lifecycle.nextDueAt();
+    if (result.delivered === batchSize || local.delivered === batchSize * LOCAL_RECIPIENTS_PER_SCHEDULE) return 0;
+    const next = earliest(await store.lifecycle.nextDueAt(), await store.lifecycle.localTime.nextDueAt());
     return next === undefined ? pollMs : Math.max(0, Math.min(pollMs, next - this.now()));
   }
 }

@@ -5,7 +5,8 @@ import { asSentBy } from '../auth/seller-identity.js';
 import type { Bus } from '../bus/bus.js';
 import { HttpError } from '../http/http-error.js';
 import type { Metrics } from '../metrics.js';
-import { nextOccurrence, repeatProblems } from '../../shared/recurrence.js';
+import { nextOccurrence, RECIPIENT_ZONE, repeatProblems } from '../../shared/recurrence.js';
+import type { LocalTimeSpec } from '../store/local-time-store.js';
 import type { ScheduleSpec } from '../store/message-lifecycle.js';
 import type { MerchantRecord, Store } from '../store/store.js';
 import { requestHash } from './idempotency.js';
@@ -36,8 +37,22 @@ function compact<T extends object>(value: T): T {
  * (message.service.test.ts), or an inbox could never show it.
  */
 export function messageFromRequest(request: SendMessageRequest, id: string, now: Date): Message {
-  const { to: _to, repeat: _repeat, deliverAt, ...content } = request;
+  const { to: _to, repeat: _repeat, deliverAt, deliverAtLocal: _local, fallbackTz: _fallback, ...content } = request;
   return compact({ ...content, id, createdAt: now.toISOString(), deliverAt });
+}
+
+/** On each recipient's clock (deliverAtLocal, or repeat.tz "recipient"): the plan; otherwise undefined. */
+function localTimeOf(request: SendMessageRequest, now: number): LocalTimeSpec | undefined {
+  const fallbackTz = request.fallbackTz ?? 'UTC';
+  if (request.deliverAtLocal) return { local: request.deliverAtLocal, fallbackTz };
+  if (request.repeat?.tz !== RECIPIENT_ZONE) return undefined;
+  const problems = repeatProblems(request.repeat, now);
+  if (problems.length > 0) throw invalidMessage(problems);
+  return { cron: request.repeat.cron, fallbackTz, ...(request.deliverAt ? { startsAt: Date.parse(request.deliverAt) } : {}) };
+}
+
+function invalidMessage(problems: { path: string; message: string }[]): HttpError {
+  return new HttpError(400, 'validation-failed', `Invalid message: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
 }
 
 /**
@@ -60,13 +75,15 @@ export class MessageService {
     const request = asSentBy(merchant, sent);
     const now = this.now();
     const { to } = request;
-    const schedule = this.scheduleOf(request, now.getTime());
+    const localTime = localTimeOf(request, now.getTime());
+    const schedule = localTime ? undefined : this.scheduleOf(request, now.getTime());
     const message = messageFromRequest(request, crypto.randomUUID(), now);
     const result = await this.deps.store.lifecycle.accept({
       message,
       merchantId: merchant.id,
       target: to,
       ...(schedule ? { schedule } : {}),
+      ...(localTime ? { localTime } : {}),
       ...(idempotencyKey ? { idempotency: { key: idempotencyKey, bodyHash: requestHash(request) } } : {}),
       now: now.getTime(),
     });
@@ -77,7 +94,7 @@ export class MessageService {
     this.deps.metrics?.messagesAccepted.inc();
     this.deps.metrics?.eventsAppended.inc(result.events.length);
     if (result.events.length > 0) this.deps.pushQueue?.wake();
-    if (schedule) this.deps.scheduler?.wake();
+    if (schedule || localTime) this.deps.scheduler?.wake();
     else if (to.topic) this.deps.fanOut?.wake();
     publishCommitted(this.deps.bus, this.deps.logger, result.events);
     return result.response;
@@ -88,9 +105,7 @@ export class MessageService {
     const start = request.deliverAt ? Date.parse(request.deliverAt) : now;
     if (!request.repeat) return start > now ? { dueAt: start } : undefined;
     const problems = repeatProblems(request.repeat, now);
-    if (problems.length > 0) {
-      throw new HttpError(400, 'validation-failed', `Invalid message: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
-    }
+    if (problems.length > 0) throw invalidMessage(problems);
     // The first occurrence at or after the start (cron-parser looks strictly after, hence the millisecond).
     const dueAt = nextOccurrence(request.repeat.cron, request.repeat.tz, Math.max(start, now) - 1);
     if (dueAt === undefined) {

@@ -1,4 +1,5 @@
 import type { Message, Recipients, SendMessageResponse } from '../../shared/message.schema.js';
+import type { LocalTimeSpec, LocalTimeStore } from './local-time-store.js';
 import type { AppendedEvent } from './store.js';
 
 /**
@@ -45,6 +46,8 @@ export interface AcceptInput {
   target: Recipients;
   /** Absent: deliver now (direct: in this transaction; topic: queue the fan-out). */
   schedule?: ScheduleSpec;
+  /** Instead of a schedule: at a wall-clock time in each recipient's zone (see local-time-store.ts). */
+  localTime?: LocalTimeSpec;
   idempotency?: IdempotencySpec;
   now: number;
 }
@@ -120,6 +123,8 @@ export interface NewestCursor {
 export const NEWEST_FIRST_PAGE: NewestCursor = { createdAt: '9999-12-31T23:59:59.999Z', id: '' };
 
 export interface MessageLifecycleStore {
+  /** Messages planned per recipient zone (issue 15); accept plans them, cancel stops them. */
+  readonly localTime: LocalTimeStore;
   accept(input: AcceptInput): Promise<AcceptResult>;
   /** Forgets idempotency keys older than `before` (epoch ms); returns how many. */
   purgeIdempotencyKeys(before: number): Promise<number>;

@@ -1,6 +1,7 @@
 import type { SyncEvent } from '../../shared/event.schema.js';
 import type { MerchantRole } from '../../shared/merchant-key.schema.js';
 import type { MessageState, StateField } from '../../shared/message-state-merge.js';
+import { RECIPIENT_ZONE } from '../../shared/recurrence.js';
 import { messageSchema, type Message, type Recipients } from '../../shared/message.schema.js';
 import type { MessageStatus, MessageStatusRecord, ScheduledSummary, SentSummary } from './message-lifecycle.js';
 import type { ClaimedPushJob, MerchantRecord, PushJobOutcome, PushSubscriptionRecord, StoredMessage } from './store.js';
@@ -93,6 +94,17 @@ export function toScheduledSummary(row: MessageRow & ScheduleRow): ScheduledSumm
     target: JSON.parse(row.target_json!) as Recipients,
   };
 }
+
+/**
+ * Every message still waiting, as `s`: its schedule, or (issue 15) the earliest pending zone of a
+ * local-time message, listed with tz "recipient". Same SQL in both stores.
+ */
+export const PENDING_SCHEDULES = `(
+         SELECT message_id, due_at, cron, tz, occurrences FROM schedules
+         UNION ALL
+         SELECT message_id, MIN(due_at), MIN(cron), '${RECIPIENT_ZONE}', MAX(occurrences) FROM local_time_zones
+         WHERE due_at IS NOT NULL GROUP BY message_id
+       ) s`;
 
 /** The columns listSent reads, in both stores; `read` is counted per row from message_states. */
 export const SENT_SUMMARY_COLUMNS =

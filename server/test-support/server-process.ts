@@ -23,10 +23,13 @@ export interface ServerProcess {
   exited: Promise<number | string>;
 }
 
-/** The real `server/main.ts` as its own process, for crash and restart tests. */
-export async function startServerProcess(env: Record<string, string>, port?: number): Promise<ServerProcess> {
+/**
+ * The real `server/main.ts` as its own process, for crash and restart tests
+ * (or another entry under server/, such as test-support/clock-server-child.ts).
+ */
+export async function startServerProcess(env: Record<string, string>, port?: number, entry = 'main.ts'): Promise<ServerProcess> {
   const listenPort = port ?? (await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PACKAGE_ROOT, 'server', 'main.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PACKAGE_ROOT, 'server', entry)], {
     cwd: PACKAGE_ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(listenPort), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

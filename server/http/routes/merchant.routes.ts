@@ -88,6 +88,7 @@ export function merchantRoutes({ auth, messages, revisions, tokens, store }: Mer
     if (!stored || !status || stored.merchantId !== merchant.id) {
       throw new HttpError(404, 'not-found', `No message ${req.params.id}`);
     }
+    const localTime = await store.lifecycle.localTime.status(req.params.id);
     const { push } = stored;
     const body: MessageStatusResponse = {
       ...stored.message,
@@ -96,6 +97,7 @@ export function merchantRoutes({ auth, messages, revisions, tokens, store }: Mer
       ...(status.schedule
         ? { schedule: { ...status.schedule, dueAt: new Date(status.schedule.dueAt).toISOString() } }
         : {}),
+      ...(localTime ? { localTime } : {}),
       recipients: stored.recipients,
       deliveredLive: status.deliveredLive,
       pushTargets: push.targets,

@@ -248,6 +248,36 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX messages_newest ON messages (merchant_id, created_at, id);
   CREATE INDEX messages_newest_by_status ON messages (merchant_id, status, created_at, id);
   `,
+  `
+  -- Issue 15: messages at each recipient's local time (server/store/local-time-store.ts).
+  -- Every recipient under the zone planned for them at accept; deleted once their zone is done.
+  CREATE TABLE local_time_recipients (
+    message_id TEXT NOT NULL REFERENCES messages(id),
+    zone TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    PRIMARY KEY (message_id, zone, user_id)
+  );
+  -- One row per (message, zone): claimed when due and delivered in batches, after_user_id being
+  -- the keyset position moved in the same transaction. due_at is NULL once done or cancelled.
+  CREATE TABLE local_time_zones (
+    message_id TEXT NOT NULL REFERENCES messages(id),
+    zone TEXT NOT NULL,
+    target_at BIGINT NOT NULL,
+    due_at BIGINT,
+    recipients INTEGER NOT NULL,
+    pending INTEGER NOT NULL,
+    sent INTEGER NOT NULL DEFAULT 0,
+    late INTEGER NOT NULL DEFAULT 0,
+    after_user_id TEXT NOT NULL DEFAULT '',
+    -- What the merchant asked for, on every zone row: deliverAtLocal, or the cron, and fallbackTz.
+    local_at TEXT,
+    cron TEXT,
+    fallback_tz TEXT NOT NULL,
+    occurrences INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (message_id, zone)
+  );
+  CREATE INDEX local_time_zones_by_due ON local_time_zones (due_at) WHERE due_at IS NOT NULL;
+  `,
 ];
 
 /**

@@ -22,6 +22,7 @@ import {
 import type { AppendedEvent } from '../store.js';
 import {
   readStoredMessage,
+  PENDING_SCHEDULES,
   SENT_SUMMARY_COLUMNS,
   toScheduledSummary,
   toSentSummary,
@@ -32,6 +33,7 @@ import {
   type StatusRow,
 } from '../store-rows.js';
 import { appendEvents } from './postgres-event-log.js';
+import { PostgresLocalTime } from './postgres-local-time.js';
 import { withTransaction } from './transaction.js';
 
 const MESSAGE_COLUMNS = 'id, merchant_id, message_json, status, target_json';
@@ -75,13 +77,17 @@ async function insertMessage(
  * so each piece is done by exactly one instance and the others move on.
  */
 export class PostgresLifecycle implements MessageLifecycleStore {
-  constructor(private readonly pool: Pool) {}
+  readonly localTime: PostgresLocalTime;
+
+  constructor(private readonly pool: Pool) {
+    this.localTime = new PostgresLocalTime(pool, (client, message, userIds, now) => this.append(client, message, 'message', userIds, now, true));
+  }
 
   // ---- accepting -------------------------------------------------------------------------------
 
   accept(input: AcceptInput): Promise<AcceptResult> {
     return withTransaction(this.pool, async (client): Promise<AcceptResult> => {
-      const { message, merchantId, target, schedule, idempotency, now } = input;
+      const { message, merchantId, target, schedule, localTime, idempotency, now } = input;
       if (idempotency) {
         // Claim the key first: a concurrent retry on another instance blocks on this row until we
         // commit, then sees our answer; if we roll back, it proceeds as the first.
@@ -100,8 +106,9 @@ export class PostgresLifecycle implements MessageLifecycleStore {
           return { kind: 'replayed', response: JSON.parse(seen.response_json) as SendMessageResponse };
         }
       }
-      const status: MessageStatus = schedule ? 'scheduled' : target.topic ? 'sending' : 'sent';
-      await insertMessage(client, message, merchantId, 0, status, JSON.stringify(target), null, schedule ? null : new Date(now).toISOString());
+      const later = schedule !== undefined || localTime !== undefined;
+      const status: MessageStatus = later ? 'scheduled' : target.topic ? 'sending' : 'sent';
+      await insertMessage(client, message, merchantId, 0, status, JSON.stringify(target), null, later ? null : new Date(now).toISOString());
       let events: AppendedEvent[] = [];
       if (schedule) {
         await client.query('INSERT INTO schedules (message_id, due_at, cron, tz) VALUES ($1, $2, $3, $4)', [
@@ -110,10 +117,12 @@ export class PostgresLifecycle implements MessageLifecycleStore {
           schedule.cron ?? null,
           schedule.tz ?? null,
         ]);
+      } else if (localTime) {
+        await this.localTime.plan(client, message.id, target, localTime, now);
       } else {
         events = await this.deliver(client, message, target, now);
       }
-      const response: SendMessageResponse = { id: message.id, status: schedule ? 'scheduled' : 'queued', recipients: events.length };
+      const response: SendMessageResponse = { id: message.id, status: later ? 'scheduled' : 'queued', recipients: events.length };
       if (idempotency) {
         await client.query('UPDATE idempotency_keys SET response_json = $3 WHERE merchant_id = $1 AND key = $2', [
           merchantId,
@@ -246,7 +255,7 @@ export class PostgresLifecycle implements MessageLifecycleStore {
   async listScheduled(merchantId: string, afterId: string, limit: number, titleContains?: string): Promise<ScheduledSummary[]> {
     const { rows } = await this.pool.query<MessageRow & ScheduleRow>(
       `SELECT m.id, m.message_json, m.target_json, s.due_at, s.cron, s.tz, s.occurrences
-       FROM messages m JOIN schedules s ON s.message_id = m.id
+       FROM messages m JOIN ${PENDING_SCHEDULES} ON s.message_id = m.id
        WHERE m.merchant_id = $1 AND m.status = 'scheduled' AND m.id > $2 AND ${TITLE_MATCHES} ORDER BY m.id LIMIT $3`,
       [merchantId, afterId, limit, titleContains ?? null],
     );
@@ -301,6 +310,7 @@ export class PostgresLifecycle implements MessageLifecycleStore {
       // Delete the schedule first: if an instance is delivering it right now, this waits for that
       // commit, and the status read next tells whether it went out (then it is too late to cancel).
       await client.query('DELETE FROM schedules WHERE message_id = $1', [id]);
+      await this.localTime.stop(client, id);
       const row = (await getMessage(client, id, true))!;
       if (row.status === 'cancelled') return { ok: true, value: { status: 'cancelled' } };
       if (row.status !== 'scheduled') return { ok: false, reason: 'already-sent' };

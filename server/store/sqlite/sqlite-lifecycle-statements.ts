@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { SENT_SUMMARY_COLUMNS, type MessageRow, type ScheduleRow, type SentSummaryRow, type StatusRow } from '../store-rows.js';
+import { PENDING_SCHEDULES, SENT_SUMMARY_COLUMNS, type MessageRow, type ScheduleRow, type SentSummaryRow, type StatusRow } from '../store-rows.js';
 
 const READ_COUNT = '(SELECT COUNT(*) FROM message_states ms WHERE ms.message_id = m.id AND ms.read = 1)';
 
@@ -66,7 +66,7 @@ return {
     deleteSchedule: p<[string]>('DELETE FROM schedules WHERE message_id = ?'),
     listScheduled: p<[string, string, Needle, Needle, number], MessageRow & ScheduleRow>(
       `SELECT m.id, m.message_json, m.target_json, s.due_at, s.cron, s.tz, s.occurrences
-       FROM messages m JOIN schedules s ON s.message_id = m.id
+       FROM messages m JOIN ${PENDING_SCHEDULES} ON s.message_id = m.id
        WHERE m.merchant_id = ? AND m.status = 'scheduled' AND m.id > ? AND ${TITLE_MATCHES} ORDER BY m.id LIMIT ?`,
     ),
     // Two statements rather than one with an optional status, so each uses its own index

@@ -23,6 +23,7 @@ import type { AppendedEvent } from '../store.js';
 import { readStoredMessage, toScheduledSummary, toSentSummary, toStatusRecord } from '../store-rows.js';
 import type { GroupCommit } from './group-commit.js';
 import { prepareLifecycleStatements } from './sqlite-lifecycle-statements.js';
+import { SqliteLocalTime } from './sqlite-local-time.js';
 
 /**
  * SQLite side of the message lifecycle. Shares the store's connection and
@@ -31,6 +32,7 @@ import { prepareLifecycleStatements } from './sqlite-lifecycle-statements.js';
  */
 export class SqliteLifecycle implements MessageLifecycleStore {
   private readonly s;
+  readonly localTime: SqliteLocalTime;
 
   constructor(
     private readonly db: Database.Database,
@@ -39,6 +41,7 @@ export class SqliteLifecycle implements MessageLifecycleStore {
     private readonly outbox?: { record(merchantId: string, fact: EventFact): boolean },
   ) {
     this.s = prepareLifecycleStatements(db);
+    this.localTime = new SqliteLocalTime(db, (message, userIds, now) => this.appendMessage(message, userIds, now, true));
   }
 
   // ---- accepting -------------------------------------------------------------------------------
@@ -47,7 +50,7 @@ export class SqliteLifecycle implements MessageLifecycleStore {
     // Through the group commit: the check, the message and the key share one savepoint, and
     // writes are serialised, so two concurrent retries can never both pass the check.
     return this.groupCommit.run((): AcceptResult => {
-      const { message, merchantId, target, schedule, idempotency, now } = input;
+      const { message, merchantId, target, schedule, localTime, idempotency, now } = input;
       if (idempotency) {
         const seen = this.s.getKey.get(merchantId, idempotency.key);
         if (seen) {
@@ -55,15 +58,17 @@ export class SqliteLifecycle implements MessageLifecycleStore {
           return { kind: 'replayed', response: JSON.parse(seen.response_json) as SendMessageResponse };
         }
       }
-      const status: MessageStatus = schedule ? 'scheduled' : target.topic ? 'sending' : 'sent';
+      const later = schedule !== undefined || localTime !== undefined;
+      const status: MessageStatus = later ? 'scheduled' : target.topic ? 'sending' : 'sent';
       this.s.insertMessage.run(message.id, merchantId, JSON.stringify(message), 0, message.createdAt, status, JSON.stringify(target), null,
-        message.category, schedule ? null : new Date(now).toISOString());
+        message.category, later ? null : new Date(now).toISOString());
       let events: AppendedEvent[] = [];
       if (schedule) this.s.insertSchedule.run(message.id, schedule.dueAt, schedule.cron ?? null, schedule.tz ?? null);
+      else if (localTime) this.localTime.plan(message.id, target, localTime, now);
       else events = this.deliver(message, target, now);
       const response: SendMessageResponse = {
         id: message.id,
-        status: schedule ? 'scheduled' : 'queued',
+        status: later ? 'scheduled' : 'queued',
         recipients: events.length,
       };
       if (idempotency) this.s.putKey.run(merchantId, idempotency.key, idempotency.bodyHash, JSON.stringify(response), now);
@@ -201,6 +206,7 @@ export class SqliteLifecycle implements MessageLifecycleStore {
       if (row.status === 'cancelled') return { ok: true, value: { status: 'cancelled' } };
       if (row.status !== 'scheduled') return { ok: false, reason: 'already-sent' };
       this.s.deleteSchedule.run(id);
+      this.localTime.stop(id);
       this.s.setStatus.run('cancelled', id);
       return { ok: true, value: { status: 'cancelled' } };
     })();

@@ -1,0 +1,260 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messagesOf } from '../../shared/event.schema.js';
+import { preferencesSchema } from '../../shared/preferences.schema.js';
+import { api, until } from '../test-support/api.js';
+import { createTestSchema, type TestSchema } from '../test-support/postgres-schema.js';
+import { postgresAvailable, requireService } from '../test-support/services.js';
+import { messageTo, startTestServer, type TestServer } from '../test-support/test-server.js';
+import type { Store } from '../store/store.js';
+
+const pgAvailable = requireService('PostgreSQL', await postgresAvailable());
+
+/**
+ * Messages at each shopper's local time (issue 15), on a simulated clock: the
+ * server's accept and scheduler read `clock`, and a test moves it by hours.
+ */
+describe.each([
+  { name: 'SQLite', skip: false },
+  { name: 'PostgreSQL', skip: !pgAvailable },
+])('local-time delivery on $name', ({ name, skip }) => {
+  let clock = 0;
+  let server: TestServer;
+  let schema: TestSchema | undefined;
+
+  beforeAll(async () => {
+    if (skip) return;
+    let store: Store | undefined;
+    if (name === 'PostgreSQL') {
+      schema = await createTestSchema();
+      store = await schema.open();
+    }
+    server = await startTestServer({ ...(store ? { store } : {}), lifecycle: { schedulerPollMs: 20, now: () => clock } });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await schema?.drop();
+  });
+
+  async function livesIn(userId: string, timeZone: string) {
+    await server.store.savePreferences(userId, { preferences: preferencesSchema.parse({ timeZone }), changedAt: new Date().toISOString() });
+  }
+  const inbox = async (userId: string) => messagesOf(await server.store.readEvents(userId, 0, 100)).map((m) => m.id);
+  const status = async (id: string) => (await api(server.url, 'GET', `/messages/${id}`)).body;
+  async function schedulerPasses(): Promise<number> {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    return Number(/^tidings_scheduler_steps_total (\d+)$/m.exec(text)?.[1]);
+  }
+  /** Moves the simulated clock and waits for two whole scheduler passes at the new time. */
+  async function setClock(iso: string) {
+    clock = Date.parse(iso);
+    const before = await schedulerPasses();
+    server.app.scheduler.wake();
+    await until(schedulerPasses, (n) => n >= before + 2);
+  }
+
+  it.skipIf(skip)('delivers 02:30 on a spring-forward day at each shopper\'s local time, the gap at 03:00, each once', async () => {
+    const p = `${name}-dst`;
+    await livesIn(`${p}-shanghai`, 'Asia/Shanghai');
+    await livesIn(`${p}-berlin`, 'Europe/Berlin');
+    await livesIn(`${p}-la`, 'America/Los_Angeles');
+    const users = [`${p}-shanghai`, `${p}-berlin`, `${p}-la`, `${p}-nozone`];
+    clock = Date.parse('2026-03-07T12:00:00Z');
+    // Los Angeles jumps from 02:00 to 03:00 on 8 March: its 02:30 does not exist and is delivered at 03:00 PDT (10:00 UTC).
+    const sent = await api(server.url, 'POST', '/messages', messageTo(users, { deliverAtLocal: '2026-03-08T02:30', fallbackTz: 'Asia/Tokyo' }));
+    expect(sent.status).toBe(202);
+    expect(sent.body).toMatchObject({ status: 'scheduled', recipients: 0 });
+    const id = sent.body.id as string;
+    expect((await status(id)).localTime).toEqual({
+      deliverAtLocal: '2026-03-08T02:30',
+      cron: null,
+      fallbackTz: 'Asia/Tokyo',
+      scheduled: 4,
+      sent: 0,
+      late: 0,
+      first: { zone: 'Asia/Tokyo', at: '2026-03-07T17:30:00.000Z' },
+      last: { zone: 'America/Los_Angeles', at: '2026-03-08T10:00:00.000Z' },
+      zones: [
+        { zone: 'Asia/Tokyo', at: '2026-03-07T17:30:00.000Z', recipients: 1, scheduled: 1, sent: 0, late: 0 },
+        { zone: 'Asia/Shanghai', at: '2026-03-07T18:30:00.000Z', recipients: 1, scheduled: 1, sent: 0, late: 0 },
+        { zone: 'Europe/Berlin', at: '2026-03-08T01:30:00.000Z', recipients: 1, scheduled: 1, sent: 0, late: 0 },
+        { zone: 'America/Los_Angeles', at: '2026-03-08T10:00:00.000Z', recipients: 1, scheduled: 1, sent: 0, late: 0 },
+      ],
+    });
+
+    const listed = await api(server.url, 'GET', '/messages?status=scheduled&limit=200');
+    expect(listed.body.messages.find((m: { id: string }) => m.id === id)).toMatchObject({ dueAt: '2026-03-07T17:30:00.000Z', tz: 'recipient', cron: null });
+
+    const reached = async () => Promise.all(users.map(async (u) => (await inbox(u)).length));
+    await setClock('2026-03-07T17:29:59Z');
+    expect(await reached()).toEqual([0, 0, 0, 0]);
+    await setClock('2026-03-07T17:30:00Z');
+    expect(await reached()).toEqual([0, 0, 0, 1]);
+    await setClock('2026-03-08T01:30:00Z');
+    expect(await reached()).toEqual([1, 1, 0, 1]);
+    expect(await status(id)).toMatchObject({ status: 'scheduled', recipients: 3, localTime: { scheduled: 1, sent: 3 } });
+    await setClock('2026-03-08T09:59:59Z');
+    expect(await reached()).toEqual([1, 1, 0, 1]);
+    await setClock('2026-03-08T10:00:00Z');
+    for (const user of users) expect(await inbox(user)).toEqual([id]);
+    expect(await status(id)).toMatchObject({ status: 'sent', recipients: 4, localTime: { scheduled: 0, sent: 4, late: 0 } });
+    // The delivery dashboard counts it once, on the day its first zone went out, with all its recipients.
+    const stats = await api(server.url, 'GET', '/stats/deliveries?from=2026-03-07&to=2026-03-08&tz=UTC');
+    expect(stats.body.days).toMatchObject([
+      { day: '2026-03-07', sent: 1, recipients: 4 },
+      { day: '2026-03-08', sent: 0, recipients: 0 },
+    ]);
+  });
+
+  it.skipIf(skip)('sends at once to shoppers whose local time has already passed, and counts them late', async () => {
+    const p = `${name}-late`;
+    await livesIn(`${p}-shanghai`, 'Asia/Shanghai');
+    await livesIn(`${p}-berlin`, 'Europe/Berlin');
+    await livesIn(`${p}-la`, 'America/Los_Angeles');
+    // 08:00 UTC: 09:00 has passed in Shanghai (01:00 UTC) and Berlin (07:00 UTC), not in Los Angeles (16:00 UTC).
+    clock = Date.parse('2026-06-15T08:00:00Z');
+    const sent = await api(server.url, 'POST', '/messages', messageTo([`${p}-shanghai`, `${p}-berlin`, `${p}-la`], { deliverAtLocal: '2026-06-15T09:00' }));
+    const id = sent.body.id as string;
+    // No clock move: the scheduler, woken by the accept, sends the late ones now.
+    await until(() => inbox(`${p}-berlin`), (ids) => ids.length > 0);
+    expect(await inbox(`${p}-shanghai`)).toEqual([id]);
+    expect(await inbox(`${p}-la`)).toEqual([]);
+    expect((await status(id)).localTime).toMatchObject({ scheduled: 1, sent: 2, late: 2 });
+    await setClock('2026-06-15T16:00:00Z');
+    expect(await inbox(`${p}-la`)).toEqual([id]);
+    expect((await status(id)).localTime).toMatchObject({ scheduled: 0, sent: 3, late: 2 });
+  });
+
+  it.skipIf(skip)('sends to a topic\'s subscribers at their local time, those subscribed when it was accepted', async () => {
+    const p = `${name}-topic`;
+    const topic = `birthdays-${name.toLowerCase()}`;
+    await livesIn(`${p}-shanghai`, 'Asia/Shanghai');
+    await livesIn(`${p}-la`, 'America/Los_Angeles');
+    clock = Date.parse('2026-06-14T00:00:00Z');
+    for (const user of [`${p}-shanghai`, `${p}-la`, `${p}-utc`]) await server.store.lifecycle.subscribeTopic(user, topic, clock);
+    const sent = await api(server.url, 'POST', '/messages', {
+      to: { topic },
+      category: 'promotion',
+      title: 'Happy birthday!',
+      deliverAtLocal: '2026-06-15T09:00',
+    });
+    expect(sent.status).toBe(202);
+    const id = sent.body.id as string;
+    await server.store.lifecycle.subscribeTopic(`${p}-later`, topic, clock + 1);
+    expect((await status(id)).localTime).toMatchObject({
+      scheduled: 3,
+      first: { zone: 'Asia/Shanghai', at: '2026-06-15T01:00:00.000Z' },
+      last: { zone: 'America/Los_Angeles', at: '2026-06-15T16:00:00.000Z' },
+    });
+    await setClock('2026-06-15T09:00:00Z');
+    expect([await inbox(`${p}-shanghai`), await inbox(`${p}-utc`), await inbox(`${p}-la`)]).toEqual([[id], [id], []]);
+    await setClock('2026-06-15T16:00:00Z');
+    expect(await inbox(`${p}-la`)).toEqual([id]);
+    expect(await inbox(`${p}-later`)).toEqual([]);
+    expect(await status(id)).toMatchObject({ status: 'sent', recipients: 3, localTime: { sent: 3, scheduled: 0 } });
+  });
+
+  it.skipIf(skip)('keeps the zone a shopper had when it was accepted, whatever they change later', async () => {
+    const p = `${name}-moved`;
+    await livesIn(`${p}-mover`, 'Europe/Berlin');
+    clock = Date.parse('2026-09-01T00:00:00Z');
+    const sent = await api(server.url, 'POST', '/messages', messageTo([`${p}-mover`], { deliverAtLocal: '2026-09-01T09:00' }));
+    await livesIn(`${p}-mover`, 'America/Los_Angeles');
+    await setClock('2026-09-01T07:00:00Z'); // 09:00 in Berlin
+    expect(await inbox(`${p}-mover`)).toEqual([sent.body.id]);
+    await setClock('2026-09-01T16:00:00Z'); // 09:00 in Los Angeles: not again
+    expect(await inbox(`${p}-mover`)).toEqual([sent.body.id]);
+  });
+
+  it.skipIf(skip)('never sends to a zone whose local time comes after expiresAt; expired when it reached nobody', async () => {
+    const p = `${name}-expiry`;
+    await livesIn(`${p}-berlin`, 'Europe/Berlin');
+    await livesIn(`${p}-la`, 'America/Los_Angeles');
+    // A year ahead of the real clock: expiresAt must be in the future when the request is checked.
+    clock = Date.parse('2027-06-14T00:00:00Z');
+    const body = messageTo([`${p}-berlin`, `${p}-la`], { deliverAtLocal: '2027-06-15T09:00', expiresAt: '2027-06-15T12:00:00Z' });
+    const partly = (await api(server.url, 'POST', '/messages', body)).body.id as string;
+    const never = (await api(server.url, 'POST', '/messages', { ...body, expiresAt: '2027-06-15T06:00:00Z' })).body.id as string;
+    await setClock('2027-06-15T07:00:00Z'); // 09:00 in Berlin
+    await setClock('2027-06-15T16:00:00Z'); // 09:00 in Los Angeles, after both expired
+    expect(await inbox(`${p}-berlin`)).toEqual([partly]);
+    expect(await inbox(`${p}-la`)).toEqual([]);
+    expect(await status(partly)).toMatchObject({ status: 'sent', recipients: 1, localTime: { scheduled: 0, sent: 1 } });
+    expect(await status(never)).toMatchObject({ status: 'expired', recipients: 0, localTime: { scheduled: 0, sent: 0 } });
+  });
+
+  it.skipIf(skip)('plans once for a retry with the same Idempotency-Key', async () => {
+    const p = `${name}-retry`;
+    clock = Date.parse('2026-10-01T00:00:00Z');
+    const body = messageTo([`${p}-a`, `${p}-b`], { deliverAtLocal: '2026-10-01T09:00', fallbackTz: 'Europe/Berlin' });
+    const headers = { 'idempotency-key': `${p}-key` };
+    const first = await api(server.url, 'POST', '/messages', body, { headers });
+    const again = await api(server.url, 'POST', '/messages', body, { headers });
+    expect(again.body).toEqual(first.body);
+    expect((await status(first.body.id)).localTime).toMatchObject({ scheduled: 2, zones: [{ zone: 'Europe/Berlin', recipients: 2 }] });
+    await setClock('2026-10-01T07:00:00Z');
+    expect([await inbox(`${p}-a`), await inbox(`${p}-b`)]).toEqual([[first.body.id], [first.body.id]]);
+  });
+
+  it.skipIf(skip)('cancelling stops every zone still pending; those already reached keep it', async () => {
+    const p = `${name}-cancel`;
+    await livesIn(`${p}-berlin`, 'Europe/Berlin');
+    await livesIn(`${p}-la`, 'America/Los_Angeles');
+    clock = Date.parse('2026-07-01T00:00:00Z');
+    const sent = await api(server.url, 'POST', '/messages', messageTo([`${p}-berlin`, `${p}-la`], { deliverAtLocal: '2026-07-01T09:00' }));
+    const id = sent.body.id as string;
+    await setClock('2026-07-01T07:00:00Z');
+    expect(await inbox(`${p}-berlin`)).toEqual([id]);
+    expect((await api(server.url, 'DELETE', `/messages/${id}`)).body).toEqual({ id, status: 'cancelled' });
+    await setClock('2026-07-01T16:00:00Z');
+    expect(await inbox(`${p}-la`)).toEqual([]);
+    expect(await status(id)).toMatchObject({ status: 'cancelled', localTime: { scheduled: 0, sent: 1 } });
+  });
+
+  it.skipIf(skip)('evaluates repeat.tz "recipient" in each shopper\'s zone: the n-th occurrence is one message', async () => {
+    const p = `${name}-repeat`;
+    await livesIn(`${p}-shanghai`, 'Asia/Shanghai');
+    await livesIn(`${p}-la`, 'America/Los_Angeles');
+    clock = Date.parse('2026-08-01T00:00:00Z');
+    const sent = await api(server.url, 'POST', '/messages', messageTo([`${p}-shanghai`, `${p}-la`], { repeat: { cron: '0 9 * * *', tz: 'recipient' } }));
+    expect(sent.body.status).toBe('scheduled');
+    const id = sent.body.id as string;
+    await setClock('2026-08-01T01:00:00Z'); // 09:00 in Shanghai
+    expect(await inbox(`${p}-shanghai`)).toEqual([`${id}.1`]);
+    await setClock('2026-08-01T16:00:00Z'); // 09:00 in Los Angeles
+    expect(await inbox(`${p}-la`)).toEqual([`${id}.1`]);
+    await setClock('2026-08-02T01:00:00Z');
+    expect(await inbox(`${p}-shanghai`)).toEqual([`${id}.1`, `${id}.2`]);
+    expect(await inbox(`${p}-la`)).toEqual([`${id}.1`]);
+    expect(await status(`${id}.1`)).toMatchObject({ status: 'sent', recipients: 2 });
+    expect(await status(id)).toMatchObject({ status: 'scheduled', localTime: { sent: 3, cron: '0 9 * * *', deliverAtLocal: null, fallbackTz: 'UTC' } });
+    await api(server.url, 'DELETE', `/messages/${id}`);
+  });
+
+  it.skipIf(skip)('refuses bad local-time requests with a 400 naming the field, storing nothing', async () => {
+    clock = Date.parse('2026-08-01T00:00:00Z');
+    const user = `${name}-bad`;
+    const cases: [Record<string, unknown>, string][] = [
+      [{ deliverAtLocal: '2026-08-01 09:00' }, 'deliverAtLocal'],
+      [{ deliverAtLocal: '2026-08-01T09:00:00' }, 'deliverAtLocal'],
+      [{ deliverAtLocal: '2026-08-01T09:00+02:00' }, 'deliverAtLocal'],
+      [{ deliverAtLocal: '2026-02-30T09:00' }, 'deliverAtLocal'],
+      [{ deliverAtLocal: '2026-08-01T09:00', fallbackTz: 'Mars/Olympus' }, 'fallbackTz'],
+      [{ deliverAtLocal: '2026-08-01T09:00', deliverAt: '2026-08-01T09:00:00Z' }, 'deliverAtLocal'],
+      [{ deliverAtLocal: '2026-08-01T09:00', repeat: { cron: '0 9 * * *' } }, 'deliverAtLocal'],
+      [{ fallbackTz: 'Europe/Berlin' }, 'fallbackTz'],
+      [{ repeat: { cron: '0 9 * *', tz: 'recipient' } }, 'repeat.cron'],
+      [{ repeat: { cron: '* * * * * *', tz: 'recipient' } }, 'repeat.cron'],
+      [{ repeat: { cron: '0 9 30 2 *', tz: 'recipient' } }, 'repeat.cron'],
+    ];
+    for (const [fields, path] of cases) {
+      const res = await api(server.url, 'POST', '/messages', messageTo([user], fields));
+      expect(res.status, JSON.stringify(fields)).toBe(400);
+      expect(res.body.error.code).toBe('validation-failed');
+      expect(JSON.stringify(res.body.error), JSON.stringify(fields)).toContain(path);
+    }
+    await setClock('2026-08-02T00:00:00Z');
+    expect(await inbox(user)).toEqual([]);
+    const listed = await api(server.url, 'GET', '/messages?limit=100');
+    expect(listed.body.messages.filter((m: { title: string; to?: { userIds?: string[] } }) => m.to?.userIds?.includes(user))).toEqual([]);
+  });
+});

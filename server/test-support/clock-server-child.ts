@@ -1,0 +1,26 @@
+import fs from 'node:fs';
+import { pino } from 'pino';
+import { createApp } from '../app.js';
+import { MemoryBus } from '../bus/memory-bus.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+
+/**
+ * The app as its own process on a simulated clock, for crash tests of
+ * local-time delivery: the clock is the number in CLOCK_FILE (epoch ms),
+ * which the test moves. Otherwise as main.ts: SQLite in DATA_DIR, the
+ * bootstrap merchant key, listening on HOST:PORT.
+ */
+const env = (name: string) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is required`);
+  return value;
+};
+const clockFile = env('CLOCK_FILE');
+const app = await createApp({
+  store: SqliteStore.open(env('DATA_DIR')),
+  bus: new MemoryBus(),
+  logger: pino({ level: 'warn' }),
+  bootstrapMerchantKey: env('BOOTSTRAP_MERCHANT_KEY'),
+  lifecycle: { schedulerPollMs: 20, now: () => Number(fs.readFileSync(clockFile, 'utf8')) },
+});
+app.server.listen(Number(env('PORT')), env('HOST'));
