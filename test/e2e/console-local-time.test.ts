@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { demoInfoSchema, type DemoInfo } from '../../shared/auth.schema.js';
 import { startTestServer, type TestServer } from '../../server/test-support/test-server.js';
 import { CLIENT_DIST, launchChromium } from './support/browser.js';
+import { axeViolations } from './support/axe.js';
 import { expectNoOverflow } from './support/layout-checks.js';
 import { saveTimeZone, wallClockInDays } from './support/shopper-zones.js';
 
@@ -69,6 +70,7 @@ describe.each([
     expect(await preview.textContent()).toContain('the console does not know which zones your shoppers use');
     expect(await gap.count()).toBe(0);
     await expectNoOverflow(page, 'the send form with a local-time preview', { boxes: 'form.send-form' });
+    expect(await axeViolations(page)).toEqual([]);
 
     const accepted = page.waitForResponse((res) => res.url().endsWith('/api/v1/messages') && res.request().method() === 'POST');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
@@ -86,6 +88,7 @@ describe.each([
     expect(await progress.getByRole('definition').allTextContents()).toEqual(['3', '0', '0']);
     await progress.getByText(/^First Asia\/Shanghai \(.+\), last America\/Los_Angeles \(.+\)$/).waitFor();
     await expectNoOverflow(page, 'the status of a local-time message', { boxes: 'article.outcome' });
+    expect(await axeViolations(page)).toEqual([]);
 
     await outcome.getByRole('button', { name: 'Cancel sending' }).click();
     const dialog = page.getByRole('dialog', { name: 'Cancel this scheduled message?' });
