@@ -114,6 +114,7 @@ describe('the local-time choices in Simplified Chinese', () => {
     await page.getByLabel('重复所用的时区').selectOption('recipient');
     await page.getByLabel('重复：cron 表达式（可选）').fill('0 9 * * *');
     await page.getByTestId('local-time-preview').getByText(/^按每位顾客时区的下一次执行：最早 /).waitFor();
+    expect(await page.getByTestId('cron-words').textContent()).toBe('每天 09:00（每位顾客的时区）');
     await page.getByLabel('未设置时区的顾客所用时区').waitFor();
     await expectNoOverflow(page, 'the repeat in each shopper’s zone, in Chinese', { boxes: 'form.send-form' });
     await context.close();

@@ -123,6 +123,7 @@ describe.each(SIZES)('the console at %s size', (name, viewport) => {
     await page.getByTestId('cron-words').waitFor();
     await page.getByLabel('Time zone of the repeat').selectOption('recipient');
     await page.getByTestId('local-time-preview').waitFor();
+    expect(await page.getByTestId('cron-words').textContent()).toBe('every Monday to Friday at 09:00 in each shopper’s time zone');
     await expectNoOverflow(page, `${name}: Send, repeating in each shopper’s zone`, { boxes: BOXES });
 
     // An error beside every field the schema refuses, and the summary.

@@ -367,6 +367,7 @@ export const en = {
       shopperLocalAtHint: 'Each shopper gets it at this time in the time zone their app saved.',
       fallbackTz: 'Time zone of shoppers who never chose one',
       recipientZone: 'Each shopper’s time zone',
+      recipientZoneInWords: 'in each shopper’s time zone',
       localPreview: (time: string, first: string, last: string) => `Delivers at ${time} in each shopper’s time zone: first ${first}, last ${last}`,
       repeatLocalPreview: (first: string, last: string) => `Next run in each shopper’s time zone: first ${first}, last ${last}`,
       zoneAt: (zone: string, time: string, dayShift: number) =>

@@ -329,6 +329,7 @@ export const zhCN: Strings = {
       shopperLocalAtHint: '每位顾客会在其应用所存时区的这一时刻收到。',
       fallbackTz: '未设置时区的顾客所用时区',
       recipientZone: '每位顾客的时区',
+      recipientZoneInWords: '每位顾客的时区',
       localPreview: (time: string, first: string, last: string) => `在每位顾客时区的 ${time} 送达：最早 ${first}，最晚 ${last}`,
       repeatLocalPreview: (first: string, last: string) => `按每位顾客时区的下一次执行：最早 ${first}，最晚 ${last}`,
       zoneAt: (zone: string, time: string, dayShift: number) =>
