@@ -156,6 +156,7 @@ describe.each([
   it('puts a repeat in words with its next three times, explains a bad cron, and schedules it', async () => {
     const page = await openConsole(viewport);
     await page.getByLabel('Title', { exact: true }).fill('Your weekly picks');
+    await page.getByRole('radio', { name: 'Repeating' }).check();
     await page.getByLabel('Repeat: cron (optional)').fill('61 9 * * 1');
     expect(await errorOf(page, 'Repeat: cron (optional)')).toBe('This is not a cron Tidings can read, e.g. 0 9 * * 1');
     expect(await page.getByTestId('cron-words').count()).toBe(0);
@@ -215,6 +216,7 @@ describe('the send form in Simplified Chinese', () => {
     await page.getByRole('button', { name: '发送', exact: true }).click();
     expect(await errorOf(page, '标题')).toBe('请填写标题');
 
+    await page.getByRole('radio', { name: '重复发送' }).check();
     await page.getByLabel('重复：cron 表达式（可选）').fill('0 9 * * 1-5');
     await page.getByLabel('重复所用的时区').selectOption('Asia/Shanghai');
     expect(await page.getByTestId('cron-words').textContent()).toBe('每周一至周五 09:00（Asia/Shanghai）');

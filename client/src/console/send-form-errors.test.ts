@@ -57,10 +57,13 @@ describe('fieldErrors from the form’s own check (the shared schema)', () => {
         image: '/img/parcel.png',
         collapseKey: 'order:1042',
         actions: [{ title: 'Track', url: '/track/1042' }],
+        when: 'repeat',
         deliverAtLocal: '2026-07-02T09:00',
         repeatCron: '0 9 * * 1',
       }),
     ).toEqual({});
+    expect(errorsOf({ when: 'local', shopperLocalAt: '2026-07-02T09:00', fallbackTz: 'Europe/Berlin' })).toEqual({});
+    expect(errorsOf({ when: 'repeat', repeatCron: '0 9 * * 1', repeatTz: 'recipient' })).toEqual({});
   });
 
   it('says a missing title is required, beside the title', () => {
@@ -106,18 +109,31 @@ describe('fieldErrors from the form’s own check (the shared schema)', () => {
   it('explains expiries that cannot work', () => {
     expect(errorsOf({ expiry: 'at', expiresAtLocal: '' })).toEqual({ expiresAt: 'Expiry is not a valid date and time' });
     expect(errorsOf({ expiry: 'at', expiresAtLocal: '2020-01-01T00:00' })).toEqual({ expiresAt: 'The expiry must be in the future' });
-    expect(errorsOf({ expiry: 10, deliverAtLocal: '2026-07-03T09:00' })).toEqual({ expiresAt: 'The expiry must be after the delivery time' });
-    expect(errorsOf({ expiry: 10, repeatCron: '0 9 * * 1' }, zhCN.console)).toEqual({
+    expect(errorsOf({ expiry: 10, when: 'at', deliverAtLocal: '2026-07-03T09:00' })).toEqual({ expiresAt: 'The expiry must be after the delivery time' });
+    expect(errorsOf({ expiry: 10, when: 'repeat', repeatCron: '0 9 * * 1' }, zhCN.console)).toEqual({
       expiresAt: '重复发送的消息不能设置过期时间：请删除过期时间或重复设置',
     });
   });
 
+  it('explains a delivery time that is missing or not real, on the field the merchant filled', () => {
+    expect(errorsOf({ when: 'at', deliverAtLocal: '' })).toEqual({ deliverAt: 'Delivery time is not a valid date and time' });
+    expect(errorsOf({ when: 'local', shopperLocalAt: '' })).toEqual({ deliverAtLocal: 'The shopper’s local time is not a valid date and time' });
+    expect(errorsOf({ when: 'local', shopperLocalAt: '2026-02-30T09:00' }, zhCN.console)).toEqual({ deliverAtLocal: '顾客当地时间不是有效的日期和时间' });
+    expect(errorsOf({ when: 'local', shopperLocalAt: '2026-07-02T09:00', fallbackTz: 'Mars/Olympus' })).toEqual({
+      fallbackTz: 'Unknown time zone: choose one from the list',
+    });
+  });
+
+  it('sends only what the chosen "When" needs, so times typed for another choice never refuse the message', () => {
+    expect(errorsOf({ when: 'now', deliverAtLocal: 'garbage', shopperLocalAt: 'garbage', repeatCron: 'H' })).toEqual({});
+  });
+
   it('explains a cron the scheduler would refuse, as the server checks it', () => {
-    expect(errorsOf({ repeatCron: '0 9 * *' })).toEqual({ 'repeat.cron': 'A cron has 5 parts: minute hour day month weekday, e.g. 0 9 * * 1' });
-    expect(errorsOf({ repeatCron: '61 9 * * *' })).toEqual({ 'repeat.cron': 'This is not a cron Tidings can read, e.g. 0 9 * * 1' });
-    expect(errorsOf({ repeatCron: '* * * * * *' })).toEqual({ 'repeat.cron': 'A message may repeat at most once a minute' });
-    expect(errorsOf({ repeatCron: 'H 9 * * *' })).toEqual({ 'repeat.cron': 'Write the value itself instead of H' });
-    expect(errorsOf({ repeatCron: '0 9 * * 1', repeatTz: 'Mars/Olympus' }, zhCN.console)).toEqual({ 'repeat.tz': '未知时区：请从列表中选择' });
+    expect(errorsOf({ when: 'repeat', repeatCron: '0 9 * *' })).toEqual({ 'repeat.cron': 'A cron has 5 parts: minute hour day month weekday, e.g. 0 9 * * 1' });
+    expect(errorsOf({ when: 'repeat', repeatCron: '61 9 * * *' })).toEqual({ 'repeat.cron': 'This is not a cron Tidings can read, e.g. 0 9 * * 1' });
+    expect(errorsOf({ when: 'repeat', repeatCron: '* * * * * *' })).toEqual({ 'repeat.cron': 'A message may repeat at most once a minute' });
+    expect(errorsOf({ when: 'repeat', repeatCron: 'H 9 * * *' })).toEqual({ 'repeat.cron': 'Write the value itself instead of H' });
+    expect(errorsOf({ when: 'repeat', repeatCron: '0 9 * * 1', repeatTz: 'Mars/Olympus' }, zhCN.console)).toEqual({ 'repeat.tz': '未知时区：请从列表中选择' });
   });
 });
 

@@ -21,13 +21,15 @@ export type FormField =
   | `actions.${number}.url`
   | 'expiresAt'
   | 'deliverAt'
+  | 'deliverAtLocal'
+  | 'fallbackTz'
   | 'repeat.cron'
   | 'repeat.tz'
   | 'form';
 
 export type FieldErrors = Partial<Record<FormField, string>>;
 
-const TOP_LEVEL_FIELDS = ['category', 'priority', 'title', 'body', 'url', 'icon', 'image', 'collapseKey', 'expiresAt', 'deliverAt'] as const;
+const TOP_LEVEL_FIELDS = ['category', 'priority', 'title', 'body', 'url', 'icon', 'image', 'collapseKey', 'expiresAt', 'deliverAt', 'deliverAtLocal', 'fallbackTz'] as const;
 
 /** The form field for an issue path of the send request ("to.userIds.3", "actions.1.url", "repeat.cron"). */
 export function fieldOf(path: string): FormField {
@@ -78,7 +80,7 @@ function plainWords(field: FormField, message: string, strings: ConsoleStrings):
     if (message.startsWith('never occurs')) return say.cronNever;
     if (message.startsWith('must not repeat more often')) return say.cronTooOften;
   }
-  if (field === 'repeat.tz' && !message.startsWith('Too')) return say.unknownTimeZone;
+  if ((field === 'repeat.tz' || field === 'fallbackTz') && !message.startsWith('Too')) return say.unknownTimeZone;
   if (field === 'expiresAt') {
     if (message === 'must be in the future') return say.expiryPast;
     if (message === 'must be after deliverAt') return say.expiryBeforeDelivery;
@@ -97,7 +99,7 @@ function plainWords(field: FormField, message: string, strings: ConsoleStrings):
   if (message === WELL_FORMED_TEXT_MESSAGE || message.includes('NUL character')) return say.unreadable(name);
   if (message.startsWith('may contain only')) return say.idCharacters(name);
   if (field === 'topic') return say.topicCharacters;
-  if (field === 'deliverAt' || field === 'expiresAt') return say.badTime(name);
+  if (field === 'deliverAt' || field === 'expiresAt' || field === 'deliverAtLocal') return say.badTime(name);
   if (field === 'repeat.cron') return say.cronInvalid;
   return say.invalid(name);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyForm, parseUserIds, previewMessageOf, requestOf } from './send-form.js';
+import { digestOf, emptyForm, parseUserIds, previewMessageOf, requestOf, type SendFormState } from './send-form.js';
 
 const NOW = Date.parse('2026-07-01T08:00:00Z');
 
@@ -21,6 +21,7 @@ describe('requestOf', () => {
       ...emptyForm([], 'Asia/Shanghai'),
       actions: [{ title: ' Track ', url: '/t' }, { title: '', url: '' }],
       expiry: 60,
+      when: 'repeat' as const,
       repeatCron: ' 0 9 * * 1 ',
     };
     const request = requestOf(form, false, NOW);
@@ -31,9 +32,38 @@ describe('requestOf', () => {
 
   it('passes an unreadable date on as typed, for the schema to name', () => {
     expect(requestOf({ ...emptyForm([], 'UTC'), expiry: 'at', expiresAtLocal: '' }, false, NOW).expiresAt).toBe('');
-    expect(requestOf({ ...emptyForm([], 'UTC'), deliverAtLocal: '2026-07-02T09:30' }, false, NOW).deliverAt).toBe(
+    expect(requestOf({ ...emptyForm([], 'UTC'), when: 'at', deliverAtLocal: '2026-07-02T09:30' }, false, NOW).deliverAt).toBe(
       new Date('2026-07-02T09:30').toISOString(),
     );
+  });
+});
+
+describe('requestOf: when', () => {
+  const base = { ...emptyForm([], 'UTC'), deliverAtLocal: '2026-07-02T09:30', shopperLocalAt: '2026-07-03T09:00', repeatCron: '0 9 * * 1', fallbackTz: 'Europe/Berlin' };
+
+  it('sends only the chosen timing', () => {
+    const timing = (when: SendFormState['when'], repeatTz = 'Asia/Shanghai') => {
+      const { deliverAt, deliverAtLocal, fallbackTz, repeat } = requestOf({ ...base, when, repeatTz }, false, NOW);
+      return { deliverAt, deliverAtLocal, fallbackTz, repeat };
+    };
+    const start = new Date('2026-07-02T09:30').toISOString();
+    expect(timing('now')).toEqual({});
+    expect(timing('at')).toEqual({ deliverAt: start });
+    expect(timing('local')).toEqual({ deliverAtLocal: '2026-07-03T09:00', fallbackTz: 'Europe/Berlin' });
+    expect(timing('repeat')).toEqual({ deliverAt: start, repeat: { cron: '0 9 * * 1', tz: 'Asia/Shanghai' } });
+    expect(timing('repeat', 'recipient')).toEqual({ deliverAt: start, repeat: { cron: '0 9 * * 1', tz: 'recipient' }, fallbackTz: 'Europe/Berlin' });
+  });
+
+  it('previews a shopper-local message as scheduled', () => {
+    expect(previewMessageOf(requestOf({ ...base, title: 'Hi', when: 'local' }, false, NOW), 'New message', NOW).type).toBe('scheduled');
+  });
+});
+
+describe('digestOf', () => {
+  it('has the message’s digest shape once a key is typed', () => {
+    expect(digestOf(emptyForm([], 'UTC'))).toBeUndefined();
+    expect(digestOf({ ...emptyForm([], 'UTC'), digest: { key: ' price-drop ', windowSeconds: 600, title: '' } })).toEqual({ key: 'price-drop', windowSeconds: 600 });
+    expect(digestOf({ ...emptyForm([], 'UTC'), digest: { key: 'k', windowSeconds: 60, title: ' Prices dropped ' } })).toEqual({ key: 'k', windowSeconds: 60, title: 'Prices dropped' });
   });
 });
 
@@ -67,6 +97,7 @@ describe('previewMessageOf', () => {
       icon: '/icon.png',
       image: 'data:image/png;base64,AAAA',
       actions: [{ title: 'Shop', url: '/sale' }, { title: 'Evil', url: 'javascript:alert(2)' }],
+      when: 'repeat' as const,
       repeatCron: '0 9 * * 1',
     };
     const message = previewMessageOf(requestOf(form, false, NOW), 'New message', NOW);

@@ -1,12 +1,29 @@
 import { describeIssues } from '../../../shared/errors.js';
 import { PRIORITY, repeatSchema, sendMessageRequestSchema, type Message } from '../../../shared/message.schema.js';
-import { repeatProblems } from '../../../shared/recurrence.js';
+import { RECIPIENT_ZONE, repeatProblems } from '../../../shared/recurrence.js';
 import { isSafeUrl } from '../../../shared/safe-url.js';
 import type { ErrorIssue } from '../api/api-error.js';
 import type { SendMessageInput } from './send-message.service.js';
 
 /** Expiry: minutes from the moment of sending (0 for never), or a date and time of its own. */
 export type Expiry = number | 'at';
+
+/**
+ * When the message goes out: at once, at one instant, at a wall-clock time in
+ * each shopper's own zone, or on a cron (in one zone or each shopper's).
+ */
+export type When = 'now' | 'at' | 'local' | 'repeat';
+
+/**
+ * A digest as the form holds it, in the shape of the message's `digest`
+ * (`{ key, windowSeconds, title? }`): the pushes of messages with the same key
+ * to one shopper within the window fold into one.
+ */
+export interface DigestDraft {
+  key: string;
+  windowSeconds: number;
+  title: string;
+}
 
 export interface ActionDraft {
   title: string;
@@ -33,9 +50,18 @@ export interface SendFormState {
   expiry: Expiry;
   /** `datetime-local` values: wall time in the browser's zone, without an offset. */
   expiresAtLocal: string;
+  when: When;
+  /** The instant for "at a time", or the first possible run of a repeat (browser's zone). */
   deliverAtLocal: string;
+  /** "YYYY-MM-DDTHH:MM" read on each shopper's own clock (`deliverAtLocal` of the request). */
+  shopperLocalAt: string;
+  /** The zone of shoppers who never chose one, for shopper-local times. */
+  fallbackTz: string;
   repeatCron: string;
+  /** An IANA zone, or "recipient" for each shopper's own. */
   repeatTz: string;
+  /** Not sent yet: the message schema on this branch has no `digest` (see digestOf). */
+  digest: DigestDraft;
 }
 
 export function emptyForm(shopperIds: string[], timeZone: string): SendFormState {
@@ -55,9 +81,13 @@ export function emptyForm(shopperIds: string[], timeZone: string): SendFormState
     actions: [],
     expiry: 0,
     expiresAtLocal: '',
+    when: 'now',
     deliverAtLocal: '',
+    shopperLocalAt: '',
+    fallbackTz: 'UTC',
     repeatCron: '',
     repeatTz: timeZone,
+    digest: { key: '', windowSeconds: 600, title: '' },
   };
 }
 
@@ -92,9 +122,31 @@ export function requestOf(form: SendFormState, demoMode: boolean, now: number): 
   if (form.actions.length > 0) request.actions = form.actions.map((action) => ({ title: action.title.trim(), url: action.url.trim() }));
   if (form.expiry === 'at') request.expiresAt = localToInstant(form.expiresAtLocal);
   else if (form.expiry > 0) request.expiresAt = new Date(now + form.expiry * 60_000).toISOString();
-  if (form.deliverAtLocal) request.deliverAt = localToInstant(form.deliverAtLocal);
-  if (form.repeatCron.trim()) request.repeat = { cron: form.repeatCron.trim(), ...(form.repeatTz ? { tz: form.repeatTz } : {}) };
+  Object.assign(request, timingOf(form));
   return request;
+}
+
+/**
+ * The timing fields for the "When" choice; what the other choices hold stays in
+ * the form (switching back keeps it) but is not sent. "At a time" with no time
+ * passes "" on, for the schema to name the field.
+ */
+function timingOf(form: SendFormState): Pick<SendMessageInput, 'deliverAt' | 'deliverAtLocal' | 'fallbackTz' | 'repeat'> {
+  const onShopperClock = form.when === 'local' || (form.when === 'repeat' && form.repeatTz === RECIPIENT_ZONE);
+  const fallback = onShopperClock && form.fallbackTz ? { fallbackTz: form.fallbackTz } : {};
+  if (form.when === 'at') return { deliverAt: localToInstant(form.deliverAtLocal) };
+  if (form.when === 'local') return { deliverAtLocal: form.shopperLocalAt, ...fallback };
+  if (form.when !== 'repeat') return {};
+  const start = form.deliverAtLocal ? { deliverAt: localToInstant(form.deliverAtLocal) } : {};
+  return { ...start, repeat: { cron: form.repeatCron.trim(), ...(form.repeatTz ? { tz: form.repeatTz } : {}) }, ...fallback };
+}
+
+/** The message's `digest` for what the form holds, or undefined without a key; not yet part of the request (see DigestDraft). */
+export function digestOf(form: SendFormState): { key: string; windowSeconds: number; title?: string } | undefined {
+  const key = form.digest.key.trim();
+  if (!key) return undefined;
+  const title = form.digest.title.trim();
+  return { key, windowSeconds: form.digest.windowSeconds, ...(title ? { title } : {}) };
 }
 
 /**
@@ -119,7 +171,7 @@ export function previewMessageOf(request: SendMessageInput, untitled: string, no
   const safe = (url: string | undefined) => (url !== undefined && isSafeUrl(url) ? url : undefined);
   const message: Message = {
     id: 'preview',
-    type: request.deliverAt || request.repeat ? 'scheduled' : 'system',
+    type: request.deliverAt || request.deliverAtLocal || request.repeat ? 'scheduled' : 'system',
     category: request.category,
     priority: request.priority ?? PRIORITY.default,
     title: request.title.trim() || untitled,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageStatusResponse } from '../../../shared/message.schema.js';
-import { actionsFor, itemFromScheduled, itemFromStatus, itemFromSummary } from './sent-item.js';
+import { actionsFor, itemFromScheduled, itemFromStatus, itemFromSummary, mergeFirstPage } from './sent-item.js';
 
 const counts = { recipients: 2, deliveredLive: 1, pushTargets: 3, pushed: 2, pushFailed: 1, pushSkipped: 0, pushPending: 0 };
 
@@ -41,5 +41,24 @@ describe('history rows', () => {
     expect({ ...scheduled, ...itemFromStatus(status) }).toMatchObject({
       category: 'account', createdAt: '2030-01-01T00:00:00.000Z', dueAt: '2030-01-03T09:00:00.000Z', body: 'Text', figures: { read: null, recipients: 2 },
     });
+  });
+});
+
+describe('mergeFirstPage', () => {
+  const row = (id: string, recipients = 1) => itemFromSummary({
+    id, createdAt: '2030-01-01T00:00:00.000Z', status: 'sent', type: 'system', category: 'order', title: id, read: 0, ...counts, recipients,
+  });
+
+  it('puts new messages on top, once each, and keeps the rows below the first page', () => {
+    const shown = [row('m3'), row('m2'), row('m1')];
+    const merged = mergeFirstPage(shown, [row('m5'), row('m4'), row('m3')]);
+    expect(merged.map((item) => item.id)).toEqual(['m5', 'm4', 'm3', 'm2', 'm1']);
+    expect(mergeFirstPage(merged, [row('m5'), row('m4'), row('m3')]).map((item) => item.id)).toEqual(['m5', 'm4', 'm3', 'm2', 'm1']);
+  });
+
+  it('takes the page’s fresher figures without losing what a status filled in', () => {
+    const withBody = { ...row('m1'), body: 'Text' };
+    const [merged] = mergeFirstPage([withBody], [row('m1', 7)]);
+    expect(merged).toMatchObject({ body: 'Text', figures: { recipients: 7 } });
   });
 });

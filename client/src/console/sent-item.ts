@@ -1,5 +1,5 @@
 import type { MessageSummary, ScheduledSummary } from '../../../shared/message-list.schema.js';
-import type { MESSAGE_STATUSES, MessageStatusResponse } from '../../../shared/message.schema.js';
+import type { LocalTimeStatus, MESSAGE_STATUSES, MessageStatusResponse } from '../../../shared/message.schema.js';
 
 /**
  * One row of the console's history, whichever answer it came from: the
@@ -20,6 +20,8 @@ export interface SentItem {
   cron?: string | null;
   body?: string;
   figures?: DeliveryFigures;
+  /** A message on each shopper's clock: its progress zone by zone (from the status only). */
+  localTime?: LocalTimeStatus;
 }
 
 export interface DeliveryFigures {
@@ -67,6 +69,7 @@ export function itemFromStatus(status: MessageStatusResponse): SentItem {
     ...(status.to ? { to: status.to } : {}),
     ...(status.schedule ? { dueAt: status.schedule.dueAt, cron: status.schedule.cron } : {}),
     ...(status.body !== undefined ? { body: status.body } : {}),
+    ...(status.localTime ? { localTime: status.localTime } : {}),
     figures: figuresOf(status),
   };
 }
@@ -74,4 +77,18 @@ export function itemFromStatus(status: MessageStatusResponse): SentItem {
 function figuresOf(counts: Omit<DeliveryFigures, 'read'> & { read: number | null }): DeliveryFigures {
   const { recipients, deliveredLive, pushed, pushTargets, pushFailed, read } = counts;
   return { recipients, deliveredLive, pushed, pushTargets, pushFailed, read };
+}
+
+/**
+ * The first page fetched again, laid over the list on screen: rows new since
+ * go on top (newest first, as the page has them), rows already shown take the
+ * page's fresher figures but keep what only their status filled in, and no
+ * row appears twice. Rows past the first page stay as they are.
+ */
+export function mergeFirstPage(shown: readonly SentItem[], firstPage: readonly SentItem[]): SentItem[] {
+  const known = new Map(shown.map((item) => [item.id, item]));
+  const fresh = new Map(firstPage.map((item) => [item.id, item]));
+  const added = firstPage.filter((item) => !known.has(item.id));
+  const kept = shown.map((item) => (fresh.has(item.id) ? { ...item, ...fresh.get(item.id)! } : item));
+  return [...added, ...kept];
 }

@@ -5,10 +5,11 @@
 import path from 'node:path';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { PACKAGE_ROOT } from '../../../server/config.js';
-import { messageTo, startTestServer, tempDir } from '../../../server/test-support/test-server.js';
+import { messageTo, startTestServer, tempDir, TEST_MERCHANT_KEY } from '../../../server/test-support/test-server.js';
 import { CLIENT_DIST, launchChromium } from './browser.js';
 import { appMenu } from './inbox-page.js';
 import { SHOWCASE_MESSAGES as MESSAGES } from './showcase-messages.js';
+import { saveTimeZone, wallClockInDays } from './shopper-zones.js';
 
 const OUT = path.join(PACKAGE_ROOT, 'docs', 'screenshots');
 const SHOPPER = 'shopper-ana';
@@ -64,6 +65,56 @@ try {
   const darkPhone = await open({ ...phone, colorScheme: 'dark' });
   await shot(darkPhone.page, 'phone-inbox-dark.png');
   await darkPhone.context.close();
+
+  // The merchant console, on a desktop and a phone: Send with its previews, Sent messages, the Dashboard.
+  await saveTimeZone(server, SHOPPER, 'Asia/Shanghai');
+  await saveTimeZone(server, 'shopper-ben', 'America/Los_Angeles');
+  const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
+  await server.send(messageTo([SHOPPER, 'shopper-ben'], { category: 'promotion', title: 'Flash sale tomorrow at 10:00', deliverAt: inAnHour }));
+  await server.send(
+    messageTo([SHOPPER, 'shopper-ben', 'shopper-cai'], { category: 'account', title: 'Happy birthday from the shop', deliverAtLocal: wallClockInDays(2, 9) }),
+  );
+  const consoleAt = async (viewport: { width: number; height: number }, tab: string) => {
+    const context = await browser.newContext({ viewport, deviceScaleFactor: 1, colorScheme: 'light', locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/console.html#${tab}`);
+    await page.getByRole('textbox', { name: 'Merchant key' }).fill(TEST_MERCHANT_KEY);
+    await page.getByRole('textbox', { name: 'Merchant key' }).press('Enter');
+    return { context, page };
+  };
+  const fillSendForm = async (page: Page) => {
+    await page.getByRole('button', { name: 'Order shipped' }).click();
+    await page.getByLabel('Shopper ids').fill(`${SHOPPER}, shopper-ben`);
+    await page.getByRole('radio', { name: 'At each shopper’s local time' }).check();
+    await page.getByLabel('Date and time on the shopper’s clock').fill(wallClockInDays(1, 9));
+    await page.getByTestId('local-time-preview').waitFor();
+  };
+  for (const [size, viewport] of [
+    ['desktop', { width: 1280, height: 800 }],
+    ['phone', { width: 375, height: 812 }],
+  ] as const) {
+    const send = await consoleAt(viewport, 'send');
+    await fillSendForm(send.page);
+    await send.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    // On a desktop one screen holds the When fieldset and the previews; a phone needs two.
+    if (size === 'phone') {
+      await send.page.getByTestId('local-time-preview').scrollIntoViewIfNeeded();
+      await shot(send.page, 'console-send-phone.png');
+    }
+    await send.page.locator('.previews').scrollIntoViewIfNeeded();
+    await shot(send.page, `console-previews-${size}.png`);
+    await send.context.close();
+    const history = await consoleAt(viewport, 'history');
+    const birthday = history.page.getByRole('article', { name: 'Happy birthday from the shop' });
+    await birthday.getByTestId('local-time-progress').waitFor();
+    await birthday.getByText('3 time zones').click();
+    await shot(history.page, `console-history-${size}.png`);
+    await history.context.close();
+    const dashboard = await consoleAt(viewport, 'dashboard');
+    await dashboard.page.getByRole('img', { name: /per day/ }).locator('canvas').first().waitFor();
+    await shot(dashboard.page, `console-dashboard-${size}.png`);
+    await dashboard.context.close();
+  }
   console.log(`screenshots in ${OUT}`);
 } finally {
   await browser.close();
