@@ -5,7 +5,7 @@
  * schema, applyEvents, queryInbox.
  */
 import { isShown, type InboxFilter, type InboxView } from '../shared/inbox/filter.js';
-import { compareForDisplay, type InboxOrdering } from '../shared/inbox/ordering.js';
+import { compareForDisplay, type IndexedOrdering } from '../shared/inbox/ordering.js';
 import { groupThreads } from '../shared/inbox/thread.js';
 import type { SyncEvent } from '../shared/event.schema.js';
 import type { Message } from '../shared/message.schema.js';
@@ -73,7 +73,7 @@ async function seed(total: number): Promise<number> {
 
 export interface Case {
   view: InboxView;
-  ordering: InboxOrdering;
+  ordering: IndexedOrdering;
   filter: InboxFilter;
 }
 
