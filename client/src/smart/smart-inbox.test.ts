@@ -58,6 +58,18 @@ describe('SmartInbox', () => {
     expect(second.explain(offer, clock)).toEqual(reasons);
   });
 
+  it('keeps a lesson given before the state was restored (a notification opened the app)', async () => {
+    const inbox = smartInbox();
+    const lessons = [];
+    for (let i = 0; i < 15; i++) {
+      clock += HOUR;
+      lessons.push(inbox.learn(message('promotion'), 'opened'));
+    }
+    await inbox.load();
+    await Promise.all(lessons);
+    expect(inbox.explain(message('promotion'), clock).map((r) => r.key)).toContain('ranking.opensCategory');
+  });
+
   it('learns an interaction once per message', async () => {
     const inbox = smartInbox();
     await inbox.load();

@@ -38,12 +38,15 @@ export class SmartInbox {
   private suggester: Suggester = createSuggester();
   private taught = new TaughtOutcomes();
   private timeZone = 'UTC';
-  private ready: Promise<void> = Promise.resolve();
+  /** Settles when the state is restored; until the first `load`, lessons wait rather than teach a model about to be replaced. */
+  private ready: Promise<void>;
+  private firstLoaded: () => void = () => undefined;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly now: () => number;
 
   constructor(private readonly deps: SmartInboxDeps) {
     this.now = deps.now ?? Date.now;
+    this.ready = new Promise((resolve) => (this.firstLoaded = resolve));
   }
 
   get suggestionsOn(): boolean {
@@ -53,7 +56,7 @@ export class SmartInbox {
   /** Restores what this device learned (at start, and when another shopper signs in). Lessons given meanwhile wait for it. */
   load(): Promise<void> {
     clearTimeout(this.saveTimer);
-    this.ready = (async () => {
+    const loading = (async () => {
       const [row, preferences] = await Promise.all([readSmartInbox(), this.deps.loadPreferences()]);
       this.timeZone = preferences.timeZone;
       this.ranker = createRanker(row.ranker, { timeZone: this.timeZone });
@@ -64,7 +67,9 @@ export class SmartInbox {
       this.version += 1;
       this.changed();
     })();
-    return this.ready;
+    this.ready = loading;
+    void loading.then(this.firstLoaded, this.firstLoaded);
+    return loading;
   }
 
   /** The first `limit` rows of the smart order, from the static order's rows (see smart-page.ts). */
