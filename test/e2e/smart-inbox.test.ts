@@ -130,4 +130,53 @@ describe('the smart inbox in Chromium', () => {
     await expect.poll(mutedOnServer, EVENTUALLY).toEqual(['promotion']);
     await context.close();
   });
+
+  it('counts a card as ignored once it was in view for 2 s and scrolled past; an opened one is not', async () => {
+    const shopper = 'e2e-smart-ignored';
+    const context = await app.browser.newContext({ viewport: { width: 375, height: 700 } });
+    const page = await openInbox(context, app.server, shopper);
+    const reviews = Array.from({ length: 12 }, (_, i) => `Tell us about purchase ${i + 1}!`);
+    for (const title of reviews) {
+      const res = await app.server.send(messageTo([shopper], { category: 'review', title }));
+      expect(res.status).toBe(202);
+    }
+    const newest = reviews.at(-1)!;
+    const opened = reviews.at(-2)!;
+    await card(page, newest).waitFor(EVENTUALLY);
+    const idOf = async (title: string) => (await card(page, title).locator('h2').getAttribute('id'))!.slice('message-'.length);
+    const [newestId, openedId] = [await idOf(newest), await idOf(opened)];
+
+    // Both on screen for more than 2 s; one opened (the list is hidden under it, not scrolled), then both scrolled past.
+    await page.waitForTimeout(2_500);
+    await openAndBack(page, opened);
+    await page.waitForTimeout(2_500);
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await expect.poll(() => taught(page), EVENTUALLY).toContainEqual([newestId, 'ignored']);
+    const lessons = await taught(page);
+    expect(lessons).toContainEqual([openedId, 'opened']);
+    expect(lessons.filter(([id]) => id === openedId)).toHaveLength(1);
+    // A card that only came into view at the bottom was not ignored.
+    const oldestId = await idOf(reviews[0]!);
+    expect(lessons.some(([id]) => id === oldestId)).toBe(false);
+    await context.close();
+  });
 });
+
+/** The "taught" list of the smart inbox's saved state, read from the page's IndexedDB. */
+function taught(page: Page): Promise<[string, string][]> {
+  return page.evaluate(
+    () =>
+      new Promise<[string, string][]>((resolve, reject) => {
+        const open = indexedDB.open('tidings');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const get = open.result.transaction('meta').objectStore('meta').get('smartInbox');
+          get.onerror = () => reject(get.error);
+          get.onsuccess = () => {
+            open.result.close();
+            resolve((get.result?.value?.taught ?? []) as [string, string][]);
+          };
+        };
+      }),
+  );
+}
