@@ -70,6 +70,24 @@ describe('SmartInbox', () => {
     expect(inbox.explain(message('promotion'), clock).map((r) => r.key)).toContain('ranking.opensCategory');
   });
 
+  it('reads the clock in the time zone the shopper chose, keeping what it learned', async () => {
+    const inbox = smartInbox();
+    await inbox.load();
+    // Every evening (UTC) for two weeks.
+    for (let day = 0; day < 15; day++) {
+      clock += 24 * HOUR;
+      await inbox.learn(message('promotion'), 'opened');
+    }
+    const offer = message('promotion');
+    const before = inbox.explain(offer, clock);
+    await inbox.setTimeZone('Asia/Shanghai');
+    const after = inbox.explain(offer, clock);
+    expect(after.map((r) => r.key)).toContain('ranking.opensCategory');
+    // In Shanghai the same instant is early morning, a time of day nothing was learned about.
+    expect(before.map((r) => r.key)).toContain('ranking.opensAtThisTime');
+    expect(after.map((r) => r.key)).not.toContain('ranking.opensAtThisTime');
+  });
+
   it('learns an interaction once per message', async () => {
     const inbox = smartInbox();
     await inbox.load();

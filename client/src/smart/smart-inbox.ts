@@ -72,6 +72,14 @@ export class SmartInbox {
     return loading;
   }
 
+  /** The shopper chose another time zone: hours and weekdays are read there from now on, nothing learned is lost. */
+  async setTimeZone(timeZone: string): Promise<void> {
+    await this.ready;
+    if (timeZone === this.timeZone) return;
+    this.timeZone = timeZone;
+    this.ranker = createRanker(this.ranker.save(), { timeZone });
+  }
+
   /** The first `limit` rows of the smart order, from the static order's rows (see smart-page.ts). */
   page<T extends Message>(staticRows: readonly T[], limit: number, now: number): T[] {
     return smartPage(this.ranker, staticRows, limit, now);
