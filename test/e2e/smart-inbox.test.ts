@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { messageTo } from '../../server/test-support/test-server.js';
 import { appInChromium, openInbox } from './support/app-in-chromium.js';
+import { axeViolations } from './support/axe.js';
 import { appMenu, card, cardAction } from './support/inbox-page.js';
 
 /*
@@ -101,6 +102,15 @@ describe('the smart inbox in Chromium', () => {
     await page.getByRole('button', { name: 'Close' }).click();
     await expect.poll(() => titles(page), EVENTUALLY).toEqual(reloadedPriority);
     await expect(card(page, 'Rate your blender').getByText('Ordered by priority and time').count()).resolves.toBe(1);
+
+    // "Suggest mutes" is a switch of this device, kept across a reload.
+    await appMenu(page, 'Settings');
+    await page.getByRole('checkbox', { name: 'Suggest mutes' }).uncheck();
+    await page.waitForTimeout(500);
+    await page.reload();
+    await page.getByRole('status', { name: 'Live' }).waitFor();
+    await appMenu(page, 'Settings');
+    await expect.poll(() => page.getByRole('checkbox', { name: 'Suggest mutes' }).isChecked(), EVENTUALLY).toBe(false);
     await context.close();
   });
 
@@ -118,6 +128,7 @@ describe('the smart inbox in Chromium', () => {
     await expect(prompt.count()).resolves.toBe(0);
     await cardAction(page, offers[19]!, 'Archive');
     await prompt.getByText(/You skip most Offer updates/).waitFor(EVENTUALLY);
+    await expect(axeViolations(page)).resolves.toEqual([]);
 
     await prompt.getByRole('button', { name: 'Accept' }).click();
     await prompt.waitFor({ state: 'detached' });
