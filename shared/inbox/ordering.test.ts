@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareForDisplay, INBOX_ORDERINGS, rankOf, type Rankable } from './ordering.js';
+import { compareForDisplay, INDEXED_ORDERINGS, rankOf, type Rankable } from './ordering.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2025, 0, 1);
@@ -18,7 +18,7 @@ const rankable = fc.record({
   read: fc.constantFrom<0 | 1>(0, 1),
 });
 const uniqueMessages = fc.uniqueArray(rankable, { selector: (m) => m.id, maxLength: 40 });
-const ordering = fc.constantFrom(...INBOX_ORDERINGS);
+const ordering = fc.constantFrom(...INDEXED_ORDERINGS);
 
 describe('priority, then time', () => {
   it('puts a fresh urgent unread notice above newer normal messages', () => {

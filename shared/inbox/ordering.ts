@@ -1,5 +1,8 @@
 /**
- * The two inbox orderings, as keys that can be stored and indexed.
+ * The inbox orderings. Two are keys that can be stored and indexed; the
+ * third, "smart", reorders the first window of "priority then time" with the
+ * shopper's own ranker (client/src/inbox/smart-page.ts, docs/smart-inbox.md)
+ * and pages through the same index.
  *
  * "Newest first" sorts by `createdAtMs`. "Priority, then time" sorts by a
  * rank that is a time too: the message's creation time moved forward by a
@@ -12,8 +15,15 @@
  * docs/inbox-ordering.md.
  */
 
-export const INBOX_ORDERINGS = ['priority', 'newest'] as const;
+export const INDEXED_ORDERINGS = ['priority', 'newest'] as const;
+export type IndexedOrdering = (typeof INDEXED_ORDERINGS)[number];
+export const INBOX_ORDERINGS = [...INDEXED_ORDERINGS, 'smart'] as const;
 export type InboxOrdering = (typeof INBOX_ORDERINGS)[number];
+
+/** The index an ordering walks: "smart" reorders the top of "priority", so it pages through that. */
+export function indexedOrdering(ordering: InboxOrdering): IndexedOrdering {
+  return ordering === 'smart' ? 'priority' : ordering;
+}
 
 const HOUR_MS = 3_600_000;
 
@@ -49,7 +59,7 @@ export function rankOf(message: Pick<Rankable, 'priority' | 'createdAtMs' | 'rea
 /** The index key of a message in an ordering: its time or rank, then the id as tie-break. */
 export type OrderKey = [value: number, id: string];
 
-export function orderKey(message: Rankable, ordering: InboxOrdering): OrderKey {
+export function orderKey(message: Rankable, ordering: IndexedOrdering): OrderKey {
   return [ordering === 'newest' ? message.createdAtMs : rankOf(message), message.id];
 }
 
@@ -58,7 +68,7 @@ export function orderKey(message: Rankable, ordering: InboxOrdering): OrderKey {
  * order a reversed `[value+id]` index yields). Two distinct messages never
  * compare equal because ids are unique.
  */
-export function compareForDisplay(a: Rankable, b: Rankable, ordering: InboxOrdering): number {
+export function compareForDisplay(a: Rankable, b: Rankable, ordering: IndexedOrdering): number {
   const [va, ia] = orderKey(a, ordering);
   const [vb, ib] = orderKey(b, ordering);
   if (va !== vb) return vb - va;

@@ -104,12 +104,16 @@ describe.each(COMBINATIONS)('axe at %s size, %s theme', (_size, theme, viewport)
     found['card menu'] = await axeViolations(page);
     await page.keyboard.press('Escape');
 
+    await page.getByRole('combobox', { name: 'Sort order' }).selectOption({ label: 'Smart' });
+    await card(page, 'Flash sale ends tonight').getByText('Ordered by priority and time').waitFor();
+    found['smart order'] = await axeViolations(page);
+
     await appMenu(page, 'Settings');
     await page.getByRole('heading', { name: 'Notification settings' }).waitFor();
     found['settings'] = await axeViolations(page);
     await page.close();
 
-    expect(found).toEqual({ 'sign-in': [], inbox: [], 'message view': [], 'thread view': [], 'card menu': [], settings: [] });
+    expect(found).toEqual({ 'sign-in': [], inbox: [], 'message view': [], 'thread view': [], 'card menu': [], 'smart order': [], settings: [] });
   });
 
   it("the merchant console's screens have no violation", async () => {

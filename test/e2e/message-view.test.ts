@@ -71,7 +71,9 @@ describe('the message view in Chromium', () => {
     await expect(text.innerText()).resolves.toBe(body.trimEnd());
     expect(await text.evaluate((element) => element.scrollHeight <= element.clientHeight + 1)).toBe(true);
     await expect(view.getByText('Chat', { exact: true }).count()).resolves.toBe(1);
-    await expect(view.getByText('High priority').count()).resolves.toBe(1);
+    // Once as its badge, once as the smart order's reason under "Why here".
+    await expect(view.locator('.meta').getByText('High priority').count()).resolves.toBe(1);
+    await expect(view.getByRole('region', { name: 'Why here' }).getByRole('listitem').filter({ hasText: 'High priority' }).count()).resolves.toBe(1);
     await expect(view.locator('time').getAttribute('datetime')).resolves.toMatch(/^\d{4}-\d\d-\d\dT/);
     await expect(view.locator('time').innerText()).resolves.toContain(String(new Date().getFullYear()));
     await expect(view.getByText('just now').count()).resolves.toBe(1);

@@ -115,6 +115,11 @@ describe('the inbox on a phone, in Chromium', () => {
       await page.keyboard.press('Escape');
       await card(page, LONG_TITLE).waitFor();
 
+      // The smart order: each card says in one line why it is where it is.
+      await page.getByRole('combobox', { name: 'Sort order' }).selectOption({ label: 'Smart' });
+      await card(page, 'Weekend sale').getByText('Ordered by priority and time').waitFor();
+      await expectNoOverflow(page, 'the smart order');
+
       await appMenu(page, 'Settings');
       await page.getByRole('heading', { name: 'Notification settings' }).waitFor();
       await expectNoOverflow(page, 'Settings');

@@ -43,7 +43,7 @@ export interface MetaRow {
   key: MetaKey;
   value: unknown;
 }
-export type MetaKey = 'session' | 'owner' | 'cursor' | 'preferences' | 'preferencesPending';
+export type MetaKey = 'session' | 'owner' | 'cursor' | 'preferences' | 'preferencesPending' | 'smartInbox';
 
 /** A local state change waiting for `POST /me/state`; one row per message, fields merged by LWW. */
 export interface OutboxRow {

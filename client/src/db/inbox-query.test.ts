@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { isShown, type InboxFilter } from '../../../shared/inbox/filter.js';
-import { compareForDisplay, type InboxOrdering } from '../../../shared/inbox/ordering.js';
+import { compareForDisplay, type IndexedOrdering } from '../../../shared/inbox/ordering.js';
 import { groupThreads } from '../../../shared/inbox/thread.js';
 import { applyEvents } from '../sync/apply-events.js';
 import { message, messageEvent } from '../test-support/messages.js';
@@ -45,7 +45,7 @@ describe('queryInbox', () => {
 
   it('puts an urgent message above newer normal ones in priority order only', async () => {
     await applyEvents([messageEvent(1, message('urgent', 0, { priority: 5 })), messageEvent(2, message('normal', 30))]);
-    const query = (ordering: InboxOrdering) => queryInbox({ view: 'inbox', ordering, filter: {}, now: NOW, limit: 5 });
+    const query = (ordering: IndexedOrdering) => queryInbox({ view: 'inbox', ordering, filter: {}, now: NOW, limit: 5 });
     expect(ids((await query('priority')).messages)).toEqual(['urgent', 'normal']);
     expect(ids((await query('newest')).messages)).toEqual(['normal', 'urgent']);
   });
@@ -113,7 +113,7 @@ describe('queryInbox', () => {
       fc.asyncProperty(
         fc.array(messageArb, { maxLength: 25 }),
         filterArb,
-        fc.constantFrom<InboxOrdering>('priority', 'newest'),
+        fc.constantFrom<IndexedOrdering>('priority', 'newest'),
         fc.constantFrom('inbox' as const, 'archive' as const, 'history' as const),
         async (specs, filter: InboxFilter, ordering, view) => {
           await Promise.all(db.tables.map((table) => table.clear()));

@@ -1,6 +1,6 @@
 import { Dexie } from 'dexie';
 import { isExpired, matchesCriteria, searchTerms, type InboxFilter, type InboxView } from '../../../shared/inbox/filter.js';
-import { compareForDisplay, orderKey, type InboxOrdering, type OrderKey } from '../../../shared/inbox/ordering.js';
+import { compareForDisplay, orderKey, type IndexedOrdering, type OrderKey } from '../../../shared/inbox/ordering.js';
 import { BOX, db, type StoredMessage } from './db.js';
 
 /**
@@ -13,7 +13,7 @@ import { BOX, db, type StoredMessage } from './db.js';
 
 export interface InboxQuery {
   view: InboxView;
-  ordering: InboxOrdering;
+  ordering: IndexedOrdering;
   filter: InboxFilter;
   now: number;
   limit: number;
@@ -106,7 +106,7 @@ async function walk(query: InboxQuery, category?: string): Promise<InboxPage> {
 }
 
 /** The key to continue after, for keyset paging. */
-export function keyAfter(message: StoredMessage, ordering: InboxOrdering): OrderKey {
+export function keyAfter(message: StoredMessage, ordering: IndexedOrdering): OrderKey {
   return orderKey(message, ordering);
 }
 

@@ -14,6 +14,9 @@ export interface Session {
 }
 
 /*
+ * (The smart inbox keeps its model in a `smartInbox` row, see
+ * smart-inbox.repository.ts: it is this shopper's too, and goes with the inbox.)
+ *
  * Three rows: `session` (above), `cursor` (seq of the last applied event) and
  * `owner` (the user whose messages the tables hold; absent means "whoever the
  * current token belongs to"). Keeping `owner` apart from the session is what
@@ -45,7 +48,7 @@ async function wipeInbox(): Promise<void> {
   await db.outbox.clear();
   await db.retracted.clear();
   await db.skipped.clear();
-  await db.meta.bulkDelete(['cursor', 'owner', 'preferences', 'preferencesPending']);
+  await db.meta.bulkDelete(['cursor', 'owner', 'preferences', 'preferencesPending', 'smartInbox']);
 }
 
 /**

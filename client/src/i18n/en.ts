@@ -63,6 +63,7 @@ export const en = {
     label: 'Sort order',
     priority: 'Priority first',
     newest: 'Newest first',
+    smart: 'Smart',
   },
   filters: {
     label: 'Filters',
@@ -627,6 +628,19 @@ export const en = {
     suggestMuteCategory: (v: RankingValues) => `You skip most ${v.category} updates. Stop notifications for them? They will still arrive in the inbox.`,
     suggestMuteSender: (v: RankingValues) => `You skip most messages from ${v.sender}. Stop notifications from them? Their messages will still arrive in the inbox.`,
     suggestMinPriority: (v: RankingValues) => `You skip most low-priority messages. Notify only from priority ${v.priority} up? Everything still arrives in the inbox.`,
+  },
+  /** The smart inbox's screens: the message view's reasons, the suggestion prompt, its settings (device-only). */
+  smart: {
+    whyHere: 'Why here',
+    suggestion: 'Suggestion',
+    accept: 'Accept',
+    notNow: 'Not now',
+    accepted: 'Done: your notification settings changed',
+    settings: 'Smart inbox',
+    settingsHint: 'What the smart order learned stays on this device only.',
+    suggestMutes: 'Suggest mutes',
+    reset: 'Reset what the inbox learned',
+    resetDone: 'The inbox forgot what it learned',
   },
   skipped: {
     notice: (count: number) => (count === 1 ? 'A message could not be shown' : `${count} messages could not be shown`),

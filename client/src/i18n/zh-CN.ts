@@ -48,7 +48,7 @@ export const zhCN: Strings = {
     list: '消息列表',
   },
   views: { label: '显示', inbox: '收件箱', archive: '归档', history: '全部' },
-  ordering: { label: '排序方式', priority: '优先级优先', newest: '最新优先' },
+  ordering: { label: '排序方式', priority: '优先级优先', newest: '最新优先', smart: '智能' },
   filters: {
     label: '筛选',
     search: '搜索消息',
@@ -572,6 +572,18 @@ export const zhCN: Strings = {
     suggestMuteCategory: (v: RankingValues) => `你跳过了大部分${v.category}消息。要停止这类通知吗？消息仍会进入收件箱。`,
     suggestMuteSender: (v: RankingValues) => `你跳过了大部分来自${v.sender}的消息。要停止来自他们的通知吗？消息仍会进入收件箱。`,
     suggestMinPriority: (v: RankingValues) => `你跳过了大部分低优先级消息。只为优先级 ${v.priority} 及以上的消息发通知吗？所有消息仍会进入收件箱。`,
+  },
+  smart: {
+    whyHere: '为什么排在这里',
+    suggestion: '建议',
+    accept: '接受',
+    notNow: '以后再说',
+    accepted: '已完成：通知设置已更改',
+    settings: '智能收件箱',
+    settingsHint: '智能排序学到的内容只保存在这台设备上。',
+    suggestMutes: '建议静音',
+    reset: '清除收件箱学到的内容',
+    resetDone: '收件箱已忘记学到的内容',
   },
   skipped: {
     notice: (count: number) => (count === 1 ? '有一条消息无法显示' : `有 ${count} 条消息无法显示`),

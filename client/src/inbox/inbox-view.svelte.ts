@@ -1,9 +1,11 @@
 import { liveQuery } from 'dexie';
 import type { InboxFilter, InboxView as ViewName } from '../../../shared/inbox/filter.js';
-import type { InboxOrdering } from '../../../shared/inbox/ordering.js';
+import { indexedOrdering, type InboxOrdering } from '../../../shared/inbox/ordering.js';
 import type { StoredMessage } from '../db/db.js';
 import { countUnreadThreads, hasArchived, nextUnreadExpiry, queryInbox, threadCounts } from '../db/inbox-query.js';
 import { countUnread } from '../db/message.repository.js';
+import { smartInbox } from '../smart/smart-inbox-state.svelte.js';
+import { rowsToRead } from '../smart/smart-page.js';
 import { ExpiryTimer, soonestExpiry } from './expiry-timer.js';
 
 export const PAGE_SIZE = 50;
@@ -55,16 +57,24 @@ export class InboxView {
    * re-subscribes when the view, filter, limit or clock change. Returns the cleanup.
    */
   watch(): () => void {
+    // "Smart" reads the static order's rows (its candidate window at least) and reorders them; see smart/smart-page.ts.
+    const smart = this.ordering === 'smart';
+    if (smart) void smartInbox.version;
+    const limit = this.limit;
+    const rows = smart ? rowsToRead(limit) : limit;
     const query = {
       view: this.view,
-      ordering: this.ordering,
+      ordering: indexedOrdering(this.ordering),
       filter: $state.snapshot(this.filter) as InboxFilter,
       now: this.now,
-      limit: this.limit,
-      scanBudget: (this.limit / PAGE_SIZE) * SCAN_PER_PAGE,
+      limit: rows,
+      scanBudget: Math.ceil(rows / PAGE_SIZE) * SCAN_PER_PAGE,
     };
     const list = liveQuery(async () => {
-      const page = await queryInbox(query);
+      const found = await queryInbox(query);
+      const page = smart
+        ? { messages: smartInbox.service.page(found.messages, limit, query.now), more: found.more || found.messages.length > limit }
+        : found;
       const counts = query.view === 'history' ? new Map<string, number>() : await threadCounts(page.messages);
       return { ...page, counts };
     }).subscribe({

@@ -23,10 +23,10 @@ const server = await startTestServer({ dataDir: tempDir(), staticDir: CLIENT_DIS
 const browser = await launchChromium();
 try {
   for (const message of MESSAGES) await server.send(messageTo([SHOPPER], message));
-  const open = async (options: BrowserContextOptions) => {
+  const open = async (options: BrowserContextOptions, shopper = SHOPPER) => {
     const context = await browser.newContext({ viewport: { width: 412, height: 900 }, deviceScaleFactor: 1, ...options });
     const page = await context.newPage();
-    await page.goto(`${server.url}/#token=${await server.tokenFor(SHOPPER)}`);
+    await page.goto(`${server.url}/#token=${await server.tokenFor(shopper)}`);
     await page.locator('article').first().waitFor();
     return { context, page };
   };
@@ -115,6 +115,24 @@ try {
     await shot(dashboard.page, `console-dashboard-${size}.png`);
     await dashboard.context.close();
   }
+
+  // The smart order after the shopper opened a few offers: each card's reason, and "Why here" in the message view.
+  const SMART_SHOPPER = 'shopper-smart';
+  for (const message of MESSAGES) await server.send(messageTo([SMART_SHOPPER], message));
+  const offers = ['Flash deal: espresso cups', 'Flash deal: linen towels', 'Flash deal: chef’s knife', 'Flash deal: oven mitts'];
+  for (const title of offers) await server.send(messageTo([SMART_SHOPPER], { category: 'promotion', priority: 2, title }));
+  const smart = await open({ ...phone, colorScheme: 'light' }, SMART_SHOPPER);
+  for (const title of offers) {
+    await smart.page.getByRole('button', { name: title }).click();
+    await smart.page.getByRole('button', { name: /Back/ }).first().click();
+  }
+  await smart.page.getByRole('combobox', { name: 'Sort order' }).selectOption({ label: 'Smart' });
+  await smart.page.evaluate(() => window.scrollTo(0, 0));
+  await shot(smart.page, 'phone-smart-inbox.png');
+  await smart.page.getByRole('button', { name: 'Weekend sale: 20% off kitchenware' }).click();
+  await smart.page.getByRole('region', { name: 'Why here' }).scrollIntoViewIfNeeded();
+  await shot(smart.page, 'phone-smart-why.png');
+  await smart.context.close();
   console.log(`screenshots in ${OUT}`);
 } finally {
   await browser.close();

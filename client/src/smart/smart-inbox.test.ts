@@ -1,0 +1,169 @@
+import 'fake-indexeddb/auto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Message } from '../../../shared/inbox/ranking.js';
+import { DEFAULT_PREFERENCES, type Preferences } from '../../../shared/preferences.schema.js';
+import { db } from '../db/db.js';
+import { signIn } from '../db/meta.repository.js';
+import { readSmartInbox, writeSmartInbox } from '../db/smart-inbox.repository.js';
+import { SmartInbox } from './smart-inbox.js';
+
+const HOUR = 3_600_000;
+const NOW = Date.UTC(2026, 2, 10, 19, 30);
+
+let preferences: Preferences;
+let clock: number;
+const smartInbox = () =>
+  new SmartInbox({
+    loadPreferences: async () => preferences,
+    savePreferences: async (next) => (preferences = next),
+    now: () => clock,
+  });
+
+let counter = 0;
+const message = (category: string, priority = 3): Message => ({
+  id: `m${++counter}`,
+  type: 'system',
+  category,
+  priority,
+  title: 't',
+  createdAt: new Date(clock - HOUR).toISOString(),
+});
+
+beforeEach(async () => {
+  await db.meta.clear();
+  preferences = { ...DEFAULT_PREFERENCES, timeZone: 'UTC' };
+  clock = NOW;
+});
+
+/** A shopper who opened 15 offers, each a little later than the one before. */
+async function opensOffers(inbox: SmartInbox): Promise<void> {
+  for (let i = 0; i < 15; i++) {
+    clock += HOUR;
+    await inbox.learn(message('promotion'), 'opened');
+  }
+}
+
+describe('SmartInbox', () => {
+  it('keeps what it learned across a restart', async () => {
+    const first = smartInbox();
+    await first.load();
+    await opensOffers(first);
+    const offer = message('promotion');
+    const reasons = first.explain(offer, clock);
+    expect(reasons.map((r) => r.key)).toContain('ranking.opensCategory');
+    await first.save();
+
+    const second = smartInbox();
+    await second.load();
+    expect(second.explain(offer, clock)).toEqual(reasons);
+  });
+
+  it('keeps a lesson given before the state was restored (a notification opened the app)', async () => {
+    const inbox = smartInbox();
+    const lessons = [];
+    for (let i = 0; i < 15; i++) {
+      clock += HOUR;
+      lessons.push(inbox.learn(message('promotion'), 'opened'));
+    }
+    await inbox.load();
+    await Promise.all(lessons);
+    expect(inbox.explain(message('promotion'), clock).map((r) => r.key)).toContain('ranking.opensCategory');
+  });
+
+  it('reads the clock in the time zone the shopper chose, keeping what it learned', async () => {
+    const inbox = smartInbox();
+    await inbox.load();
+    // Every evening (UTC) for two weeks.
+    for (let day = 0; day < 15; day++) {
+      clock += 24 * HOUR;
+      await inbox.learn(message('promotion'), 'opened');
+    }
+    const offer = message('promotion');
+    const before = inbox.explain(offer, clock);
+    await inbox.setTimeZone('Asia/Shanghai');
+    const after = inbox.explain(offer, clock);
+    expect(after.map((r) => r.key)).toContain('ranking.opensCategory');
+    // In Shanghai the same instant is early morning, a time of day nothing was learned about.
+    expect(before.map((r) => r.key)).toContain('ranking.opensAtThisTime');
+    expect(after.map((r) => r.key)).not.toContain('ranking.opensAtThisTime');
+  });
+
+  it('learns an interaction once per message', async () => {
+    const inbox = smartInbox();
+    await inbox.load();
+    const offer = message('promotion');
+    for (let i = 0; i < 15; i++) await inbox.learn(offer, 'opened');
+    expect(inbox.explain(message('promotion'), clock).map((r) => r.key)).toEqual(['ranking.priorityThenTime']);
+  });
+
+  it('forgets everything on reset, keeping the suggestions switch, and orders statically again', async () => {
+    const inbox = smartInbox();
+    await inbox.load();
+    await inbox.setSuggestionsOn(false);
+    await opensOffers(inbox);
+    const version = inbox.version;
+    await inbox.reset();
+    expect(inbox.version).toBeGreaterThan(version);
+    expect(inbox.suggestionsOn).toBe(false);
+    expect(inbox.explain(message('promotion'), clock).map((r) => r.key)).toEqual(['ranking.priorityThenTime']);
+    const restored = smartInbox();
+    await restored.load();
+    expect(restored.explain(message('promotion'), clock).map((r) => r.key)).toEqual(['ranking.priorityThenTime']);
+    expect(restored.suggestionsOn).toBe(false);
+  });
+
+  it('offers to mute a category skipped again and again; accepting writes the preferences', async () => {
+    const inbox = smartInbox();
+    await inbox.load();
+    for (let i = 0; i < 19; i++) await inbox.learn(message('review'), 'dismissed');
+    expect(inbox.suggestion).toBeUndefined();
+    await inbox.learn(message('review'), 'ignored');
+    expect(inbox.suggestion?.target).toEqual({ kind: 'category', category: 'review' });
+    await inbox.accept();
+    expect(inbox.suggestion).toBeUndefined();
+    expect(preferences.mutedCategories).toEqual(['review']);
+  });
+
+  it('never suggests with suggestions off, and "not now" is remembered', async () => {
+    const off = smartInbox();
+    await off.load();
+    await off.setSuggestionsOn(false);
+    for (let i = 0; i < 20; i++) await off.learn(message('review'), 'dismissed');
+    expect(off.suggestion).toBeUndefined();
+
+    await db.meta.clear();
+    const inbox = smartInbox();
+    await inbox.load();
+    for (let i = 0; i < 20; i++) await inbox.learn(message('review'), 'dismissed');
+    expect(inbox.suggestion).toBeDefined();
+    await inbox.decline();
+    expect(inbox.suggestion).toBeUndefined();
+    expect(preferences.mutedCategories).toEqual([]);
+    const restored = smartInbox();
+    await restored.load();
+    clock += 4 * 24 * HOUR;
+    for (let i = 0; i < 20; i++) await restored.learn(message('review'), 'dismissed');
+    expect(restored.suggestion).toBeUndefined();
+  });
+
+  it('starts over from a damaged saved state instead of failing', async () => {
+    await writeSmartInbox({ ranker: { format: 'something else' }, suggester: 42, taught: 'nope' });
+    const inbox = smartInbox();
+    await inbox.load();
+    expect(inbox.explain(message('promotion'), clock).map((r) => r.key)).toEqual(['ranking.priorityThenTime']);
+    expect(inbox.suggestionsOn).toBe(true);
+    await inbox.learn(message('promotion'), 'opened');
+    await inbox.save();
+    expect((await readSmartInbox()).taught).toHaveLength(1);
+  });
+
+  it('is wiped with the inbox when another shopper signs in on this device', async () => {
+    await signIn('token-alice', 'alice');
+    const inbox = smartInbox();
+    await inbox.load();
+    await opensOffers(inbox);
+    await inbox.save();
+    await signIn('token-bob', 'bob');
+    expect(await readSmartInbox()).toEqual({});
+  });
+});
