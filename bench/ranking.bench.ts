@@ -194,6 +194,8 @@ function replay(id: number): ShopperResult {
         else suggester.decline(suggestion, now);
       }
     }
+    // What arrived after the day's last visit waits for the next one (it used to be dropped, never shown).
+    pending = pending.concat(arrivals);
   }
   return result;
 }
