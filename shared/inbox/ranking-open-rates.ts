@@ -43,6 +43,9 @@ const logit = (p: number) => Math.log(p / (1 - p));
 
 export class OpenRates {
   private readonly counts = new Map<string, OpenRateEntry>();
+  // Scoring a page asks for the same few categories and senders at one `now`: each is worked out once.
+  private readonly memo = new Map<string, Map<string | undefined, OpenRateTerm>>();
+  private memoAt = NaN;
 
   constructor(
     readonly settings: OpenRateSettings = DEFAULT_OPEN_RATES,
@@ -54,6 +57,18 @@ export class OpenRates {
 
   /** How much more (or less) than the shopper's average they open this category, and this sender in it, in logits. */
   term(category: string, senderId: string | undefined, now: number): OpenRateTerm {
+    if (now !== this.memoAt) {
+      this.memo.clear();
+      this.memoAt = now;
+    }
+    let ofCategory = this.memo.get(category);
+    if (!ofCategory) this.memo.set(category, (ofCategory = new Map()));
+    let term = ofCategory.get(senderId);
+    if (!term) ofCategory.set(senderId, (term = this.workOut(category, senderId, now)));
+    return term;
+  }
+
+  private workOut(category: string, senderId: string | undefined, now: number): OpenRateTerm {
     const all = this.rate(ALL, 0.5, now);
     const ofCategory = this.rate(categoryKey(category), all, now);
     const ofSender = senderId === undefined ? ofCategory : this.rate(pairKey(category, senderId), ofCategory, now);
@@ -62,6 +77,7 @@ export class OpenRates {
 
   /** One outcome: `opened` 1 or 0, counted `weight` times. */
   record(category: string, senderId: string | undefined, opened: 0 | 1, weight: number, now: number): void {
+    this.memoAt = NaN;
     this.count(ALL, opened, weight, now);
     this.count(categoryKey(category), opened, weight, now);
     if (senderId !== undefined) this.count(pairKey(category, senderId), opened, weight, now);
