@@ -88,7 +88,7 @@ const savedSchema = z.strictObject({
   opens: z.array(z.tuple([z.string().max(200), z.number().finite()])).max(RECENT_OPENS_CAPACITY),
   /** [key, opens, outcomes, when last counted]: opens never more than outcomes. */
   rates: z
-    .array(z.tuple([z.string().max(400), z.number().finite().min(0), z.number().finite().min(0), z.number().finite()]).refine(([, opens, seen]) => opens <= seen))
+    .array(z.tuple([z.string().max(200), z.number().finite().min(0), z.number().finite().min(0), z.number().finite()]).refine(([, opens, seen]) => opens <= seen))
     .max(OPEN_RATES_CAPACITY),
 });
 export type SavedRanker = z.infer<typeof savedSchema>;
