@@ -59,7 +59,9 @@ export interface Ranker {
 export interface RankerOptions {
   /** The shopper's IANA time zone (their preferences' `timeZone`); hour and weekday are read there. Default UTC. */
   timeZone?: string;
+  /** The hashed weights' learning (default RANKER_FTRL). */
   ftrl?: FtrlSettings;
+  /** The counted open rates' pseudo-counts and half-life (default DEFAULT_OPEN_RATES). */
   openRates?: OpenRateSettings;
   /** Logits of the prior per hour of static rank: the exchange rate between learned taste and time. */
   priorLogitsPerHour?: number;
