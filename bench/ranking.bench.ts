@@ -9,12 +9,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_FTRL } from '../shared/inbox/ftrl.js';
 import { FIRST_SCREEN, isGuarded } from '../shared/inbox/guarded.js';
 import { rankOf } from '../shared/inbox/ordering.js';
 import { withBenchPage } from './bench-page.js';
 import { timeScoring, type ScoringTimes } from './ranking-timing.js';
-import { createRanker, rankByScore, SAVED_TABLE_BYTES, smartOrder, staticOrder, type Outcome, type Ranker } from '../shared/inbox/ranking.js';
+import { DEFAULT_OPEN_RATES } from '../shared/inbox/ranking-open-rates.js';
+import { createRanker, RANKER_FTRL, rankByScore, SAVED_TABLE_BYTES, smartOrder, staticOrder, type Outcome, type Ranker } from '../shared/inbox/ranking.js';
 import { applySuggestion, createSuggester, type Suggestion } from '../shared/inbox/suggestions.js';
 import { DEFAULT_PREFERENCES, type Preferences } from '../shared/preferences.schema.js';
 import {
@@ -40,6 +40,8 @@ const { values } = parseArgs({
     l1: { type: 'string' },
     l2: { type: 'string' },
     'prior-per-hour': { type: 'string' },
+    'rate-strength': { type: 'string' },
+    'rate-half-life': { type: 'string' },
   },
 });
 const SHOPPERS = Number(values.shoppers);
@@ -47,10 +49,14 @@ const SEED = Number(values.seed);
 const INTERACTIONS = Number(values.interactions);
 const RANKER_OPTIONS = {
   ftrl: {
-    ...DEFAULT_FTRL,
+    ...RANKER_FTRL,
     ...(values.alpha ? { alpha: Number(values.alpha) } : {}),
     ...(values.l1 ? { l1: Number(values.l1) } : {}),
     ...(values.l2 ? { l2: Number(values.l2) } : {}),
+  },
+  openRates: {
+    strength: values['rate-strength'] ? Number(values['rate-strength']) : DEFAULT_OPEN_RATES.strength,
+    halfLifeDays: values['rate-half-life'] ? Number(values['rate-half-life']) : DEFAULT_OPEN_RATES.halfLifeDays,
   },
   ...(values['prior-per-hour'] ? { priorLogitsPerHour: Number(values['prior-per-hour']) } : {}),
 };
@@ -188,6 +194,8 @@ function replay(id: number): ShopperResult {
         else suggester.decline(suggestion, now);
       }
     }
+    // What arrived after the day's last visit waits for the next one (it used to be dropped, never shown).
+    pending = pending.concat(arrivals);
   }
   return result;
 }

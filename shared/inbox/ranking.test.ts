@@ -174,6 +174,8 @@ describe('ranker learning', () => {
       { ...saved, table: 'AAAA' },
       { ...saved, table: `${'!'.repeat(SAVED_TABLE_BYTES)}` },
       { ...saved, opens: [['c:shipping', 'yesterday']] },
+      { ...saved, rates: [['c=shipping', 5, 1, NOW]] },
+      { ...saved, rates: Array.from({ length: 257 }, (_, i) => [`c=${i}`, 0, 1, NOW]) },
       { ...saved, extra: true },
     ];
     for (const state of bad) {
@@ -182,6 +184,16 @@ describe('ranker learning', () => {
       expect(ranker.score(probe, NOW)).toBe(staticRank(probe));
     }
     expect(RANKER_STATE_FORMAT).toBe(saved.format);
+  });
+
+  it('starts over from the static order on a state saved by the version before the open rates', () => {
+    const good = createRanker();
+    trained(good);
+    const { rates: _rates, ...saved } = good.save() as Record<string, unknown>;
+    const previous = createRanker({ ...saved, format: 'tidings-ranker/1' });
+    const probe = message({ category: 'shipping' });
+    expect(previous.score(probe, NOW)).toBe(staticRank(probe));
+    expect((previous.save() as { rates: unknown[] }).rates).toEqual([]);
   });
 });
 

@@ -16,21 +16,24 @@ import {
   type RankingMessage,
   type ScoringContext,
 } from './ranking-features.js';
+import { DEFAULT_OPEN_RATES, OPEN_RATES_CAPACITY, OpenRates, type OpenRateSettings, type OpenRateTerm } from './ranking-open-rates.js';
 import { RECENT_OPENS_CAPACITY, RecentOpens } from './recent-opens.js';
 
 /**
  * The smart inbox's ranker: online logistic regression of "will the shopper
  * open this?", learned on the device from this shopper's own interactions.
  *
- *   logit = prior + learned
+ *   logit = prior + rates + bias + learned
  *   prior = (static rank − now) × PRIOR_LOGITS_PER_HOUR / 1 h       (fixed)
- *   learned = Σ weights of the message's hashed features            (FTRL-Proximal)
+ *   rates = open rate of the category and of its sender, in logits  (counted, ranking-open-rates.ts)
+ *   bias + learned = Σ weights of the message's hashed features      (FTRL-Proximal)
  *
  * The static rank is the "priority then time" key of shared/inbox/ordering.ts,
- * itself a time. Ordering by the logit at one `now` is ordering by
- * `rank + learned × (1 h / PRIOR_LOGITS_PER_HOUR)`, which is what `score` returns: before any
- * learning every weight is exactly 0 and the score is exactly the static rank.
- * See docs/smart-inbox.md.
+ * itself a time. The bias (the shopper's overall open rate) is the same for
+ * every message, so ordering by the logit at one `now` is ordering by
+ * `rank + (rates + learned) × (1 h / PRIOR_LOGITS_PER_HOUR)`, which is what `score` returns:
+ * before any learning both are exactly 0 and the score is exactly the static
+ * rank. See docs/smart-inbox.md.
  */
 
 export type Outcome = 'opened' | 'dismissed' | 'ignored';
@@ -56,13 +59,18 @@ export interface Ranker {
 export interface RankerOptions {
   /** The shopper's IANA time zone (their preferences' `timeZone`); hour and weekday are read there. Default UTC. */
   timeZone?: string;
+  /** The hashed weights' learning (default RANKER_FTRL). */
   ftrl?: FtrlSettings;
+  /** The counted open rates' pseudo-counts and half-life (default DEFAULT_OPEN_RATES). */
+  openRates?: OpenRateSettings;
   /** Logits of the prior per hour of static rank: the exchange rate between learned taste and time. */
   priorLogitsPerHour?: number;
 }
 
 const HOUR_MS = 3_600_000;
 export const PRIOR_LOGITS_PER_HOUR = 0.03;
+/** The hashed weights learn the rest, after the open rates: slowly, so one outcome moves little. */
+export const RANKER_FTRL: FtrlSettings = { ...DEFAULT_FTRL, alpha: 0.25 };
 
 /** How much each outcome counts: leaving a message alone says less than dismissing it. */
 const IMPORTANCE: Record<Outcome, number> = { opened: 1, dismissed: 1, ignored: 0.5 };
@@ -71,7 +79,8 @@ const IMPORTANCE: Record<Outcome, number> = { opened: 1, dismissed: 1, ignored: 
 const EXPLAIN_THRESHOLD = 0.3;
 const MAX_REASONS = 3;
 
-export const RANKER_STATE_FORMAT = 'tidings-ranker/1';
+/** 2 added the open rates; a state of format 1 starts over from the static order. */
+export const RANKER_STATE_FORMAT = 'tidings-ranker/2';
 
 const savedSchema = z.strictObject({
   format: z.literal(RANKER_STATE_FORMAT),
@@ -79,10 +88,14 @@ const savedSchema = z.strictObject({
   /** z then n, TABLE_SIZE float32 each, little-endian, base64. */
   table: z.base64().length(Math.ceil((TABLE_SIZE * 8) / 3) * 4),
   opens: z.array(z.tuple([z.string().max(200), z.number().finite()])).max(RECENT_OPENS_CAPACITY),
+  /** [key, opens, outcomes, when last counted]: opens never more than outcomes. */
+  rates: z
+    .array(z.tuple([z.string().max(200), z.number().finite().min(0), z.number().finite().min(0), z.number().finite()]).refine(([, opens, seen]) => opens <= seen))
+    .max(OPEN_RATES_CAPACITY),
 });
 export type SavedRanker = z.infer<typeof savedSchema>;
 
-/** Bytes of the saved JSON: fixed, whatever was learned, but for the recent-opens list (at most 64 keys). */
+/** Bytes of the saved table: fixed, whatever was learned; beside it the recent-opens list (at most 64 keys) and the open rates (at most 256). */
 export const SAVED_TABLE_BYTES = Math.ceil((TABLE_SIZE * 8) / 3) * 4;
 
 export function createRanker(saved?: unknown, options: RankerOptions = {}): Ranker {
@@ -90,8 +103,10 @@ export function createRanker(saved?: unknown, options: RankerOptions = {}): Rank
   // A state this version cannot read starts over from the static order rather than failing the inbox.
   const state = restored?.success ? restored.data : undefined;
   const { z: zs, n: ns } = state ? decodeTable(state.table) : { z: undefined, n: undefined };
-  const model = new FtrlModel(TABLE_SIZE, options.ftrl ?? DEFAULT_FTRL, zs, ns);
+  const model = new FtrlModel(TABLE_SIZE, options.ftrl ?? RANKER_FTRL, zs, ns);
   const opens = RecentOpens.from(state?.opens ?? []);
+  const rates = new OpenRates(options.openRates ?? DEFAULT_OPEN_RATES, state?.rates ?? []);
+  const rateTerm = (message: Message, now: number) => rates.term(message.category, message.sender?.id, now);
   const timeZone = options.timeZone ?? 'UTC';
   const msPerLogit = HOUR_MS / (options.priorLogitsPerHour ?? PRIOR_LOGITS_PER_HOUR);
 
@@ -112,14 +127,16 @@ export function createRanker(saved?: unknown, options: RankerOptions = {}): Rank
     messageFeatures(message, createdAtMs, now, contextOf(now), opens);
   const slotsOf = (features: readonly Feature[]) => features.map((feature) => feature.slot);
   let margin = 0;
-  const addWeight = (_: FeatureKind, slot: number) => {
-    margin += model.weight(slot);
+  // The bias moves every message alike: left out, "learned nothing about this kind of message" is the static score.
+  const addWeight = (kind: FeatureKind, slot: number) => {
+    if (kind !== 'bias') margin += model.weight(slot);
   };
+  const ratesOf = (term: OpenRateTerm) => term.category + term.sender;
 
   return {
     score(message, now) {
       const createdAtMs = Date.parse(message.createdAt);
-      margin = 0;
+      margin = ratesOf(rateTerm(message, now));
       visitFeatures(message, createdAtMs, now, contextOf(now), opens, addWeight);
       return staticRank(message, createdAtMs) + guardedMargin(message, margin) * msPerLogit;
     },
@@ -127,8 +144,10 @@ export function createRanker(saved?: unknown, options: RankerOptions = {}): Rank
     learn(message, outcome, now) {
       const createdAtMs = Date.parse(message.createdAt);
       const slots = slotsOf(featuresOf(message, createdAtMs, now));
-      const prior = (staticRank(message, createdAtMs) - now) / msPerLogit;
-      model.update(slots, prior, outcome === 'opened' ? 1 : 0, IMPORTANCE[outcome]);
+      const label = outcome === 'opened' ? 1 : 0;
+      const prior = (staticRank(message, createdAtMs) - now) / msPerLogit + ratesOf(rateTerm(message, now));
+      model.update(slots, prior, label, IMPORTANCE[outcome]);
+      rates.record(message.category, message.sender?.id, label, IMPORTANCE[outcome], now);
       // Recorded after learning: the example is judged as it looked before this open.
       if (outcome === 'opened') {
         opens.record(categoryKey(message.category), now);
@@ -137,7 +156,13 @@ export function createRanker(saved?: unknown, options: RankerOptions = {}): Rank
     },
 
     save(): SavedRanker {
-      return { format: RANKER_STATE_FORMAT, tableBits: TABLE_BITS, table: encodeTable(model.z, model.n), opens: opens.entries() };
+      return {
+        format: RANKER_STATE_FORMAT,
+        tableBits: TABLE_BITS,
+        table: encodeTable(model.z, model.n),
+        opens: opens.entries(),
+        rates: rates.entries(),
+      };
     },
 
     explain(message, now) {
@@ -145,8 +170,14 @@ export function createRanker(saved?: unknown, options: RankerOptions = {}): Rank
       const reasons: Explanation[] = [];
       if (message.priority >= 5) reasons.push({ key: 'ranking.urgent' });
       else if (message.priority === 4) reasons.push({ key: 'ranking.highPriority' });
-      const learned = learnedReasons(message, features, (slot) => model.weight(slot));
-      const margin = model.margin(slotsOf(features));
+      const term = rateTerm(message, now);
+      const contributions: [FeatureKind, number][] = [
+        ['category', term.category],
+        ['sender', term.sender],
+        ...features.filter((feature) => feature.kind !== 'bias').map((feature): [FeatureKind, number] => [feature.kind, model.weight(feature.slot)]),
+      ];
+      const learned = learnedReasons(message, contributions);
+      const margin = contributions.reduce((sum, [, w]) => sum + w, 0);
       if (isGuarded(message) && margin < 0) reasons.push({ key: 'ranking.keptUp', values: { category: message.category } });
       reasons.push(...learned);
       if (reasons.length === 0) reasons.push({ key: 'ranking.priorityThenTime' });
@@ -188,12 +219,11 @@ const REASON_OF: Partial<Record<FeatureKind, { up: string; down: string; about: 
   recentSender: { up: 'ranking.openedSenderRecently', down: 'ranking.skipsSender', about: 'sender' },
 };
 
-function learnedReasons(message: Message, features: readonly Feature[], weight: (slot: number) => number): Explanation[] {
+function learnedReasons(message: Message, contributions: readonly (readonly [FeatureKind, number])[]): Explanation[] {
   const sums = new Map<string, number>();
-  for (const feature of features) {
-    const reason = REASON_OF[feature.kind];
+  for (const [kind, w] of contributions) {
+    const reason = REASON_OF[kind];
     if (!reason) continue;
-    const w = weight(feature.slot);
     const key = w >= 0 ? reason.up : reason.down;
     sums.set(key, (sums.get(key) ?? 0) + w);
   }
