@@ -89,11 +89,18 @@ describe('SmartInbox', () => {
   });
 
   it('learns an interaction once per message', async () => {
-    const inbox = smartInbox();
-    await inbox.load();
     const offer = message('promotion');
-    for (let i = 0; i < 15; i++) await inbox.learn(offer, 'opened');
-    expect(inbox.explain(message('promotion'), clock).map((r) => r.key)).toEqual(['ranking.priorityThenTime']);
+    const learnedAfter = async (times: number) => {
+      await db.meta.clear();
+      const inbox = smartInbox();
+      await inbox.load();
+      for (let i = 0; i < times; i++) await inbox.learn(offer, 'opened');
+      await inbox.save();
+      return readSmartInbox();
+    };
+    const once = await learnedAfter(1);
+    expect(once).not.toEqual(await learnedAfter(0));
+    expect(await learnedAfter(15)).toEqual(once);
   });
 
   it('forgets everything on reset, keeping the suggestions switch, and orders statically again', async () => {
