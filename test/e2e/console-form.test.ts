@@ -128,7 +128,11 @@ describe.each([
 
     expect(await overflowingWidth(page)).toBeLessThanOrEqual(0);
     await page.getByRole('button', { name: 'Send', exact: true }).click();
-    await page.getByText('Queued for 2 recipients').waitFor();
+    const outcome = page.locator('.outcome');
+    await outcome.getByText('Accepted and queued for 2 recipients').waitFor();
+    // One status, the live one: the headline names no status of its own to contradict it.
+    await outcome.locator('.status .line').getByText('Sent').waitFor();
+    expect(await outcome.locator('.headline').textContent()).not.toMatch(/Sent|Queued|Scheduled/);
 
     const token = await server.tokenFor('bob');
     const res = await fetch(`${server.url}/api/v1/me/sync`, { headers: { authorization: `Bearer ${token}` } });
@@ -175,7 +179,7 @@ describe.each([
 
     const before = await sentIds();
     await page.getByRole('button', { name: 'Send', exact: true }).click();
-    await page.locator('.outcome').getByText('Scheduled', { exact: true }).waitFor();
+    await page.locator('.outcome .status .line').getByText('Scheduled').waitFor();
     const scheduled = (await sentIds()).filter((id) => !before.includes(id));
     expect(scheduled).toHaveLength(1);
     const status = await fetch(`${server.url}/api/v1/messages/${scheduled[0]}`, { headers: { authorization: `Bearer ${merchantKey}` } });
