@@ -96,6 +96,12 @@ describe.each(SIZES)('the console at %s size', (name, viewport) => {
     const page = await openConsole(viewport, 'send');
     await page.getByRole('button', { name: `Use the demo key of ${demo.shopName}` }).click();
     await page.locator('form.send-form').waitFor();
+    // A compact header: the language, the inbox link and "Sign out" share one row, even at 375 px.
+    const tools = await page.locator('header .tools > *').evaluateAll((elements) =>
+      elements.map((element) => ({ top: element.getBoundingClientRect().top, bottom: element.getBoundingClientRect().bottom })),
+    );
+    expect(tools).toHaveLength(3);
+    expect(Math.max(...tools.map((tool) => tool.top))).toBeLessThan(Math.min(...tools.map((tool) => tool.bottom)));
     for (const shopper of demo.shoppers) await page.getByRole('checkbox', { name: new RegExp(shopper.name.split(' ')[0]!) }).check();
     await page.getByLabel('Title', { exact: true }).fill(LONG_TITLE);
     await page.getByLabel('Body (optional)').fill('Arriving on Thursday between 9 and 12. '.repeat(4));
