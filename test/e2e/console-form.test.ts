@@ -189,6 +189,25 @@ describe.each([
   });
 });
 
+describe('a time to send that has passed', () => {
+  it('is said beside the field before sending, since the server sends it at once', async () => {
+    const page = await openConsole(PHONE);
+    await page.getByRole('radio', { name: 'At a time' }).check();
+    const field = page.getByLabel('Deliver at', { exact: true });
+    const hint = async (): Promise<string> => {
+      const ids = (await field.getAttribute('aria-describedby'))?.split(' ') ?? [];
+      return (await Promise.all(ids.map((id) => page.locator(`[id="${id}"]`).textContent()))).join(' ');
+    };
+    await field.fill('2020-01-01T10:00');
+    await page.getByText('This time has passed: the message goes out as soon as you send it.').waitFor();
+    expect(await hint()).toContain('This time has passed');
+    await field.fill(`${new Date().getFullYear() + 1}-01-01T10:00`);
+    await page.getByText('This time has passed').waitFor({ state: 'detached' });
+    expect(await hint()).toContain('Your local time');
+    await page.context().close();
+  });
+});
+
 describe('the server’s own refusal', () => {
   it('is shown beside the field it names, in plain words, when only the server can tell', async () => {
     const page = await openConsole(DESKTOP);

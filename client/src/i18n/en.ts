@@ -360,6 +360,7 @@ export const en = {
       whenRepeat: 'Repeating',
       deliverAt: 'Deliver at',
       deliverAtHint: (tz: string) => `Your local time (${tz}).`,
+      deliverAtPassedHint: (tz: string) => `Your local time (${tz}). This time has passed: the message goes out as soon as you send it.`,
       repeatStart: 'Starting at (optional)',
       repeatStartHint: (tz: string) => `Your local time (${tz}). Leave empty to start now.`,
       shopperLocalAt: 'Date and time on the shopper’s clock',

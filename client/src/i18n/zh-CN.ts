@@ -321,6 +321,7 @@ export const zhCN: Strings = {
       whenRepeat: '重复发送',
       deliverAt: '发送于',
       deliverAtHint: (tz: string) => `您的本地时间（${tz}）。`,
+      deliverAtPassedHint: (tz: string) => `您的本地时间（${tz}）。这个时间已经过去：点击发送后会立即发出。`,
       repeatStart: '开始于（可选）',
       repeatStartHint: (tz: string) => `您的本地时间（${tz}）。留空则从现在开始。`,
       shopperLocalAt: '顾客当地的日期和时间',
