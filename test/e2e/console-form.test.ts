@@ -189,6 +189,30 @@ describe.each([
   });
 });
 
+describe('a message to a topic', () => {
+  it('reaches its followers, and the outcome does not call them 0 recipients', async () => {
+    const token = await server.tokenFor('chen');
+    const follow = await fetch(`${server.url}/api/v1/me/topics/garden`, { method: 'PUT', headers: { authorization: `Bearer ${token}` } });
+    expect(follow.ok).toBe(true);
+    const page = await openConsole(DESKTOP);
+    await page.getByRole('radio', { name: 'Everyone following a topic' }).check();
+    await page.getByLabel('Topic', { exact: true }).fill('garden');
+    await page.getByLabel('Title', { exact: true }).fill('Garden chairs are back');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const outcome = page.locator('.outcome');
+    await outcome.getByText('Accepted for everyone following “garden”, counted as it goes out.').waitFor();
+    expect(await outcome.textContent()).not.toContain('0 recipients');
+
+    // A topic fans out after the 202: its followers' copies land a moment later.
+    const titles = async (): Promise<(string | undefined)[]> => {
+      const res = await fetch(`${server.url}/api/v1/me/sync`, { headers: { authorization: `Bearer ${token}` } });
+      return ((await res.json()) as { events: { message?: { title: string } }[] }).events.map((event) => event.message?.title);
+    };
+    await expect.poll(titles, { timeout: 5000 }).toContain('Garden chairs are back');
+    await page.context().close();
+  });
+});
+
 describe('a time to send that has passed', () => {
   it('is said beside the field before sending, since the server sends it at once', async () => {
     const page = await openConsole(PHONE);

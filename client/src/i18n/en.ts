@@ -300,6 +300,7 @@ export const en = {
     sentSummary: (recipients: number) =>
       recipients === 1 ? 'Accepted and queued for 1 recipient' : `Accepted and queued for ${recipients} recipients`,
     scheduledSummary: 'Accepted. Its recipients are counted when it goes out.',
+    topicSummary: (topic: string) => `Accepted for everyone following “${topic}”, counted as it goes out.`,
     serverAnswer: 'What the server said',
     messageId: 'Message id',
     status: 'Status',

@@ -263,6 +263,7 @@ export const zhCN: Strings = {
     failed: '未发送',
     sentSummary: (recipients: number) => `已受理，已为 ${recipients} 位收件人排队`,
     scheduledSummary: '已受理。发送时再统计收件人。',
+    topicSummary: (topic: string) => `已受理，发给关注“${topic}”的所有人，发送时再统计人数。`,
     serverAnswer: '服务器的原始答复',
     messageId: '消息 ID',
     status: '状态',
