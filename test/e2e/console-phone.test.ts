@@ -177,3 +177,19 @@ describe.each(SIZES)('the console at %s size', (name, viewport) => {
     await page.context().close();
   });
 });
+
+describe('the console on a 320 px phone', () => {
+  it('shows every section tab whole, without scrolling the tab row', async () => {
+    const page = await openConsole({ width: 320, height: 640 }, 'send');
+    await page.getByRole('button', { name: `Use the demo key of ${demo.shopName}` }).click();
+    for (const tab of ['Send', 'Sent messages', 'Dashboard']) {
+      await page.getByRole('link', { name: tab, exact: true }).click();
+      const boxes = await page.getByRole('navigation', { name: 'Console sections' }).getByRole('link').evaluateAll((links) =>
+        links.map((link) => ({ name: link.textContent!.trim(), left: link.getBoundingClientRect().left, right: link.getBoundingClientRect().right })),
+      );
+      expect(boxes.filter((box) => box.left < 0 || box.right > 320), `with ${tab} open`).toEqual([]);
+    }
+    await expectNoOverflow(page, '320 px: Dashboard', { boxes: BOXES });
+    await page.context().close();
+  });
+});
