@@ -145,6 +145,16 @@ describe('the delivery dashboard in Simplified Chinese', () => {
     await page.getByRole('region', { name: '按天' }).waitFor();
     await page.getByRole('region', { name: '按类别' }).getByRole('rowheader', { name: '订单' }).waitFor();
     await noHorizontalOverflow(page);
+    // A column heading keeps its words whole (the table scrolls instead), never one character a line.
+    const headingLines = await page.locator('thead th').evaluateAll((headings) =>
+      headings.map((heading) => {
+        const range = document.createRange();
+        range.selectNodeContents(heading);
+        const lineTops = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+        return `${heading.textContent!.trim()}: ${lineTops.size}`;
+      }),
+    );
+    expect(headingLines.filter((entry) => Number(entry.split(': ')[1]) > 2)).toEqual([]);
     await context.close();
   });
 });

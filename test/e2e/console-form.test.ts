@@ -128,7 +128,11 @@ describe.each([
 
     expect(await overflowingWidth(page)).toBeLessThanOrEqual(0);
     await page.getByRole('button', { name: 'Send', exact: true }).click();
-    await page.getByText('Queued for 2 recipients').waitFor();
+    const outcome = page.locator('.outcome');
+    await outcome.getByText('Accepted and queued for 2 recipients').waitFor();
+    // One status, the live one: the headline names no status of its own to contradict it.
+    await outcome.locator('.status .line').getByText('Sent').waitFor();
+    expect(await outcome.locator('.headline').textContent()).not.toMatch(/Sent|Queued|Scheduled/);
 
     const token = await server.tokenFor('bob');
     const res = await fetch(`${server.url}/api/v1/me/sync`, { headers: { authorization: `Bearer ${token}` } });
@@ -175,12 +179,55 @@ describe.each([
 
     const before = await sentIds();
     await page.getByRole('button', { name: 'Send', exact: true }).click();
-    await page.locator('.outcome').getByText('Scheduled', { exact: true }).waitFor();
+    await page.locator('.outcome .status .line').getByText('Scheduled').waitFor();
     const scheduled = (await sentIds()).filter((id) => !before.includes(id));
     expect(scheduled).toHaveLength(1);
     const status = await fetch(`${server.url}/api/v1/messages/${scheduled[0]}`, { headers: { authorization: `Bearer ${merchantKey}` } });
     expect(await status.json()).toMatchObject({ status: 'scheduled', schedule: { cron: '0 9 * * 1', tz: 'Asia/Shanghai', dueAt: times[0] } });
     expect(await overflowingWidth(page)).toBeLessThanOrEqual(0);
+    await page.context().close();
+  });
+});
+
+describe('a message to a topic', () => {
+  it('reaches its followers, and the outcome does not call them 0 recipients', async () => {
+    const token = await server.tokenFor('chen');
+    const follow = await fetch(`${server.url}/api/v1/me/topics/garden`, { method: 'PUT', headers: { authorization: `Bearer ${token}` } });
+    expect(follow.ok).toBe(true);
+    const page = await openConsole(DESKTOP);
+    await page.getByRole('radio', { name: 'Everyone following a topic' }).check();
+    await page.getByLabel('Topic', { exact: true }).fill('garden');
+    await page.getByLabel('Title', { exact: true }).fill('Garden chairs are back');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const outcome = page.locator('.outcome');
+    await outcome.getByText('Accepted for everyone following “garden”, counted as it goes out.').waitFor();
+    expect(await outcome.textContent()).not.toContain('0 recipients');
+
+    // A topic fans out after the 202: its followers' copies land a moment later.
+    const titles = async (): Promise<(string | undefined)[]> => {
+      const res = await fetch(`${server.url}/api/v1/me/sync`, { headers: { authorization: `Bearer ${token}` } });
+      return ((await res.json()) as { events: { message?: { title: string } }[] }).events.map((event) => event.message?.title);
+    };
+    await expect.poll(titles, { timeout: 5000 }).toContain('Garden chairs are back');
+    await page.context().close();
+  });
+});
+
+describe('a time to send that has passed', () => {
+  it('is said beside the field before sending, since the server sends it at once', async () => {
+    const page = await openConsole(PHONE);
+    await page.getByRole('radio', { name: 'At a time' }).check();
+    const field = page.getByLabel('Deliver at', { exact: true });
+    const hint = async (): Promise<string> => {
+      const ids = (await field.getAttribute('aria-describedby'))?.split(' ') ?? [];
+      return (await Promise.all(ids.map((id) => page.locator(`[id="${id}"]`).textContent()))).join(' ');
+    };
+    await field.fill('2020-01-01T10:00');
+    await page.getByText('This time has passed: the message goes out as soon as you send it.').waitFor();
+    expect(await hint()).toContain('This time has passed');
+    await field.fill(`${new Date().getFullYear() + 1}-01-01T10:00`);
+    await page.getByText('This time has passed').waitFor({ state: 'detached' });
+    expect(await hint()).toContain('Your local time');
     await page.context().close();
   });
 });

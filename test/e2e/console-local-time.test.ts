@@ -80,7 +80,7 @@ describe.each([
     expect(JSON.parse(response.request().postData()!)).toMatchObject({ deliverAtLocal: wall, fallbackTz: 'Europe/Berlin' });
 
     const outcome = page.locator('.outcome');
-    await outcome.getByText('Scheduled', { exact: true }).first().waitFor();
+    await outcome.locator('.status .line').getByText('Scheduled').waitFor();
     const progress = outcome.getByTestId('local-time-progress');
     await progress.getByText('3 time zones').click();
     const zones = await progress.locator('.zones .zone').allTextContents();

@@ -96,6 +96,12 @@ describe.each(SIZES)('the console at %s size', (name, viewport) => {
     const page = await openConsole(viewport, 'send');
     await page.getByRole('button', { name: `Use the demo key of ${demo.shopName}` }).click();
     await page.locator('form.send-form').waitFor();
+    // A compact header: the language, the inbox link and "Sign out" share one row, even at 375 px.
+    const tools = await page.locator('header .tools > *').evaluateAll((elements) =>
+      elements.map((element) => ({ top: element.getBoundingClientRect().top, bottom: element.getBoundingClientRect().bottom })),
+    );
+    expect(tools).toHaveLength(3);
+    expect(Math.max(...tools.map((tool) => tool.top))).toBeLessThan(Math.min(...tools.map((tool) => tool.bottom)));
     for (const shopper of demo.shoppers) await page.getByRole('checkbox', { name: new RegExp(shopper.name.split(' ')[0]!) }).check();
     await page.getByLabel('Title', { exact: true }).fill(LONG_TITLE);
     await page.getByLabel('Body (optional)').fill('Arriving on Thursday between 9 and 12. '.repeat(4));
@@ -168,6 +174,22 @@ describe.each(SIZES)('the console at %s size', (name, viewport) => {
     await page.getByRole('button', { name: 'Last 90 days' }).click();
     await page.getByRole('row').filter({ has: page.getByRole('rowheader') }).nth(89).waitFor();
     await expectNoOverflow(page, `${name}: Dashboard, 90 days`, { boxes: BOXES });
+    await page.context().close();
+  });
+});
+
+describe('the console on a 320 px phone', () => {
+  it('shows every section tab whole, without scrolling the tab row', async () => {
+    const page = await openConsole({ width: 320, height: 640 }, 'send');
+    await page.getByRole('button', { name: `Use the demo key of ${demo.shopName}` }).click();
+    for (const tab of ['Send', 'Sent messages', 'Dashboard']) {
+      await page.getByRole('link', { name: tab, exact: true }).click();
+      const boxes = await page.getByRole('navigation', { name: 'Console sections' }).getByRole('link').evaluateAll((links) =>
+        links.map((link) => ({ name: link.textContent!.trim(), left: link.getBoundingClientRect().left, right: link.getBoundingClientRect().right })),
+      );
+      expect(boxes.filter((box) => box.left < 0 || box.right > 320), `with ${tab} open`).toEqual([]);
+    }
+    await expectNoOverflow(page, '320 px: Dashboard', { boxes: BOXES });
     await page.context().close();
   });
 });

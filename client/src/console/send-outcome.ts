@@ -4,7 +4,7 @@ import { describeError } from '../api/describe-error.js';
 
 /** What one press of "Send" came to, as the console lists it. */
 export type SendOutcome =
-  | { ok: true; at: number; title: string; response: SendMessageResponse }
+  | { ok: true; at: number; title: string; topic?: string | undefined; response: SendMessageResponse }
   | { ok: false; at: number; title: string; code: string; message: string; issues: readonly ErrorIssue[] };
 
 export function failedOutcome(title: string, error: unknown): SendOutcome {
