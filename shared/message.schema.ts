@@ -93,6 +93,22 @@ export const repeatSchema = z.strictObject({
 });
 export type Repeat = z.infer<typeof repeatSchema>;
 
+/**
+ * Pushes of messages with the same key to the same shopper within the window
+ * (from the first of them) become one summary notification at its end; each
+ * message is still stored and synced at once. `title` may hold `{count}`.
+ */
+export const digestSchema = z.strictObject({
+  key: z
+    .string()
+    .min(1)
+    .max(LIMITS.digestKeyLength)
+    .regex(/^[A-Za-z0-9_.:@+-]+$/, 'may contain only letters, digits and _ . : @ + -'),
+  windowSeconds: z.number().int().min(LIMITS.digestWindowSecondsMin).max(LIMITS.digestWindowSecondsMax),
+  title: z.string().trim().min(1).max(LIMITS.digestTitleLength).refine(isWellFormedText, WELL_FORMED_TEXT_MESSAGE).optional(),
+});
+export type Digest = z.infer<typeof digestSchema>;
+
 /** A wall-clock time without seconds or offset, read in each recipient's zone: "2026-06-15T09:00". */
 export const localDateTimeSchema = z
   .string()
@@ -152,6 +168,7 @@ export const sendMessageRequestSchema = z
     /** The zone of recipients without a time zone preference, for deliverAtLocal and repeat.tz "recipient". */
     fallbackTz: knownTimeZoneSchema.optional(),
     repeat: repeatSchema.optional(),
+    digest: digestSchema.optional(),
   })
   // A message with a time is a scheduled one unless the merchant says otherwise (a scheduled user message stays `user`).
   .transform(({ type, ...rest }) => ({
