@@ -202,6 +202,10 @@ export const sendMessageRequestSchema = z
     if (message.expiresAt && message.deliverAt && Date.parse(message.expiresAt) <= Date.parse(message.deliverAt)) {
       ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'must be after deliverAt' });
     }
+    if (message.repeat && message.digest) {
+      // Each occurrence is a message of its own, out once per period: nothing to gather.
+      ctx.addIssue({ code: 'custom', path: ['digest'], message: 'is not allowed with repeat' });
+    }
     if (message.repeat && message.expiresAt) {
       // Each occurrence is a new message; one expiry for all of them would silently end the series.
       ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'is not allowed with repeat' });
@@ -314,6 +318,8 @@ export const messageStatusResponseSchema = messageSchema.extend({
     .optional(),
   /** Set on a message sent with deliverAtLocal or repeat.tz "recipient". */
   localTime: localTimeStatusSchema.optional(),
+  /** Set on a message sent with a digest: what was asked, and how many recipients' pushes went into a summary. */
+  digest: digestSchema.extend({ digested: count }).optional(),
   ...deliveryCountsShape,
   /** Recipients who marked it read (on any device); null when the store does not track read state. */
   read: z.number().int().nonnegative().nullable(),

@@ -28,7 +28,7 @@ function quietAroundNow(allowUrgent: boolean): Preferences['quietHours'] {
     const hour = (now.getUTCHours() + offsetHours + 24) % 24;
     return `${String(hour).padStart(2, '0')}:00`;
   };
-  return { start: clockAt(-1), end: clockAt(2), allowUrgent };
+  return { start: clockAt(-1), end: clockAt(2), allowUrgent, deferred: false };
 }
 
 describe('push policy from the shopper’s preferences', () => {

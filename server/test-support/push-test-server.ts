@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
-import { pushPayloadSchema, type PushPayload } from '../../shared/push.schema.js';
+import { pushPayloadSchema, summaryPushPayloadSchema, type PushPayload, type SummaryPushPayload } from '../../shared/push.schema.js';
+import type { AppDeps } from '../app.js';
 import { EndpointAllowlist } from '../push/endpoint-allowlist.js';
 import { until } from './eventually.js';
 import { LoopbackPushService, type ReceivedPush, type SyntheticSubscription } from './push-service.js';
@@ -19,8 +20,8 @@ export interface PushTestBed {
   close(): Promise<void>;
 }
 
-/** The app in-process, allowed to push to a loopback push service, with quick retries. */
-export async function startPushTestBed(): Promise<PushTestBed> {
+/** The app in-process, allowed to push to a loopback push service, with quick retries; `lifecycle` e.g. for a simulated clock. */
+export async function startPushTestBed(lifecycle?: AppDeps['lifecycle']): Promise<PushTestBed> {
   const push = await LoopbackPushService.start();
   const server = await startTestServer({
     push: {
@@ -29,6 +30,7 @@ export async function startPushTestBed(): Promise<PushTestBed> {
       pollMs: 50,
       concurrency: 16,
     },
+    ...(lifecycle ? { lifecycle } : {}),
   });
   const bed: PushTestBed = {
     server,
@@ -64,6 +66,11 @@ export async function startPushTestBed(): Promise<PushTestBed> {
     },
   };
   return bed;
+}
+
+/** Parses a received summary push with the shared schema, as the service worker will. */
+export function summaryOf(push: ReceivedPush): SummaryPushPayload {
+  return summaryPushPayloadSchema.parse(JSON.parse(push.plaintext));
 }
 
 /** Parses a received push with the shared schema, as the service worker will. */

@@ -95,7 +95,7 @@ describe('the service worker in Chromium', () => {
     await device.page.goto('about:blank');
     const template = JSON.parse((await sendAndReceive(device, { title: 'A template' })).plaintext) as { message: Record<string, unknown> };
     await device.page.goto(`${device.server.url}/`);
-    await savePreferences(device, { quietHours: { start: utcClock(-60), end: utcClock(60), allowUrgent: true }, timeZone: 'UTC' });
+    await savePreferences(device, { quietHours: { start: utcClock(-60), end: utcClock(60), allowUrgent: true, deferred: false }, timeZone: 'UTC' });
     await device.page.goto('about:blank');
     const pushOf = (id: string, title: string, priority: number) =>
       JSON.stringify({ ...template, message: { ...template.message, id, title, priority, collapseKey: undefined } });
