@@ -3,6 +3,7 @@ import { messagesOf } from '../../shared/event.schema.js';
 import type { Preferences } from '../../shared/preferences.schema.js';
 import { until } from '../test-support/eventually.js';
 import { payloadOf, startPushTestBed, summaryOf, type PushTestBed } from '../test-support/push-test-server.js';
+import { TEST_MERCHANT_KEY } from '../test-support/test-server.js';
 
 /**
  * Pushes held back and released as one summary (issue 15): digests and
@@ -133,5 +134,49 @@ describe('quiet hours that defer', () => {
     await advanceTo('2026-01-09T07:00:00Z');
     await until(async () => bed.push.receivedFor(device.json.endpoint).length, (n) => n === 1);
     expect(summaryOf(bed.push.receivedFor(device.json.endpoint)[0]!)).toMatchObject({ reason: 'quiet-hours', count: 2 });
+  });
+});
+
+describe('bad input', () => {
+  const messageCount = async () => {
+    const res = await fetch(`${bed.server.url}/api/v1/messages?limit=200`, { headers: { authorization: `Bearer ${TEST_MERCHANT_KEY}` } });
+    return ((await res.json()) as { messages: unknown[] }).messages.length;
+  };
+
+  it.each([
+    ['a key with a space', { key: 'price drop', windowSeconds: 600 }],
+    ['a key of 65 characters', { key: 'k'.repeat(65), windowSeconds: 600 }],
+    ['a window under a minute', { key: 'drop', windowSeconds: 59 }],
+    ['a window over a day', { key: 'drop', windowSeconds: 86_401 }],
+    ['a window in fractions', { key: 'drop', windowSeconds: 600.5 }],
+    ['a window as text', { key: 'drop', windowSeconds: '600' }],
+    ['no window', { key: 'drop' }],
+    ['a blank title', { key: 'drop', windowSeconds: 600, title: '  ' }],
+    ['an unknown field', { key: 'drop', windowSeconds: 600, every: 'day' }],
+    ['not an object', 'drop'],
+  ])('refuses a digest with %s: 400, nothing stored', async (_case, digest) => {
+    const before = await messageCount();
+    const res = await bed.server.send({ to: { userIds: ['bad-digest'] }, category: 'order', title: 'x', digest });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'validation-failed', message: expect.stringContaining('digest') });
+    expect(await messageCount()).toBe(before);
+    expect(await bed.server.store.readEvents('bad-digest', 0, 10)).toEqual([]);
+  });
+
+  it('refuses a digest on a repeating message', async () => {
+    const res = await bed.server.send({ to: { userIds: ['bad-digest'] }, category: 'order', title: 'x', repeat: { cron: '0 9 * * *' }, digest: { key: 'd', windowSeconds: 60 } });
+    expect(res.status).toBe(400);
+  });
+
+  it.each([['text', 'yes'], ['a number', 1], ['null', null]])('refuses quietHours.deferred as %s: 400, preferences unchanged', async (_case, deferred) => {
+    await savePreferences('bad-deferred', { quietHours: { start: '22:00', end: '07:00', allowUrgent: true, deferred: true } });
+    const before = await bed.server.store.getPreferences('bad-deferred');
+    const res = await fetch(`${bed.server.url}/api/v1/me/preferences`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await bed.server.tokenFor('bad-deferred')}` },
+      body: JSON.stringify({ preferences: { quietHours: { start: '22:00', end: '07:00', deferred } }, changedAt: new Date(Date.UTC(2026, 1, 1) + ++changedAt).toISOString() }),
+    });
+    expect(res.status).toBe(400);
+    expect(await bed.server.store.getPreferences('bad-deferred')).toEqual(before);
   });
 });
