@@ -1,24 +1,12 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { createTestSchema, type TestSchema } from '../test-support/postgres-schema.js';
+import { describe, expect, it } from 'vitest';
 import { postgresAvailable, requireService } from '../test-support/services.js';
-import { tempDir } from '../test-support/temp-dirs.js';
+import { storeInstances } from '../test-support/store-instances.js';
 import { digestHoldKey, QUIET_HOURS_HOLD } from './held-push-store.js';
-import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
 const pgAvailable = requireService('PostgreSQL', await postgresAvailable());
-const schemas: TestSchema[] = [];
-afterAll(async () => {
-  for (const schema of schemas) await schema.drop();
-});
-
 /** One store, or two "instances" on one PostgreSQL schema. */
-async function openInstances(kind: 'sqlite' | 'postgres'): Promise<Store[]> {
-  if (kind === 'sqlite') return [SqliteStore.open(tempDir())];
-  const schema = await createTestSchema();
-  schemas.push(schema);
-  return [await schema.open(), await schema.open()];
-}
+const openInstances = storeInstances();
 
 const T = Date.parse('2026-06-14T00:00:00Z');
 const DIGEST = { key: 'm1:price-drop', windowMs: 600_000, title: '{count} drops' };

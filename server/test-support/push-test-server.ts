@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { pushPayloadSchema, summaryPushPayloadSchema, type PushPayload, type SummaryPushPayload } from '../../shared/push.schema.js';
+import type { Preferences } from '../../shared/preferences.schema.js';
 import type { AppDeps } from '../app.js';
 import { EndpointAllowlist } from '../push/endpoint-allowlist.js';
 import { until } from './eventually.js';
@@ -13,6 +14,8 @@ export interface PushTestBed {
   device(userId: string): Promise<SyntheticSubscription>;
   /** Sends a message to the shoppers as the merchant, expects 202 and returns its id. */
   send(userIds: string[], overrides?: Record<string, unknown>): Promise<string>;
+  /** Saves the shopper's preferences through the real route (each save later than the one before), expecting 200. */
+  savePreferences(userId: string, preferences: Partial<Preferences>): Promise<void>;
   /** GET /api/v1/messages/:id as the merchant. */
   report(messageId: string): Promise<Record<string, unknown>>;
   /** Waits until every push of the message is settled, then returns the merchant's report. */
@@ -32,6 +35,7 @@ export async function startPushTestBed(lifecycle?: AppDeps['lifecycle']): Promis
     },
     ...(lifecycle ? { lifecycle } : {}),
   });
+  let changes = 0;
   const bed: PushTestBed = {
     server,
     push,
@@ -49,6 +53,14 @@ export async function startPushTestBed(lifecycle?: AppDeps['lifecycle']): Promis
       const res = await server.send(messageTo(userIds, overrides));
       expect(res.status).toBe(202);
       return ((await res.json()) as { id: string }).id;
+    },
+    async savePreferences(userId, preferences) {
+      const res = await fetch(`${server.url}/api/v1/me/preferences`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await server.tokenFor(userId)}` },
+        body: JSON.stringify({ preferences, changedAt: new Date(Date.UTC(2026, 0, 1) + ++changes).toISOString() }),
+      });
+      expect(res.status).toBe(200);
     },
     async report(messageId) {
       const res = await fetch(`${server.url}/api/v1/messages/${messageId}`, {
