@@ -11,9 +11,9 @@ import { LoopWorker } from '../scheduler/background-loop.js';
 import { backoffMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 
 /**
- * Decides, at send time, whether to wake a shopper's device for a message.
- * The hook for preferences, muted categories and quiet hours (a later issue);
- * today every push goes out. A refused push counts as skipped.
+ * Decides, at send time, whether to wake a shopper's device for a message
+ * (the shopper's preferences: see preference-push-policy.ts). A refused push
+ * counts as skipped; one held for a summary too (see held-push-store.ts).
  */
 export interface PushPolicy {
   shouldPush(userId: string, message: Message): boolean | Promise<boolean>;
