@@ -193,10 +193,12 @@ export class PushWorker extends LoopWorker {
     if (!pushNow && deferredUntil === undefined) return true;
     if (!digest && deferredUntil === undefined) return false;
     const now = (this.options.holdNow ?? this.now)();
+    // The window starts when the first message was sent, not when its push job got its turn.
+    const messageAt = Math.max(Date.parse(message.createdAt), message.deliverAt ? Date.parse(message.deliverAt) : 0);
     const hold = digest
-      ? { holdKey: digestHoldKey(digest.key), dueAt: now + digest.windowMs, title: digest.title }
+      ? { holdKey: digestHoldKey(digest.key), dueAt: messageAt + digest.windowMs, title: digest.title }
       : { holdKey: QUIET_HOURS_HOLD, dueAt: deferredUntil!, title: null };
-    await this.options.store.lifecycle.heldPushes.hold({ userId, messageId: message.id, now, ...hold });
+    await this.options.store.lifecycle.heldPushes.hold({ userId, messageId: message.id, messageAt, now, ...hold });
     this.options.onHeld?.();
     return true;
   }

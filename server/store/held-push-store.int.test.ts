@@ -32,10 +32,13 @@ describe.each([
       expect(await holds.digestOf('d1')).toEqual(DIGEST);
       expect(await holds.digestOf('nope')).toBeUndefined();
       const holdKey = digestHoldKey(DIGEST.key);
-      const hold = (userId: string, messageId: string, now: number) => holds.hold({ userId, holdKey, messageId, now, dueAt: now + DIGEST.windowMs, title: DIGEST.title });
+      const hold = (userId: string, messageId: string, now: number, messageAt = now) =>
+        holds.hold({ userId, holdKey, messageId, messageAt, now, dueAt: messageAt + DIGEST.windowMs, title: DIGEST.title });
       await hold('alice', 'd1', T);
       await hold('alice', 'd1', T + 10); // her second device
       await hold('bob', 'd1', T + 20);
+      // An older message whose push got its turn later: counted, but not the newest.
+      await hold('bob', 'd0', T + 30, T - 5000);
       await hold('alice', 'd2', T + 1000);
       expect(await holds.digested('d1')).toBe(2);
       expect(await holds.digested('d2')).toBe(1);
@@ -47,7 +50,7 @@ describe.each([
       const claimed = await holds.claimDue(due, 60_000, 10);
       expect(claimed.map((c) => [c.userId, c.count, c.newestMessageId, c.title]).sort()).toEqual([
         ['alice', 2, 'd2', '{count} drops'],
-        ['bob', 1, 'd1', '{count} drops'],
+        ['bob', 2, 'd1', '{count} drops'],
       ]);
       // Leased: no other claim gets them until the lease ends.
       expect(await holds.claimDue(due, 60_000, 10)).toEqual([]);
@@ -69,8 +72,8 @@ describe.each([
     const holds = store.lifecycle.heldPushes;
     try {
       const digestKey = digestHoldKey('m1:k');
-      await holds.hold({ userId: 'carol', holdKey: digestKey, messageId: 'a', now: T, dueAt: T + 60_000, title: null });
-      await holds.hold({ userId: 'carol', holdKey: QUIET_HOURS_HOLD, messageId: 'b', now: T + 1, dueAt: T + 3_600_000, title: null });
+      await holds.hold({ userId: 'carol', holdKey: digestKey, messageId: 'a', messageAt: T, now: T, dueAt: T + 60_000, title: null });
+      await holds.hold({ userId: 'carol', holdKey: QUIET_HOURS_HOLD, messageId: 'b', messageAt: T + 1, now: T + 1, dueAt: T + 3_600_000, title: null });
       const [digest] = await holds.claimDue(T + 60_000, 60_000, 10);
       await holds.moveTo(digest!, QUIET_HOURS_HOLD, T + 7_200_000);
       // The quiet-hours hold keeps its own due time; it now has both messages.
@@ -81,7 +84,7 @@ describe.each([
       expect(await holds.nextDueAt()).toBe(T + 5_000_000);
 
       // Two instances claiming at once (one on SQLite): each hold goes to exactly one of them.
-      for (let i = 0; i < 20; i++) await holds.hold({ userId: `u${i}`, holdKey: QUIET_HOURS_HOLD, messageId: 'm', now: T, dueAt: T, title: null });
+      for (let i = 0; i < 20; i++) await holds.hold({ userId: `u${i}`, holdKey: QUIET_HOURS_HOLD, messageId: 'm', messageAt: T, now: T, dueAt: T, title: null });
       const claims = await Promise.all(instances.flatMap((instance) => [instance, instance]).map((instance) => instance.lifecycle.heldPushes.claimDue(T + 5_000_000, 60_000, 8)));
       const users = claims.flat().map((c) => c.userId);
       expect(new Set(users).size).toBe(users.length);

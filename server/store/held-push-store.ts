@@ -32,7 +32,9 @@ export interface HoldInput {
   userId: string;
   holdKey: string;
   messageId: string;
-  /** When the message was held (epoch ms): the newest held message is the summary's target. */
+  /** When the message was sent (epoch ms): the newest is the summary's target. */
+  messageAt: number;
+  /** When its push was held (epoch ms): a release covers what was held up to its claim. */
   now: number;
   /** Only for a new hold: a window starts at its first message. */
   dueAt: number;

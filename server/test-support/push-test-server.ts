@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import { pushPayloadSchema, summaryPushPayloadSchema, type PushPayload, type SummaryPushPayload } from '../../shared/push.schema.js';
 import type { Preferences } from '../../shared/preferences.schema.js';
 import type { AppDeps } from '../app.js';
+import type { Store } from '../store/store.js';
 import { EndpointAllowlist } from '../push/endpoint-allowlist.js';
 import { until } from './eventually.js';
 import { LoopbackPushService, type ReceivedPush, type SyntheticSubscription } from './push-service.js';
@@ -24,7 +25,7 @@ export interface PushTestBed {
 }
 
 /** The app in-process, allowed to push to a loopback push service, with quick retries; `lifecycle` e.g. for a simulated clock. */
-export async function startPushTestBed(lifecycle?: AppDeps['lifecycle']): Promise<PushTestBed> {
+export async function startPushTestBed(lifecycle?: AppDeps['lifecycle'], store?: Store): Promise<PushTestBed> {
   const push = await LoopbackPushService.start();
   const server = await startTestServer({
     push: {
@@ -34,6 +35,7 @@ export async function startPushTestBed(lifecycle?: AppDeps['lifecycle']): Promis
       concurrency: 16,
     },
     ...(lifecycle ? { lifecycle } : {}),
+    ...(store ? { store } : {}),
   });
   let changes = 0;
   const bed: PushTestBed = {

@@ -34,8 +34,8 @@ export class PostgresHeldPushes implements HeldPushStore {
         input.title,
       ]);
       const added = await client.query(
-        'INSERT INTO held_push_messages (user_id, hold_key, message_id, held_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
-        [input.userId, input.holdKey, input.messageId, input.now],
+        'INSERT INTO held_push_messages (user_id, hold_key, message_id, message_at, held_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
+        [input.userId, input.holdKey, input.messageId, input.messageAt, input.now],
       );
       if (added.rowCount === 1 && input.holdKey.startsWith('digest:')) {
         await client.query('UPDATE message_digests SET digested = digested + 1 WHERE message_id = $1', [input.messageId]);
@@ -56,7 +56,7 @@ export class PostgresHeldPushes implements HeldPushStore {
         const summary = await client.query<{ n: number; newest: string | null }>(
           `SELECT COUNT(*)::int AS n,
              (SELECT message_id FROM held_push_messages WHERE user_id = $1 AND hold_key = $2 AND held_at <= $3
-              ORDER BY held_at DESC, message_id DESC LIMIT 1) AS newest
+              ORDER BY message_at DESC, held_at DESC, message_id DESC LIMIT 1) AS newest
            FROM held_push_messages WHERE user_id = $1 AND hold_key = $2 AND held_at <= $3`,
           [row.user_id, row.hold_key, now],
         );
@@ -83,8 +83,8 @@ export class PostgresHeldPushes implements HeldPushStore {
     return withTransaction(this.pool, async (client) => {
       await client.query('INSERT INTO held_pushes (user_id, hold_key, due_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [hold.userId, holdKey, dueAt]);
       await client.query(
-        `INSERT INTO held_push_messages (user_id, hold_key, message_id, held_at)
-         SELECT user_id, $1, message_id, held_at FROM held_push_messages WHERE user_id = $2 AND hold_key = $3 AND held_at <= $4
+        `INSERT INTO held_push_messages (user_id, hold_key, message_id, message_at, held_at)
+         SELECT user_id, $1, message_id, message_at, held_at FROM held_push_messages WHERE user_id = $2 AND hold_key = $3 AND held_at <= $4
          ON CONFLICT DO NOTHING`,
         [holdKey, hold.userId, hold.holdKey, hold.claimedAt],
       );

@@ -323,6 +323,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     user_id TEXT NOT NULL,
     hold_key TEXT NOT NULL,
     message_id TEXT NOT NULL,
+    -- When the message was sent (the newest is the summary's target); held_at, when its push was held.
+    message_at INTEGER NOT NULL,
     held_at INTEGER NOT NULL,
     PRIMARY KEY (user_id, hold_key, message_id)
   );

@@ -19,8 +19,8 @@ function prepare(db: Database.Database) {
     openHold: p<[string, string, number, string | null]>(
       'INSERT OR IGNORE INTO held_pushes (user_id, hold_key, due_at, title) VALUES (?, ?, ?, ?)',
     ),
-    addMessage: p<[string, string, string, number]>(
-      'INSERT OR IGNORE INTO held_push_messages (user_id, hold_key, message_id, held_at) VALUES (?, ?, ?, ?)',
+    addMessage: p<[string, string, string, number, number]>(
+      'INSERT OR IGNORE INTO held_push_messages (user_id, hold_key, message_id, message_at, held_at) VALUES (?, ?, ?, ?, ?)',
     ),
     countDigested: p<[string]>('UPDATE message_digests SET digested = digested + 1 WHERE message_id = ?'),
     due: p<[number, number, number], HoldRow>(
@@ -30,7 +30,7 @@ function prepare(db: Database.Database) {
     summary: p<[{ user: string; key: string; at: number }], { n: number; newest: string | null }>(
       `SELECT COUNT(*) AS n,
          (SELECT message_id FROM held_push_messages WHERE user_id = @user AND hold_key = @key AND held_at <= @at
-          ORDER BY held_at DESC, rowid DESC LIMIT 1) AS newest
+          ORDER BY message_at DESC, held_at DESC, rowid DESC LIMIT 1) AS newest
        FROM held_push_messages WHERE user_id = @user AND hold_key = @key AND held_at <= @at`,
     ),
     dropMessages: p<[string, string, number]>('DELETE FROM held_push_messages WHERE user_id = ? AND hold_key = ? AND held_at <= ?'),
@@ -38,8 +38,8 @@ function prepare(db: Database.Database) {
     dropHold: p<[string, string]>('DELETE FROM held_pushes WHERE user_id = ? AND hold_key = ?'),
     reschedule: p<[number, string, string]>('UPDATE held_pushes SET due_at = ?, lease_until = 0 WHERE user_id = ? AND hold_key = ?'),
     moveMessages: p<[string, string, string, number]>(
-      `INSERT OR IGNORE INTO held_push_messages (user_id, hold_key, message_id, held_at)
-       SELECT user_id, ?, message_id, held_at FROM held_push_messages WHERE user_id = ? AND hold_key = ? AND held_at <= ?`,
+      `INSERT OR IGNORE INTO held_push_messages (user_id, hold_key, message_id, message_at, held_at)
+       SELECT user_id, ?, message_id, message_at, held_at FROM held_push_messages WHERE user_id = ? AND hold_key = ? AND held_at <= ?`,
     ),
     nextDue: p<[], { due_at: number }>('SELECT due_at FROM held_pushes ORDER BY due_at LIMIT 1'),
     digested: p<[string], { digested: number }>('SELECT digested FROM message_digests WHERE message_id = ?'),
@@ -67,7 +67,7 @@ export class SqliteHeldPushes implements HeldPushStore {
   async hold(input: HoldInput): Promise<void> {
     this.db.transaction(() => {
       this.s.openHold.run(input.userId, input.holdKey, input.dueAt, input.title);
-      const added = this.s.addMessage.run(input.userId, input.holdKey, input.messageId, input.now).changes === 1;
+      const added = this.s.addMessage.run(input.userId, input.holdKey, input.messageId, input.messageAt, input.now).changes === 1;
       if (added && input.holdKey.startsWith('digest:')) this.s.countDigested.run(input.messageId);
     })();
   }
