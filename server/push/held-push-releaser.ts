@@ -73,7 +73,8 @@ export class HeldPushReleaser extends LoopWorker {
       else await holds.postpone(hold, deferredUntil);
       return;
     }
-    if (isDigestHold(hold.holdKey) && policy && !(await policy.shouldPush(hold.userId, message))) {
+    // Silenced now (quiet hours not deferred, or a category muted since): dropped like any push, the inbox has them.
+    if (policy && !(await policy.shouldPush(hold.userId, message))) {
       await holds.release(hold);
       return;
     }
