@@ -7,14 +7,14 @@ import { TEST_MERCHANT_KEY } from '../test-support/test-server.js';
 import { createTestSchema, type TestSchema } from '../test-support/postgres-schema.js';
 import { postgresAvailable, requireService } from '../test-support/services.js';
 
+const pgAvailable = requireService('PostgreSQL', await postgresAvailable());
+
 /**
  * Pushes held back and released as one summary (issue 15): digests and
- * deferred quiet hours, on a simulated clock the server's holds and quiet
+ * deferred quiet hours, on both stores and a simulated clock the server's holds and quiet
  * hours read. The clock stays in the past of the real one, so push jobs (due
  * at accept) are sent at once by the worker, which keeps real time.
  */
-const pgAvailable = requireService('PostgreSQL', await postgresAvailable());
-
 describe.each([
   { name: 'SQLite', skip: false },
   { name: 'PostgreSQL', skip: !pgAvailable },
