@@ -390,6 +390,7 @@ describe('generated requests: the spec and the server give the same verdict', ()
       expiresAt: field([later(2)], ['never']),
       data: field([{ orderId: 1042 }, { nested: { deep: [true, null] } }], [[1, 2], 'x']),
       collapseKey: field(['order:1042'], ['order 1042', '']),
+      digest: field([{ key: 'price-drop', windowSeconds: 600 }, { key: 'd', windowSeconds: 60, title: '{count} drops' }], [{ key: 'a b', windowSeconds: 600 }, { key: 'd', windowSeconds: 59 }, { key: 'd' }]),
     },
     { requiredKeys: ['to', 'category', 'title'] },
   );
