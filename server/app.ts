@@ -37,6 +37,7 @@ import { createMetrics } from './metrics.js';
 import { EndpointAllowlist } from './push/endpoint-allowlist.js';
 import { PreferencePushPolicy } from './push/preference-push-policy.js';
 import { PushSender } from './push/push-sender.js';
+import { HeldPushReleaser } from './push/held-push-releaser.js';
 import { PushWorker, type PushPolicy } from './push/push-worker.js';
 import type { RetryPolicy } from './push/retry-policy.js';
 import { loadVapidKeys, type VapidKeys } from './push/vapid-keys.js';
@@ -132,6 +133,8 @@ export interface App {
   server: http.Server;
   streams: StreamServer;
   pushWorker: PushWorker;
+  /** Sends the summaries of held-back pushes (digests, deferred quiet hours) when due. */
+  heldPushes: HeldPushReleaser;
   scheduler: Scheduler;
   fanOut: FanOutWorker;
   /** Set with deps.amqp.eventsExchange: publishes events to the shop's RabbitMQ with confirms. */
@@ -164,6 +167,18 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // webhook goes out now rather than at the worker's next poll.
   const outbox = { wake: () => {} };
   const states = new MessageStateService({ store, bus, logger, outbox });
+  const clock = deps.lifecycle?.now;
+  // The shopper's preferences decide, unless a test or an embedder brings its own policy; quiet hours on the lifecycle's clock.
+  const pushPolicy = pushDeps.policy ?? new PreferencePushPolicy(preferences, clock ? () => new Date(clock()) : undefined);
+  const heldPushes = new HeldPushReleaser({
+    store,
+    transport: sender,
+    logger,
+    policy: pushPolicy,
+    leaseMs,
+    ...(clock ? { now: clock } : {}),
+    ...(deps.lifecycle?.schedulerPollMs ? { pollMs: deps.lifecycle.schedulerPollMs } : {}),
+  });
   const pushWorker = new PushWorker({
     outbox,
     store,
@@ -174,8 +189,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     leaseMs,
     ...(pushDeps.pollMs !== undefined ? { pollMs: pushDeps.pollMs } : {}),
     ...(pushDeps.retry ? { retry: pushDeps.retry } : {}),
-    // The shopper's preferences decide, unless a test or an embedder brings its own policy.
-    policy: pushDeps.policy ?? new PreferencePushPolicy(preferences),
+    policy: pushPolicy,
+    ...(clock ? { holdNow: clock } : {}),
+    onHeld: () => heldPushes.wake(),
   });
   const subscriptions = new PushSubscriptionService({ store, allowlist });
   const lifecycleDeps = deps.lifecycle ?? {};
@@ -197,7 +213,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ...(lifecycleDeps.schedulerPollMs ? { pollMs: lifecycleDeps.schedulerPollMs } : {}),
     ...(lifecycleDeps.now ? { now: lifecycleDeps.now } : {}),
   });
-  const clock = lifecycleDeps.now;
   const messages = new MessageService({
     ...{ store, bus, logger, metrics, pushQueue: pushWorker, scheduler, fanOut },
     ...(clock ? { now: () => new Date(clock()) } : {}),
@@ -318,6 +333,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   server.on('upgrade', (req, socket, head) => streams.handleUpgrade(req, socket, head));
   pushWorker.start();
+  heldPushes.start();
   scheduler.start();
   fanOut.start();
   webhookWorker.start();
@@ -326,6 +342,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     server,
     streams,
     pushWorker,
+    heldPushes,
     scheduler,
     fanOut,
     ...(amqpEvents ? { amqpEvents } : {}),
@@ -346,6 +363,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await deliveries.close();
       // After HTTP has drained, so no request queues a push the worker would no longer see.
       await pushWorker.stop();
+      await heldPushes.stop();
       await sender.close();
       await sharedLimits?.close();
       // Last: what the closing steps above recorded stays in the outbox for the next start.

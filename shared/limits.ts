@@ -19,6 +19,11 @@ export const LIMITS = {
   senderNameLength: 100,
   recipientsPerRequest: 1000,
   cronLength: 120,
+  /** `digest` of a message: its key, its window, and the summary title the merchant may give. */
+  digestKeyLength: 64,
+  digestWindowSecondsMin: 60,
+  digestWindowSecondsMax: 24 * 3600,
+  digestTitleLength: 200,
   /** `Idempotency-Key` header length (a UUID is 36). */
   idempotencyKeyLength: 255,
   replyBodyLength: 2000,

@@ -93,6 +93,22 @@ export const repeatSchema = z.strictObject({
 });
 export type Repeat = z.infer<typeof repeatSchema>;
 
+/**
+ * Pushes of messages with the same key to the same shopper within the window
+ * (from the first of them) become one summary notification at its end; each
+ * message is still stored and synced at once. `title` may hold `{count}`.
+ */
+export const digestSchema = z.strictObject({
+  key: z
+    .string()
+    .min(1)
+    .max(LIMITS.digestKeyLength)
+    .regex(/^[A-Za-z0-9_.:@+-]+$/, 'may contain only letters, digits and _ . : @ + -'),
+  windowSeconds: z.number().int().min(LIMITS.digestWindowSecondsMin).max(LIMITS.digestWindowSecondsMax),
+  title: z.string().trim().min(1).max(LIMITS.digestTitleLength).refine(isWellFormedText, WELL_FORMED_TEXT_MESSAGE).optional(),
+});
+export type Digest = z.infer<typeof digestSchema>;
+
 /** A wall-clock time without seconds or offset, read in each recipient's zone: "2026-06-15T09:00". */
 export const localDateTimeSchema = z
   .string()
@@ -152,6 +168,7 @@ export const sendMessageRequestSchema = z
     /** The zone of recipients without a time zone preference, for deliverAtLocal and repeat.tz "recipient". */
     fallbackTz: knownTimeZoneSchema.optional(),
     repeat: repeatSchema.optional(),
+    digest: digestSchema.optional(),
   })
   // A message with a time is a scheduled one unless the merchant says otherwise (a scheduled user message stays `user`).
   .transform(({ type, ...rest }) => ({
@@ -184,6 +201,10 @@ export const sendMessageRequestSchema = z
     }
     if (message.expiresAt && message.deliverAt && Date.parse(message.expiresAt) <= Date.parse(message.deliverAt)) {
       ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'must be after deliverAt' });
+    }
+    if (message.repeat && message.digest) {
+      // Each occurrence is a message of its own, out once per period: nothing to gather.
+      ctx.addIssue({ code: 'custom', path: ['digest'], message: 'is not allowed with repeat' });
     }
     if (message.repeat && message.expiresAt) {
       // Each occurrence is a new message; one expiry for all of them would silently end the series.
@@ -297,6 +318,8 @@ export const messageStatusResponseSchema = messageSchema.extend({
     .optional(),
   /** Set on a message sent with deliverAtLocal or repeat.tz "recipient". */
   localTime: localTimeStatusSchema.optional(),
+  /** Set on a message sent with a digest: what was asked, and how many recipients' pushes went into a summary. */
+  digest: digestSchema.extend({ digested: count }).optional(),
   ...deliveryCountsShape,
   /** Recipients who marked it read (on any device); null when the store does not track read state. */
   read: z.number().int().nonnegative().nullable(),

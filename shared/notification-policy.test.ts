@@ -15,7 +15,7 @@ const senderId = fc.constantFrom('seller-acme', 'seller-zed', 'alice', '3f1c9a4e
 const preferences: fc.Arbitrary<Preferences> = fc.record({
   mutedCategories: fc.subarray([...KNOWN_CATEGORIES]),
   minPushPriority: priority,
-  quietHours: fc.option(fc.record({ start: clock, end: clock, allowUrgent: fc.boolean() }), { nil: null }),
+  quietHours: fc.option(fc.record({ start: clock, end: clock, allowUrgent: fc.boolean(), deferred: fc.boolean() }), { nil: null }),
   timeZone: fc.constantFrom('UTC', 'Asia/Shanghai', 'Europe/Paris', 'America/New_York', 'Australia/Lord_Howe'),
   mutedSenders: fc.uniqueArray(senderId),
   locale: fc.constantFrom(null, ...LOCALE_TAGS),
@@ -117,7 +117,7 @@ describe('shouldNotify', () => {
       ...DEFAULT_PREFERENCES,
       mutedCategories: ['promotion'],
       minPushPriority: 3,
-      quietHours: { start: '22:00', end: '07:00', allowUrgent: false },
+      quietHours: { start: '22:00', end: '07:00', allowUrgent: false, deferred: false },
       timeZone: 'UTC',
       mutedSenders: ['seller-noisy'],
     };

@@ -48,6 +48,12 @@ export const preferencesSchema = z.strictObject({
       end: clockTimeSchema,
       /** Urgent (priority 5) messages still notify during quiet hours. */
       allowUrgent: z.boolean().default(true),
+      /**
+       * What quiet hours do to a notification: false silences it (the message
+       * is in the inbox by morning); true holds it back and shows one summary
+       * when they end. Defaults so older stored preferences parse.
+       */
+      deferred: z.boolean().default(false),
     })
     .nullable()
     .default(null),

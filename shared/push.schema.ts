@@ -100,6 +100,26 @@ export const retractionPushPayloadSchema = z.object({
 });
 export type RetractionPushPayload = z.infer<typeof retractionPushPayloadSchema>;
 
+/** Why pushes were held back and summarised: a digest's window ended, or deferred quiet hours did. */
+export const SUMMARY_REASONS = ['digest', 'quiet-hours'] as const;
+
+/**
+ * Several held-back pushes as one notification (issue 15): `count` messages,
+ * the newest of them as `message` (the click target). `title` is the
+ * merchant's digest title with the count filled in; without one the service
+ * worker builds a localised title from the count and reason.
+ */
+export const summaryPushPayloadSchema = z.object({
+  v: z.literal(PUSH_PAYLOAD_VERSION),
+  kind: z.literal('summary'),
+  reason: z.enum(SUMMARY_REASONS),
+  count: z.number().int().positive(),
+  title: z.string().min(1).max(LIMITS.digestTitleLength + 16).optional(),
+  message: messageSchema,
+  truncated: z.literal(true).optional(),
+});
+export type SummaryPushPayload = z.infer<typeof summaryPushPayloadSchema>;
+
 /** Every push Tidings sends, by `kind`: what a service worker parses. */
-export const anyPushPayloadSchema = z.discriminatedUnion('kind', [pushPayloadSchema, retractionPushPayloadSchema]);
+export const anyPushPayloadSchema = z.discriminatedUnion('kind', [pushPayloadSchema, retractionPushPayloadSchema, summaryPushPayloadSchema]);
 export type AnyPushPayload = z.infer<typeof anyPushPayloadSchema>;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PREFERENCES, type Preferences } from './preferences.schema.js';
-import { isInQuietHours, isMinuteInWindow, localMinuteOfDay, minutesOf } from './quiet-hours.js';
+import { isInQuietHours, isMinuteInWindow, localMinuteOfDay, minutesOf, quietHoursEnd } from './quiet-hours.js';
 
 const minute = fc.integer({ min: 0, max: 1439 });
 // From 1992: China kept daylight saving time until 1991.
@@ -9,7 +9,7 @@ const instant = fc.date({ min: new Date('1992-01-01T00:00:00Z'), max: new Date('
 const clock = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 
 function quiet(start: string, end: string, timeZone = 'UTC', allowUrgent = true): Preferences {
-  return { ...DEFAULT_PREFERENCES, quietHours: { start, end, allowUrgent }, timeZone };
+  return { ...DEFAULT_PREFERENCES, quietHours: { start, end, allowUrgent, deferred: false }, timeZone };
 }
 
 describe('isMinuteInWindow', () => {
@@ -118,5 +118,32 @@ describe('isInQuietHours', () => {
     expect(isInQuietHours(prefs, new Date('2026-11-01T05:30:00Z'))).toBe(true);
     expect(isInQuietHours(prefs, new Date('2026-11-01T06:30:00Z'))).toBe(true);
     expect(isInQuietHours(prefs, new Date('2026-11-01T07:00:00Z'))).toBe(false); // 02:00 EST
+  });
+});
+
+describe('quietHoursEnd', () => {
+  const zone = fc.constantFrom('UTC', 'Asia/Shanghai', 'Europe/Berlin', 'America/Los_Angeles', 'Australia/Lord_Howe', 'Asia/Kolkata');
+
+  it('is the first instant after quiet hours: quiet a minute before, not quiet at it, within a day', () => {
+    fc.assert(
+      fc.property(minute, minute, zone, instant, (start, end, timeZone, now) => {
+        const preferences = quiet(clock(start), clock(end), timeZone);
+        const ends = quietHoursEnd(preferences, now);
+        if (!isInQuietHours(preferences, now)) {
+          expect(ends).toBeUndefined();
+          return;
+        }
+        expect(ends!.getTime()).toBeGreaterThan(now.getTime());
+        expect(isInQuietHours(preferences, ends!)).toBe(false);
+        expect(ends!.getTime() - now.getTime()).toBeLessThanOrEqual(26 * 3600_000);
+      }),
+    );
+  });
+
+  it('ends 22:00–07:00 at 07:00 on the shopper\'s wall clock', () => {
+    const shanghai = quiet('22:00', '07:00', 'Asia/Shanghai');
+    // 23:30 in Shanghai (UTC+8); 07:00 there is 23:00 UTC the same day.
+    expect(quietHoursEnd(shanghai, new Date('2026-06-01T15:30:00Z'))?.toISOString()).toBe('2026-06-01T23:00:00.000Z');
+    expect(quietHoursEnd(shanghai, new Date('2026-06-01T23:00:00Z'))).toBeUndefined();
   });
 });

@@ -78,3 +78,24 @@ export function isInQuietHours(preferences: Pick<Preferences, 'quietHours' | 'ti
   if (start === end) return false;
   return isMinuteInWindow(localMinuteOfDay(now, preferences.timeZone), start, end);
 }
+
+const MINUTE_MS = 60_000;
+/** Longest a repeated autumn hour can keep a window going past its local end (some zones shift by 30 minutes). */
+const END_SEARCH_STEPS = 8;
+const END_SEARCH_STEP_MS = 15 * MINUTE_MS;
+
+/**
+ * When the quiet hours `now` is in end: the next instant whose local time is
+ * the window's end, the start of that minute. Undefined when `now` is not
+ * quiet. Daylight saving: an end skipped by a spring-forward jump is the
+ * first local time after it; in a repeated autumn hour the end is the first
+ * instant the wall clock is past the window, searched in 15-minute steps.
+ */
+export function quietHoursEnd(preferences: Pick<Preferences, 'quietHours' | 'timeZone'>, now: Date): Date | undefined {
+  if (!isInQuietHours(preferences, now)) return undefined;
+  const end = minutesOf(preferences.quietHours!.end);
+  const minutesLeft = (end - localMinuteOfDay(now, preferences.timeZone) + MINUTES_PER_DAY) % MINUTES_PER_DAY;
+  let candidate = Math.floor(now.getTime() / MINUTE_MS) * MINUTE_MS + minutesLeft * MINUTE_MS;
+  for (let step = 0; step < END_SEARCH_STEPS && isInQuietHours(preferences, new Date(candidate)); step++) candidate += END_SEARCH_STEP_MS;
+  return new Date(candidate);
+}

@@ -140,6 +140,8 @@ const SAMPLES: Record<string, Samples> = {
         () => ({ to: { topic: 'promotions' }, category: 'promotion', title: 'Sale', deliverAtLocal: '2030-06-15T09:00', fallbackTz: 'Asia/Tokyo' }),
         () => messageTo(['spec-shopper'], { repeat: { cron: '0 9 * * *', tz: 'recipient' }, fallbackTz: 'Europe/Berlin' }),
         () => messageTo(['spec-shopper'], { type: 'user', sender: { id: 'agent-7', name: 'Dana' } }),
+        () => messageTo(['spec-shopper'], { digest: { key: 'wishlist-price-drop', windowSeconds: 600 } }),
+        () => messageTo(['spec-shopper'], { digest: { key: 'a', windowSeconds: 86400, title: '{count} items in your wishlist dropped in price' } }),
         () =>
           messageTo(['spec-shopper'], {
             priority: 5,
@@ -176,6 +178,16 @@ const SAMPLES: Record<string, Samples> = {
         () => messageTo(['spec-shopper'], { deliverAtLocal: '2030-06-15T09:00', fallbackTz: '' }),
         () => messageTo(['spec-shopper'], { fallbackTz: 'Europe/Berlin' }),
         () => messageTo(['spec-shopper'], { repeat: { cron: '0 9 * * *', tz: 'Europe/Berlin' }, fallbackTz: 'Europe/Berlin' }),
+        () => messageTo(['spec-shopper'], { digest: { key: 'price drop', windowSeconds: 600 } }),
+        () => messageTo(['spec-shopper'], { digest: { key: 'k'.repeat(65), windowSeconds: 600 } }),
+        () => messageTo(['spec-shopper'], { digest: { key: '', windowSeconds: 600 } }),
+        () => messageTo(['spec-shopper'], { digest: { key: 'drop', windowSeconds: 59 } }),
+        () => messageTo(['spec-shopper'], { digest: { key: 'drop', windowSeconds: 86401 } }),
+        () => messageTo(['spec-shopper'], { digest: { key: 'drop', windowSeconds: 60.5 } }),
+        () => messageTo(['spec-shopper'], { digest: { key: 'drop' } }),
+        () => messageTo(['spec-shopper'], { digest: { key: 'drop', windowSeconds: 600, title: '   ' } }),
+        () => messageTo(['spec-shopper'], { digest: { key: 'drop', windowSeconds: 600, every: 'day' } }),
+        () => messageTo(['spec-shopper'], { digest: { key: 'drop', windowSeconds: 600 }, repeat: { cron: '0 9 * * *' } }),
       ],
     },
   },
@@ -259,12 +271,17 @@ const SAMPLES: Record<string, Samples> = {
   'PUT /api/v1/me/preferences': {
     path: () => '/api/v1/me/preferences',
     body: {
-      valid: [() => ({ preferences: {}, changedAt: now() }), () => ({ preferences: { locale: 'zh-CN', theme: 'dark' }, changedAt: now() })],
+      valid: [
+        () => ({ preferences: {}, changedAt: now() }),
+        () => ({ preferences: { locale: 'zh-CN', theme: 'dark' }, changedAt: now() }),
+        () => ({ preferences: { quietHours: { start: '22:00', end: '07:00', deferred: true } }, changedAt: now() }),
+      ],
       invalid: [
         () => ({ preferences: {} }),
         () => ({ preferences: { colour: 'red' }, changedAt: now() }),
         () => ({ preferences: { locale: 'fr' }, changedAt: now() }),
         () => ({ preferences: { theme: 'sepia' }, changedAt: now() }),
+        () => ({ preferences: { quietHours: { start: '22:00', end: '07:00', deferred: 'yes' } }, changedAt: now() }),
       ],
     },
   },
@@ -373,6 +390,7 @@ describe('generated requests: the spec and the server give the same verdict', ()
       expiresAt: field([later(2)], ['never']),
       data: field([{ orderId: 1042 }, { nested: { deep: [true, null] } }], [[1, 2], 'x']),
       collapseKey: field(['order:1042'], ['order 1042', '']),
+      digest: field([{ key: 'price-drop', windowSeconds: 600 }, { key: 'd', windowSeconds: 60, title: '{count} drops' }], [{ key: 'a b', windowSeconds: 600 }, { key: 'd', windowSeconds: 59 }, { key: 'd' }]),
     },
     { requiredKeys: ['to', 'category', 'title'] },
   );
@@ -435,6 +453,7 @@ describe('every answer the server gives is one the spec describes', () => {
     'GET /api/v1/messages/:id': async () => ({ path: `/api/v1/messages/${await sentBy()}` }),
     'GET /api/v1/messages/:id (scheduled)': async () => ({ path: `/api/v1/messages/${await sentBy({ repeat: { cron: '0 9 * * *' } })}` }),
     'GET /api/v1/messages/:id (local time)': async () => ({ path: `/api/v1/messages/${await sentBy({ deliverAtLocal: '2030-06-15T09:00' })}` }),
+    'GET /api/v1/messages/:id (digest)': async () => ({ path: `/api/v1/messages/${await sentBy({ digest: { key: 'drop', windowSeconds: 60, title: '{count} drops' } })}` }),
     'DELETE /api/v1/messages/:id': async () => ({ path: `/api/v1/messages/${await sentBy({ deliverAt: soon() })}` }),
     'DELETE /api/v1/messages/:id (sent)': async () => ({ path: `/api/v1/messages/${await sentBy()}` }),
     'POST /api/v1/messages/:id/retract': async () => ({ path: `/api/v1/messages/${await sentBy()}/retract` }),

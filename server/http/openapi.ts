@@ -170,6 +170,7 @@ export const OPERATIONS: readonly OperationSpec[] = [
     description:
       'To shoppers by id or to every subscriber of a topic; now, at `deliverAt`, or on a `repeat` schedule. ' +
       'With `deliverAtLocal` (or `repeat.tz: "recipient"`), at that wall-clock time in each shopper’s own time zone. ' +
+      'With `digest`, stored and synced at once, but the pushes of a key to a shopper within the window become one summary at its end. ' +
       'Answers only after the message is durably stored. A seller key sends as itself, to shoppers and its own `store:<id>` topic.',
     access: 'merchant',
     body: sendMessageRequestSchema,
@@ -580,6 +581,7 @@ const REFINEMENTS = new Map<unknown, JsonSchema>([
         { not: { required: ['repeat', 'expiresAt'] } },
         { not: { required: ['deliverAt', 'deliverAtLocal'] } },
         { not: { required: ['repeat', 'deliverAtLocal'] } },
+        { not: { required: ['repeat', 'digest'] } },
         {
           if: { required: ['fallbackTz'] },
           then: {

@@ -1,5 +1,6 @@
 import type { Message } from '../../shared/message.schema.js';
 import { shouldNotify } from '../../shared/notification-policy.js';
+import { quietHoursEnd } from '../../shared/quiet-hours.js';
 import type { PreferencesService } from '../services/preferences.service.js';
 import type { PushPolicy } from './push-worker.js';
 
@@ -9,8 +10,9 @@ import type { PushPolicy } from './push-worker.js';
  * the shared rule the service worker applies too. A sender is known by
  * `message.sender.id`, which for a seller's message the server sets from the
  * key, so a muted seller cannot get past it by renaming itself. The message is in the inbox either way; the push counts as
- * skipped. Quiet hours drop the push rather than defer it: by morning the
- * inbox has the message, and a pile of stale notifications helps nobody.
+ * skipped. Quiet hours drop the push rather than defer it, unless the shopper
+ * chose `quietHours.deferred`: then the worker holds it and one summary goes
+ * out when they end (see held-push-store.ts).
  */
 export class PreferencePushPolicy implements PushPolicy {
   constructor(
@@ -20,5 +22,13 @@ export class PreferencePushPolicy implements PushPolicy {
 
   async shouldPush(userId: string, message: Message): Promise<boolean> {
     return shouldNotify(message, await this.preferences.forPush(userId), this.now()).notify;
+  }
+
+  async heldUntil(userId: string, message: Message): Promise<number | undefined> {
+    const preferences = await this.preferences.forPush(userId);
+    const now = this.now();
+    const decision = shouldNotify(message, preferences, now);
+    if (decision.notify || decision.reason !== 'quiet-hours' || !preferences.quietHours?.deferred) return undefined;
+    return quietHoursEnd(preferences, now)?.getTime();
   }
 }

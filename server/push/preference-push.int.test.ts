@@ -8,16 +8,7 @@ beforeAll(async () => {
 });
 afterAll(() => bed.close());
 
-let clock = 0;
-async function savePreferences(userId: string, preferences: Partial<Preferences>): Promise<void> {
-  const res = await fetch(`${bed.server.url}/api/v1/me/preferences`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${await bed.server.tokenFor(userId)}` },
-    body: JSON.stringify({ preferences, changedAt: new Date(Date.UTC(2026, 0, 1) + ++clock).toISOString() }),
-  });
-  expect(res.status).toBe(200);
-}
-
+const savePreferences = (userId: string, preferences: Partial<Preferences>) => bed.savePreferences(userId, preferences);
 const send = (userId: string, overrides: Record<string, unknown>) => bed.send([userId], overrides);
 const settled = (messageId: string) => bed.settled(messageId);
 
@@ -28,7 +19,7 @@ function quietAroundNow(allowUrgent: boolean): Preferences['quietHours'] {
     const hour = (now.getUTCHours() + offsetHours + 24) % 24;
     return `${String(hour).padStart(2, '0')}:00`;
   };
-  return { start: clockAt(-1), end: clockAt(2), allowUrgent };
+  return { start: clockAt(-1), end: clockAt(2), allowUrgent, deferred: false };
 }
 
 describe('push policy from the shopper’s preferences', () => {

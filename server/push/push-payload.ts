@@ -1,10 +1,18 @@
 import { LIMITS } from '../../shared/limits.js';
 import type { Message } from '../../shared/message.schema.js';
-import { PUSH_PAYLOAD_VERSION, type PushPayload, type RetractionPushPayload } from '../../shared/push.schema.js';
+import {
+  PUSH_PAYLOAD_VERSION,
+  type PushPayload,
+  type RetractionPushPayload,
+  type SummaryPushPayload,
+} from '../../shared/push.schema.js';
 
 const encoder = new TextEncoder();
 
-function serialise(payload: PushPayload): { json: string; bytes: number } {
+/** A payload around a message, marked truncated when the message was cut to fit. */
+type Wrap = (message: Message, truncated: boolean) => PushPayload | SummaryPushPayload;
+
+function serialise(payload: PushPayload | SummaryPushPayload): { json: string; bytes: number } {
   const json = JSON.stringify(payload);
   return { json, bytes: encoder.encode(json).length };
 }
@@ -23,11 +31,36 @@ function cut(text: string, length: number): string {
  * fetch the whole message.
  */
 export function buildPushPayload(message: Message, maxBytes: number = LIMITS.pushPlaintextBytes): string {
-  const whole = serialise({ v: PUSH_PAYLOAD_VERSION, kind: 'message', message });
+  return fitted(
+    (candidate, truncated) => ({ v: PUSH_PAYLOAD_VERSION, kind: 'message', message: candidate, ...(truncated ? { truncated } : {}) }),
+    message,
+    maxBytes,
+  );
+}
+
+/** What a summary says beside its newest message (see SummaryPushPayload). */
+export type Summary = Pick<SummaryPushPayload, 'reason' | 'count' | 'title'>;
+
+/** The plaintext of a summary push: the newest message cut like any message's, so it fits too. */
+export function buildSummaryPayload(summary: Summary, newest: Message, maxBytes: number = LIMITS.pushPlaintextBytes): string {
+  return fitted(
+    (candidate, truncated) => ({ v: PUSH_PAYLOAD_VERSION, kind: 'summary', ...summary, message: candidate, ...(truncated ? { truncated } : {}) }),
+    newest,
+    maxBytes,
+  );
+}
+
+/** A digest's title as the merchant wrote it, `{count}` filled in. */
+export function summaryTitle(template: string, count: number): string {
+  return template.replaceAll('{count}', String(count));
+}
+
+function fitted(wrap: Wrap, message: Message, maxBytes: number): string {
+  const whole = serialise(wrap(message, false));
   if (whole.bytes <= maxBytes) return whole.json;
 
   const { data: _data, image: _image, ...lean } = message;
-  const attempt = (candidate: Message) => serialise({ v: PUSH_PAYLOAD_VERSION, kind: 'message', message: candidate, truncated: true });
+  const attempt = (candidate: Message) => serialise(wrap(candidate, true));
   const withoutBody: Message = { ...lean };
   delete withoutBody.body;
   const bare = attempt(withoutBody);

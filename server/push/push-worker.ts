@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Message } from '../../shared/message.schema.js';
 import type { Metrics } from '../metrics.js';
+import { digestHoldKey, QUIET_HOURS_HOLD, type DigestSpec } from '../store/held-push-store.js';
 import type { ClaimedPushJob, PushJobOutcome, Store } from '../store/store.js';
 import { pushOptionsFor } from './push-options.js';
 import { buildPushPayload, buildRetractionPayload } from './push-payload.js';
@@ -10,12 +11,17 @@ import { LoopWorker } from '../scheduler/background-loop.js';
 import { backoffMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 
 /**
- * Decides, at send time, whether to wake a shopper's device for a message.
- * The hook for preferences, muted categories and quiet hours (a later issue);
- * today every push goes out. A refused push counts as skipped.
+ * Decides, at send time, whether to wake a shopper's device for a message
+ * (the shopper's preferences: see preference-push-policy.ts). A refused push
+ * counts as skipped; one held for a summary too (see held-push-store.ts).
  */
 export interface PushPolicy {
   shouldPush(userId: string, message: Message): boolean | Promise<boolean>;
+  /**
+   * For a push `shouldPush` refused: when to send it after all, as part of a
+   * summary (quiet hours the shopper defers end then), or undefined: never.
+   */
+  heldUntil?(userId: string, message: Message): Promise<number | undefined>;
 }
 
 /** The sending half, as the worker sees it (PushSender, or a fake in unit tests). */
@@ -37,6 +43,10 @@ export interface PushWorkerOptions {
   retry?: RetryPolicy;
   policy?: PushPolicy;
   now?: () => number;
+  /** The clock of digest windows and quiet hours (the lifecycle's, which tests move); defaults to `now`. */
+  holdNow?: () => number;
+  /** Told when a push was held, so the releaser can sleep until the hold's due time. */
+  onHeld?: () => void;
   /** Told after outcomes were stored, which may have recorded `message.delivered` or `message.failed` events. */
   outbox?: { wake(): void };
 }
@@ -46,6 +56,8 @@ interface Prepared {
   plaintext: string;
   /** A retracted message's jobs carry the retraction, not the content. */
   retracted: boolean;
+  /** Sent with a digest: its pushes are held and summarised (see held-push-store.ts). */
+  digest?: DigestSpec;
 }
 
 const MESSAGE_CACHE_SIZE = 256;
@@ -153,9 +165,7 @@ export class PushWorker extends LoopWorker {
       return { id: job.id, kind: 'gone', endpoint: subscription.endpoint };
     }
     // A retraction only removes what a push put there, so preferences never hold it back.
-    if (!retracted && this.options.policy && !(await this.options.policy.shouldPush(subscription.userId, message))) {
-      return { id: job.id, kind: 'skipped' };
-    }
+    if (!retracted && (await this.heldBack(subscription.userId, prepared))) return { id: job.id, kind: 'skipped' };
     const result = await this.options.transport.send(subscription, plaintext, pushOptionsFor(message, now));
     switch (result.kind) {
       case 'delivered':
@@ -168,6 +178,29 @@ export class PushWorker extends LoopWorker {
       case 'retry':
         return this.retryOutcome(job, result, message);
     }
+  }
+
+  /**
+   * True when the push is not sent now: refused by the policy, or held for a
+   * summary (a digest, or quiet hours the shopper defers). A digest comes
+   * first, so its count is right; the releaser defers the summary in turn if
+   * it falls due in deferred quiet hours.
+   */
+  private async heldBack(userId: string, { message, digest }: Prepared): Promise<boolean> {
+    const { policy } = this.options;
+    const pushNow = policy ? await policy.shouldPush(userId, message) : true;
+    const deferredUntil = pushNow ? undefined : await policy?.heldUntil?.(userId, message);
+    if (!pushNow && deferredUntil === undefined) return true;
+    if (!digest && deferredUntil === undefined) return false;
+    const now = (this.options.holdNow ?? this.now)();
+    // The window starts when the first message was sent, not when its push job got its turn.
+    const messageAt = Math.max(Date.parse(message.createdAt), message.deliverAt ? Date.parse(message.deliverAt) : 0);
+    const hold = digest
+      ? { holdKey: digestHoldKey(digest.key), dueAt: messageAt + digest.windowMs, title: digest.title }
+      : { holdKey: QUIET_HOURS_HOLD, dueAt: deferredUntil!, title: null };
+    await this.options.store.lifecycle.heldPushes.hold({ userId, messageId: message.id, messageAt, now, ...hold });
+    this.options.onHeld?.();
+    return true;
   }
 
   private retryOutcome(job: ClaimedPushJob, result: PushResult & { kind: 'retry' }, message?: Message): PushJobOutcome {
@@ -203,7 +236,8 @@ export class PushWorker extends LoopWorker {
     if (!stored) return undefined;
     const retracted = (await this.options.store.lifecycle.getStatus(messageId))?.status === 'retracted';
     const plaintext = retracted ? buildRetractionPayload(messageId) : buildPushPayload(stored.message);
-    const prepared = { message: stored.message, plaintext, retracted };
+    const digest = retracted ? undefined : await this.options.store.lifecycle.heldPushes.digestOf(messageId);
+    const prepared = { message: stored.message, plaintext, retracted, ...(digest ? { digest } : {}) };
     if (this.messages.size >= MESSAGE_CACHE_SIZE) this.messages.delete(this.messages.keys().next().value!);
     this.messages.set(messageId, prepared);
     return prepared;

@@ -1,11 +1,12 @@
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
-import type { CancelMessageResponse, Message, SendMessageRequest, SendMessageResponse } from '../../shared/message.schema.js';
+import type { CancelMessageResponse, Digest, Message, SendMessageRequest, SendMessageResponse } from '../../shared/message.schema.js';
 import { asSentBy } from '../auth/seller-identity.js';
 import type { Bus } from '../bus/bus.js';
 import { HttpError } from '../http/http-error.js';
 import type { Metrics } from '../metrics.js';
 import { nextOccurrence, RECIPIENT_ZONE, repeatProblems } from '../../shared/recurrence.js';
+import type { DigestSpec } from '../store/held-push-store.js';
 import type { LocalTimeSpec } from '../store/local-time-store.js';
 import type { ScheduleSpec } from '../store/message-lifecycle.js';
 import type { MerchantRecord, Store } from '../store/store.js';
@@ -37,7 +38,7 @@ function compact<T extends object>(value: T): T {
  * (message.service.test.ts), or an inbox could never show it.
  */
 export function messageFromRequest(request: SendMessageRequest, id: string, now: Date): Message {
-  const { to: _to, repeat: _repeat, deliverAt, deliverAtLocal: _local, fallbackTz: _fallback, ...content } = request;
+  const { to: _to, repeat: _repeat, deliverAt, deliverAtLocal: _local, fallbackTz: _fallback, digest: _digest, ...content } = request;
   return compact({ ...content, id, createdAt: now.toISOString(), deliverAt });
 }
 
@@ -49,6 +50,11 @@ function localTimeOf(request: SendMessageRequest, now: number): LocalTimeSpec | 
   const problems = repeatProblems(request.repeat, now);
   if (problems.length > 0) throw invalidMessage(problems);
   return { cron: request.repeat.cron, fallbackTz, ...(request.deliverAt ? { startsAt: Date.parse(request.deliverAt) } : {}) };
+}
+
+/** A digest key is the merchant's own: two shops using "price-drop" never share a summary. */
+function digestOf(merchant: MerchantRecord, digest: Digest): DigestSpec {
+  return { key: `${merchant.id}:${digest.key}`, windowMs: digest.windowSeconds * 1000, title: digest.title ?? null };
 }
 
 function invalidMessage(problems: { path: string; message: string }[]): HttpError {
@@ -84,6 +90,7 @@ export class MessageService {
       target: to,
       ...(schedule ? { schedule } : {}),
       ...(localTime ? { localTime } : {}),
+      ...(request.digest ? { digest: digestOf(merchant, request.digest) } : {}),
       ...(idempotencyKey ? { idempotency: { key: idempotencyKey, bodyHash: requestHash(request) } } : {}),
       now: now.getTime(),
     });

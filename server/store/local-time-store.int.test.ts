@@ -1,26 +1,13 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { messagesOf } from '../../shared/event.schema.js';
 import { preferencesSchema } from '../../shared/preferences.schema.js';
-import { createTestSchema, type TestSchema } from '../test-support/postgres-schema.js';
 import { postgresAvailable, requireService } from '../test-support/services.js';
-import { tempDir } from '../test-support/temp-dirs.js';
-import { SqliteStore } from './sqlite/sqlite-store.js';
+import { storeInstances } from '../test-support/store-instances.js';
 import type { Store } from './store.js';
 
 const pgAvailable = requireService('PostgreSQL', await postgresAvailable());
-const schemas: TestSchema[] = [];
-afterAll(async () => {
-  for (const schema of schemas) await schema.drop();
-});
-
 /** One store, or two "instances" on one PostgreSQL schema. */
-async function openInstances(kind: 'sqlite' | 'postgres'): Promise<Store[]> {
-  if (kind === 'sqlite') return [SqliteStore.open(tempDir())];
-  const schema = await createTestSchema();
-  schemas.push(schema);
-  const first = await schema.open();
-  return [first, await schema.open()];
-}
+const openInstances = storeInstances();
 
 const ZONES = ['Asia/Shanghai', 'Europe/Berlin', 'America/Los_Angeles'];
 const T = Date.parse('2026-06-14T00:00:00Z');

@@ -1,4 +1,5 @@
 import type { Message, Recipients, SendMessageResponse } from '../../shared/message.schema.js';
+import type { DigestSpec, HeldPushStore } from './held-push-store.js';
 import type { LocalTimeSpec, LocalTimeStore } from './local-time-store.js';
 import type { AppendedEvent } from './store.js';
 
@@ -48,6 +49,8 @@ export interface AcceptInput {
   schedule?: ScheduleSpec;
   /** Instead of a schedule: at a wall-clock time in each recipient's zone (see local-time-store.ts). */
   localTime?: LocalTimeSpec;
+  /** Its pushes go into the shopper's digest of this key (see held-push-store.ts). */
+  digest?: DigestSpec;
   idempotency?: IdempotencySpec;
   now: number;
 }
@@ -125,6 +128,8 @@ export const NEWEST_FIRST_PAGE: NewestCursor = { createdAt: '9999-12-31T23:59:59
 export interface MessageLifecycleStore {
   /** Messages planned per recipient zone (issue 15); accept plans them, cancel stops them. */
   readonly localTime: LocalTimeStore;
+  /** Pushes held for a digest or deferred quiet hours, released as one summary (issue 15). */
+  readonly heldPushes: HeldPushStore;
   accept(input: AcceptInput): Promise<AcceptResult>;
   /** Forgets idempotency keys older than `before` (epoch ms); returns how many. */
   purgeIdempotencyKeys(before: number): Promise<number>;

@@ -289,7 +289,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
 
         const older = await store.savePreferences('u1', { preferences: { ...prefs, minPushPriority: 5 }, changedAt: t(9) });
         expect(older).toEqual({ current: { preferences: prefs, changedAt: t(10) } });
-        const newer = { ...prefs, quietHours: { start: '22:00', end: '07:00', allowUrgent: false } };
+        const newer = { ...prefs, quietHours: { start: '22:00', end: '07:00', allowUrgent: false, deferred: false } };
         expect((await store.savePreferences('u1', { preferences: newer, changedAt: t(11) })).appended?.event.seq).toBe(2);
         expect(await store.getPreferences('u1')).toEqual({ preferences: newer, changedAt: t(11) });
         expect(await store.readEvents('u1', 0, 10)).toEqual([

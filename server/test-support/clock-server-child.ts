@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import { pino } from 'pino';
 import { createApp } from '../app.js';
 import { MemoryBus } from '../bus/memory-bus.js';
+import { EndpointAllowlist } from '../push/endpoint-allowlist.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 
 /**
  * The app as its own process on a simulated clock, for crash tests of
- * local-time delivery: the clock is the number in CLOCK_FILE (epoch ms),
+ * local-time delivery and held pushes: the clock is the number in CLOCK_FILE (epoch ms),
  * which the test moves. Otherwise as main.ts: SQLite in DATA_DIR, the
  * bootstrap merchant key, listening on HOST:PORT.
  */
@@ -22,5 +23,7 @@ const app = await createApp({
   logger: pino({ level: 'warn' }),
   bootstrapMerchantKey: env('BOOTSTRAP_MERCHANT_KEY'),
   lifecycle: { schedulerPollMs: 20, now: () => Number(fs.readFileSync(clockFile, 'utf8')) },
+  // Held-push tests push to a loopback push service.
+  ...(process.env.PUSH_ENDPOINT_ALLOWLIST ? { push: { allowlist: EndpointAllowlist.parse(process.env.PUSH_ENDPOINT_ALLOWLIST), pollMs: 50 } } : {}),
 });
 app.server.listen(Number(env('PORT')), env('HOST'));

@@ -1,5 +1,8 @@
 import { expect } from 'vitest';
-import { pushPayloadSchema, type PushPayload } from '../../shared/push.schema.js';
+import { pushPayloadSchema, summaryPushPayloadSchema, type PushPayload, type SummaryPushPayload } from '../../shared/push.schema.js';
+import type { Preferences } from '../../shared/preferences.schema.js';
+import type { AppDeps } from '../app.js';
+import type { Store } from '../store/store.js';
 import { EndpointAllowlist } from '../push/endpoint-allowlist.js';
 import { until } from './eventually.js';
 import { LoopbackPushService, type ReceivedPush, type SyntheticSubscription } from './push-service.js';
@@ -12,6 +15,8 @@ export interface PushTestBed {
   device(userId: string): Promise<SyntheticSubscription>;
   /** Sends a message to the shoppers as the merchant, expects 202 and returns its id. */
   send(userIds: string[], overrides?: Record<string, unknown>): Promise<string>;
+  /** Saves the shopper's preferences through the real route (each save later than the one before), expecting 200. */
+  savePreferences(userId: string, preferences: Partial<Preferences>): Promise<void>;
   /** GET /api/v1/messages/:id as the merchant. */
   report(messageId: string): Promise<Record<string, unknown>>;
   /** Waits until every push of the message is settled, then returns the merchant's report. */
@@ -19,8 +24,8 @@ export interface PushTestBed {
   close(): Promise<void>;
 }
 
-/** The app in-process, allowed to push to a loopback push service, with quick retries. */
-export async function startPushTestBed(): Promise<PushTestBed> {
+/** The app in-process, allowed to push to a loopback push service, with quick retries; `lifecycle` e.g. for a simulated clock. */
+export async function startPushTestBed(lifecycle?: AppDeps['lifecycle'], store?: Store): Promise<PushTestBed> {
   const push = await LoopbackPushService.start();
   const server = await startTestServer({
     push: {
@@ -29,7 +34,10 @@ export async function startPushTestBed(): Promise<PushTestBed> {
       pollMs: 50,
       concurrency: 16,
     },
+    ...(lifecycle ? { lifecycle } : {}),
+    ...(store ? { store } : {}),
   });
+  let changes = 0;
   const bed: PushTestBed = {
     server,
     push,
@@ -48,6 +56,14 @@ export async function startPushTestBed(): Promise<PushTestBed> {
       expect(res.status).toBe(202);
       return ((await res.json()) as { id: string }).id;
     },
+    async savePreferences(userId, preferences) {
+      const res = await fetch(`${server.url}/api/v1/me/preferences`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await server.tokenFor(userId)}` },
+        body: JSON.stringify({ preferences, changedAt: new Date(Date.UTC(2026, 0, 1) + ++changes).toISOString() }),
+      });
+      expect(res.status).toBe(200);
+    },
     async report(messageId) {
       const res = await fetch(`${server.url}/api/v1/messages/${messageId}`, {
         headers: { authorization: `Bearer ${TEST_MERCHANT_KEY}` },
@@ -64,6 +80,11 @@ export async function startPushTestBed(): Promise<PushTestBed> {
     },
   };
   return bed;
+}
+
+/** Parses a received summary push with the shared schema, as the service worker will. */
+export function summaryOf(push: ReceivedPush): SummaryPushPayload {
+  return summaryPushPayloadSchema.parse(JSON.parse(push.plaintext));
 }
 
 /** Parses a received push with the shared schema, as the service worker will. */

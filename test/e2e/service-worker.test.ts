@@ -95,7 +95,7 @@ describe('the service worker in Chromium', () => {
     await device.page.goto('about:blank');
     const template = JSON.parse((await sendAndReceive(device, { title: 'A template' })).plaintext) as { message: Record<string, unknown> };
     await device.page.goto(`${device.server.url}/`);
-    await savePreferences(device, { quietHours: { start: utcClock(-60), end: utcClock(60), allowUrgent: true }, timeZone: 'UTC' });
+    await savePreferences(device, { quietHours: { start: utcClock(-60), end: utcClock(60), allowUrgent: true, deferred: false }, timeZone: 'UTC' });
     await device.page.goto('about:blank');
     const pushOf = (id: string, title: string, priority: number) =>
       JSON.stringify({ ...template, message: { ...template.message, id, title, priority, collapseKey: undefined } });
@@ -107,6 +107,26 @@ describe('the service worker in Chromium', () => {
     await expect.poll(() => shownTitles(device), EVENTUALLY).toContain('Card declined');
     expect(await shownTitles(device)).not.toContain('Your review was published');
     expect((await storedMessage(device, 'quiet-urgent'))?.title).toBe('Card declined');
+  });
+
+  it('shows a summary of held-back pushes with the newest as its text, also while its clock is still in quiet hours', async () => {
+    const device = await openDevice('e2e-sw-summary');
+    await device.page.goto('about:blank');
+    const newest = JSON.parse((await sendAndReceive(device, { title: 'Parcel in town', url: '/orders/7' })).plaintext) as { message: Record<string, unknown> };
+    await device.page.goto(`${device.server.url}/`);
+    // Deferred quiet hours that, on this device's clock, have not ended yet.
+    await savePreferences(device, { quietHours: { start: utcClock(-60), end: utcClock(30), allowUrgent: true, deferred: true }, timeZone: 'UTC' });
+    await device.page.goto('about:blank');
+
+    // A digest's summary is a push like any other: quiet hours hold it back.
+    const digest = { v: 1, kind: 'summary', reason: 'digest', count: 5, title: '5 items in your wishlist dropped in price', message: newest.message };
+    await device.deliver(JSON.stringify(digest));
+    // The one sent because quiet hours ended is shown, though this clock has not got there yet; by then the digest was decided.
+    await device.deliver(JSON.stringify({ v: 1, kind: 'summary', reason: 'quiet-hours', count: 3, message: newest.message }));
+    await expect
+      .poll(async () => (await shownNotifications(device)).map(({ title, body, tag }) => ({ title, body, tag })), EVENTUALLY)
+      .toEqual([{ title: '3 messages while you were away', body: 'Latest: Parcel in town', tag: 'tidings:summary:quiet-hours' }]);
+    expect((await storedMessage(device, newest.message.id as string))?.title).toBe('Parcel in town');
   });
 
   it('shows the plain “New message” for a push it cannot read', async () => {

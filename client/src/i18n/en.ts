@@ -159,6 +159,7 @@ export const en = {
     start: 'From',
     end: 'Until',
     allowUrgent: 'Let urgent messages through',
+    deferQuietHours: 'When quiet hours end, show one summary of what arrived',
     timeZone: 'Time zone',
     save: 'Save',
     saved: 'Saved',
@@ -202,6 +203,10 @@ export const en = {
   notifications: {
     unreadableTitle: 'New message',
     unreadableBody: 'Open Tidings to read it.',
+    /** A summary of held-back pushes (a digest without a title of the shop's, or deferred quiet hours). */
+    digestTitle: (count: number) => (count === 1 ? '1 new message' : `${count} new messages`),
+    quietHoursTitle: (count: number) => (count === 1 ? '1 message while you were away' : `${count} messages while you were away`),
+    summaryLatest: (title: string) => `Latest: ${title}`,
   },
   /** The "enable notifications" control. */
   push: {

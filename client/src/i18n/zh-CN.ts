@@ -140,6 +140,7 @@ export const zhCN: Strings = {
     start: '从',
     end: '至',
     allowUrgent: '紧急消息仍然提醒',
+    deferQuietHours: '免打扰结束后，汇总提醒期间收到的消息',
     timeZone: '时区',
     save: '保存',
     saved: '已保存',
@@ -171,7 +172,13 @@ export const zhCN: Strings = {
     consoleLink: '商家控制台',
   },
   time: { justNow: '刚刚' },
-  notifications: { unreadableTitle: '新消息', unreadableBody: '打开 Tidings 查看。' },
+  notifications: {
+    unreadableTitle: '新消息',
+    unreadableBody: '打开 Tidings 查看。',
+    digestTitle: (count: number) => `${count} 条新消息`,
+    quietHoursTitle: (count: number) => `你离开期间有 ${count} 条消息`,
+    summaryLatest: (title: string) => `最新：${title}`,
+  },
   push: {
     label: '本设备的通知',
     turnOn: '开启通知',

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { message } from '../test-support/messages.js';
-import { APP_ICON, notificationContent, notificationDataSchema } from './notification-content.js';
+import { en } from '../i18n/en.js';
+import { zhCN } from '../i18n/zh-CN.js';
+import { APP_ICON, notificationContent, notificationDataSchema, summaryNotificationContent } from './notification-content.js';
 
 describe('notificationContent', () => {
   it('tags by collapse key, so a newer update of the thread replaces the older', () => {
@@ -58,5 +60,25 @@ describe('notificationContent', () => {
   it('dates the notification when the message was created, not when the push arrived', () => {
     const created = message('m1', 30);
     expect(notificationContent(created).options.timestamp).toBe(Date.parse(created.createdAt));
+  });
+});
+
+describe('summaryNotificationContent', () => {
+  const newest = message('m5', 0, { title: 'Item 5 is cheaper', url: '/wishlist', collapseKey: 'wish:5', actions: [{ title: 'Buy', url: '/buy' }] });
+
+  it('titles a digest with the shop\'s title, the newest message as body and click target', () => {
+    const { title, options } = summaryNotificationContent({ reason: 'digest', count: 5, title: '5 items dropped in price', message: newest }, en.notifications);
+    expect(title).toBe('5 items dropped in price');
+    expect(options.body).toBe('Latest: Item 5 is cheaper');
+    expect(options.tag).toBe('tidings:summary:digest');
+    expect(options.actions).toEqual([]);
+    expect(notificationDataSchema.parse(options.data)).toEqual({ messageId: 'm5', url: '/wishlist', actionUrls: [] });
+  });
+
+  it('counts in the shopper\'s language without a title of the shop\'s', () => {
+    expect(summaryNotificationContent({ reason: 'quiet-hours', count: 3, message: newest }, en.notifications).title).toBe('3 messages while you were away');
+    expect(summaryNotificationContent({ reason: 'quiet-hours', count: 1, message: newest }, en.notifications).title).toBe('1 message while you were away');
+    expect(summaryNotificationContent({ reason: 'digest', count: 5, message: newest }, en.notifications).title).toBe('5 new messages');
+    expect(summaryNotificationContent({ reason: 'quiet-hours', count: 3, message: newest }, zhCN.notifications).title).toBe('你离开期间有 3 条消息');
   });
 });

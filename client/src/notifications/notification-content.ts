@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Message } from '../../../shared/message.schema.js';
+import type { SummaryPushPayload } from '../../../shared/push.schema.js';
 import { PRIORITY } from '../../../shared/message.schema.js';
 
 /** Shown when a message has no icon of its own: the installed app's icon. */
@@ -67,4 +68,26 @@ export function notificationContent(message: Message): NotificationContent {
   };
   if (message.image !== undefined) options.image = message.image;
   return { title: message.title, options };
+}
+
+/** The words a summary needs, from the shopper's language (i18n `notifications`). */
+export interface SummaryStrings {
+  digestTitle: (count: number) => string;
+  quietHoursTitle: (count: number) => string;
+  summaryLatest: (title: string) => string;
+}
+
+/**
+ * The one notification for several held-back pushes: the shop's digest title
+ * or a localised count as its title, the newest message as its body and
+ * click target. One tag per reason, so a later summary replaces an earlier
+ * one in the tray rather than stacking.
+ */
+export function summaryNotificationContent(summary: Pick<SummaryPushPayload, 'reason' | 'count' | 'title' | 'message'>, strings: SummaryStrings): NotificationContent {
+  const { title, options } = notificationContent(summary.message);
+  const counted = summary.reason === 'digest' ? strings.digestTitle(summary.count) : strings.quietHoursTitle(summary.count);
+  return {
+    title: summary.title ?? counted,
+    options: { ...options, tag: `tidings:summary:${summary.reason}`, body: strings.summaryLatest(title), renotify: true, actions: [], data: { ...options.data, actionUrls: [] } },
+  };
 }

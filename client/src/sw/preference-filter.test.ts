@@ -36,4 +36,15 @@ describe('the service worker’s preference filter', () => {
     expect(allows(acme, NOW)).toBe(false); // muted category, still applied
     expect(allows(plain, NOW)).toBe(true);
   });
+
+  it('lets the summary sent when deferred quiet hours end through a clock still in them, but nothing muted', async () => {
+    await saveLocalPreferences(
+      { mutedCategories: ['chat'], minPushPriority: 1, quietHours: { start: '11:00', end: '12:01', allowUrgent: false, deferred: true }, timeZone: 'UTC', mutedSenders: [] },
+      '2025-01-01T00:00:00.000Z',
+    );
+    expect((await preferenceFilter())(plain, NOW)).toBe(false);
+    const afterQuietHours = await preferenceFilter({ quietHoursEnded: true });
+    expect(afterQuietHours(plain, NOW)).toBe(true);
+    expect(afterQuietHours(acme, NOW)).toBe(false);
+  });
 });

@@ -16,6 +16,11 @@ describe('readPayload', () => {
     expect(read).toMatchObject({ kind: 'message', message: { id: 'a' } });
   });
 
+  it('reads a summary payload', () => {
+    const payload = { v: PUSH_PAYLOAD_VERSION, kind: 'summary', reason: 'quiet-hours', count: 3, message: message('c') };
+    expect(readPayload(pushData(() => payload))).toMatchObject({ kind: 'summary', count: 3, message: { id: 'c' } });
+  });
+
   it('never throws on a message nested too deep for the schema: the push counts as unreadable', () => {
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const deep = JSON.parse(`{"v":${PUSH_PAYLOAD_VERSION},"kind":"message","message":${JSON.stringify(message('deep')).slice(0, -1)},"data":{"n":${'['.repeat(5000)}${']'.repeat(5000)}}}}`);

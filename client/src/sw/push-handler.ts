@@ -7,7 +7,7 @@ import { handleRetraction } from './retraction.js';
 import { readSession } from '../db/meta.repository.js';
 import { readPreferences } from '../db/preferences.repository.js';
 import { LOCALES, matchLocale } from '../i18n/locales.js';
-import { APP_ICON, STATUS_BAR_BADGE, notificationContent } from '../notifications/notification-content.js';
+import { APP_ICON, STATUS_BAR_BADGE, notificationContent, summaryNotificationContent } from '../notifications/notification-content.js';
 import { decideNotification, isInboxInView } from '../notifications/notification-policy.js';
 import { preferenceFilter } from './preference-filter.js';
 import { refreshUnreadBadge } from './unread-badge.js';
@@ -52,6 +52,7 @@ async function receive(event: PushEvent): Promise<void> {
     return;
   }
   const message = payload.truncated ? await wholeMessage(payload.message, session.token) : payload.message;
+  const summary = payload.kind === 'summary' ? { ...payload, message } : undefined;
   try {
     await storePushedMessage(message, new Date().toISOString());
   } catch (error) {
@@ -62,10 +63,11 @@ async function receive(event: PushEvent): Promise<void> {
 
   const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
   // Muted, below the minimum priority, or in quiet hours: stored above, but no notification.
-  const allows = await preferenceFilter();
+  // A summary after deferred quiet hours was sent because they ended: a device clock a little behind must not swallow it.
+  const allows = await preferenceFilter({ quietHoursEnded: summary?.reason === 'quiet-hours' });
   const decision = decideNotification(message, { now: Date.now(), origin: self.location.origin, windows, allows });
   if (!decision.show) return;
-  const { title, options } = notificationContent(message);
+  const { title, options } = summary ? summaryNotificationContent(summary, (await strings()).notifications) : notificationContent(message);
   await self.registration.showNotification(title, options).catch((error: unknown) => {
     console.warn('tidings: could not show a notification', error);
   });

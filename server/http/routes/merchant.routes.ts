@@ -89,6 +89,7 @@ export function merchantRoutes({ auth, messages, revisions, tokens, store }: Mer
       throw new HttpError(404, 'not-found', `No message ${req.params.id}`);
     }
     const localTime = await store.lifecycle.localTime.status(req.params.id);
+    const digest = await digestStatus(store, merchant.id, req.params.id);
     const { push } = stored;
     const body: MessageStatusResponse = {
       ...stored.message,
@@ -98,6 +99,7 @@ export function merchantRoutes({ auth, messages, revisions, tokens, store }: Mer
         ? { schedule: { ...status.schedule, dueAt: new Date(status.schedule.dueAt).toISOString() } }
         : {}),
       ...(localTime ? { localTime } : {}),
+      ...(digest ? { digest } : {}),
       recipients: stored.recipients,
       deliveredLive: status.deliveredLive,
       pushTargets: push.targets,
@@ -137,4 +139,16 @@ export function merchantRoutes({ auth, messages, revisions, tokens, store }: Mer
   });
 
   return router;
+}
+
+/** A digest as the merchant sent it (the key without the merchant prefix the store keeps) and how many were digested. */
+async function digestStatus(store: Store, merchantId: string, messageId: string): Promise<MessageStatusResponse['digest']> {
+  const spec = await store.lifecycle.heldPushes.digestOf(messageId);
+  if (!spec) return undefined;
+  return {
+    key: spec.key.slice(merchantId.length + 1),
+    windowSeconds: spec.windowMs / 1000,
+    ...(spec.title !== null ? { title: spec.title } : {}),
+    digested: await store.lifecycle.heldPushes.digested(messageId),
+  };
 }

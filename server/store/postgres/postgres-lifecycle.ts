@@ -33,6 +33,7 @@ import {
   type StatusRow,
 } from '../store-rows.js';
 import { appendEvents } from './postgres-event-log.js';
+import { PostgresHeldPushes } from './postgres-held-pushes.js';
 import { PostgresLocalTime } from './postgres-local-time.js';
 import { withTransaction } from './transaction.js';
 
@@ -78,16 +79,18 @@ async function insertMessage(
  */
 export class PostgresLifecycle implements MessageLifecycleStore {
   readonly localTime: PostgresLocalTime;
+  readonly heldPushes: PostgresHeldPushes;
 
   constructor(private readonly pool: Pool) {
     this.localTime = new PostgresLocalTime(pool, (client, message, userIds, now) => this.append(client, message, 'message', userIds, now, true));
+    this.heldPushes = new PostgresHeldPushes(pool);
   }
 
   // ---- accepting -------------------------------------------------------------------------------
 
   accept(input: AcceptInput): Promise<AcceptResult> {
     return withTransaction(this.pool, async (client): Promise<AcceptResult> => {
-      const { message, merchantId, target, schedule, localTime, idempotency, now } = input;
+      const { message, merchantId, target, schedule, localTime, digest, idempotency, now } = input;
       if (idempotency) {
         // Claim the key first: a concurrent retry on another instance blocks on this row until we
         // commit, then sees our answer; if we roll back, it proceeds as the first.
@@ -109,6 +112,7 @@ export class PostgresLifecycle implements MessageLifecycleStore {
       const later = schedule !== undefined || localTime !== undefined;
       const status: MessageStatus = later ? 'scheduled' : target.topic ? 'sending' : 'sent';
       await insertMessage(client, message, merchantId, 0, status, JSON.stringify(target), null, later ? null : new Date(now).toISOString());
+      if (digest) await this.heldPushes.recordDigest(client, message.id, digest);
       let events: AppendedEvent[] = [];
       if (schedule) {
         await client.query('INSERT INTO schedules (message_id, due_at, cron, tz) VALUES ($1, $2, $3, $4)', [

@@ -298,4 +298,35 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX local_time_zones_by_due ON local_time_zones (due_at) WHERE due_at IS NOT NULL;
   `,
+  `
+  -- Issue 15: pushes held back and released as one summary (server/store/held-push-store.ts).
+  -- The digest a message was sent with (digest_key is the merchant's id and key); digested counts
+  -- the recipients whose push went into a digest.
+  CREATE TABLE message_digests (
+    message_id TEXT PRIMARY KEY REFERENCES messages(id),
+    digest_key TEXT NOT NULL,
+    window_ms INTEGER NOT NULL,
+    title TEXT,
+    digested INTEGER NOT NULL DEFAULT 0
+  );
+  -- One hold per (shopper, hold key): 'digest:<merchant>:<key>' or 'quiet'; claimed under a lease when due.
+  CREATE TABLE held_pushes (
+    user_id TEXT NOT NULL,
+    hold_key TEXT NOT NULL,
+    due_at INTEGER NOT NULL,
+    title TEXT,
+    lease_until INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (user_id, hold_key)
+  );
+  CREATE INDEX held_pushes_by_due ON held_pushes (due_at);
+  CREATE TABLE held_push_messages (
+    user_id TEXT NOT NULL,
+    hold_key TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    -- When the message was sent (the newest is the summary's target); held_at, when its push was held.
+    message_at INTEGER NOT NULL,
+    held_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, hold_key, message_id)
+  );
+  `,
 ];

@@ -23,6 +23,7 @@ import type { AppendedEvent } from '../store.js';
 import { readStoredMessage, toScheduledSummary, toSentSummary, toStatusRecord } from '../store-rows.js';
 import type { GroupCommit } from './group-commit.js';
 import { prepareLifecycleStatements } from './sqlite-lifecycle-statements.js';
+import { SqliteHeldPushes } from './sqlite-held-pushes.js';
 import { SqliteLocalTime } from './sqlite-local-time.js';
 
 /**
@@ -33,6 +34,7 @@ import { SqliteLocalTime } from './sqlite-local-time.js';
 export class SqliteLifecycle implements MessageLifecycleStore {
   private readonly s;
   readonly localTime: SqliteLocalTime;
+  readonly heldPushes: SqliteHeldPushes;
 
   constructor(
     private readonly db: Database.Database,
@@ -42,6 +44,7 @@ export class SqliteLifecycle implements MessageLifecycleStore {
   ) {
     this.s = prepareLifecycleStatements(db);
     this.localTime = new SqliteLocalTime(db, (message, userIds, now) => this.appendMessage(message, userIds, now, true));
+    this.heldPushes = new SqliteHeldPushes(db);
   }
 
   // ---- accepting -------------------------------------------------------------------------------
@@ -50,7 +53,7 @@ export class SqliteLifecycle implements MessageLifecycleStore {
     // Through the group commit: the check, the message and the key share one savepoint, and
     // writes are serialised, so two concurrent retries can never both pass the check.
     return this.groupCommit.run((): AcceptResult => {
-      const { message, merchantId, target, schedule, localTime, idempotency, now } = input;
+      const { message, merchantId, target, schedule, localTime, digest, idempotency, now } = input;
       if (idempotency) {
         const seen = this.s.getKey.get(merchantId, idempotency.key);
         if (seen) {
@@ -62,6 +65,7 @@ export class SqliteLifecycle implements MessageLifecycleStore {
       const status: MessageStatus = later ? 'scheduled' : target.topic ? 'sending' : 'sent';
       this.s.insertMessage.run(message.id, merchantId, JSON.stringify(message), 0, message.createdAt, status, JSON.stringify(target), null,
         message.category, later ? null : new Date(now).toISOString());
+      if (digest) this.heldPushes.recordDigest(message.id, digest);
       let events: AppendedEvent[] = [];
       if (schedule) this.s.insertSchedule.run(message.id, schedule.dueAt, schedule.cron ?? null, schedule.tz ?? null);
       else if (localTime) this.localTime.plan(message.id, target, localTime, now);

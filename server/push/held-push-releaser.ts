@@ -1,0 +1,102 @@
+import type { Logger } from 'pino';
+import type { Message } from '../../shared/message.schema.js';
+import type { SummaryPushPayload } from '../../shared/push.schema.js';
+import { LoopWorker } from '../scheduler/background-loop.js';
+import { isDigestHold, QUIET_HOURS_HOLD, type ClaimedHold } from '../store/held-push-store.js';
+import type { Store } from '../store/store.js';
+import { pushOptionsFor } from './push-options.js';
+import { buildSummaryPayload, summaryTitle } from './push-payload.js';
+import type { PushPolicy, PushTransport } from './push-worker.js';
+
+export interface HeldPushReleaserOptions {
+  store: Store;
+  transport: PushTransport;
+  logger: Logger;
+  policy?: PushPolicy;
+  /** The clock holds were made on (the lifecycle's). */
+  now?: () => number;
+  /** Longest sleep: bounds how late a hold made by another instance is released. */
+  pollMs?: number;
+  /** How long a claimed hold is ours; must comfortably exceed sending one summary to every device. */
+  leaseMs?: number;
+  batchSize?: number;
+}
+
+/**
+ * Sends the summary of each due hold (a digest's window ended, or deferred
+ * quiet hours did) to every device of its shopper, then removes what it
+ * summarised. Claimed under a lease, so one instance sends it; a crash
+ * before the release sends it again once the lease runs out (at least once,
+ * never lost). A summary is best effort per device: a push service that
+ * asks for a retry does not hold back the others' summaries.
+ */
+export class HeldPushReleaser extends LoopWorker {
+  private readonly now: () => number;
+
+  constructor(private readonly options: HeldPushReleaserOptions) {
+    super('held push releaser', options.logger);
+    this.now = options.now ?? Date.now;
+  }
+
+  protected async step(): Promise<number> {
+    const pollMs = this.options.pollMs ?? 1_000;
+    const batchSize = this.options.batchSize ?? 100;
+    const holds = this.options.store.lifecycle.heldPushes;
+    const claimed = await holds.claimDue(this.now(), this.options.leaseMs ?? 60_000, batchSize);
+    for (const hold of claimed) {
+      try {
+        await this.release(hold);
+      } catch (err) {
+        // Left leased: due again when the lease runs out.
+        this.options.logger.warn({ err, userId: hold.userId }, 'a held push summary failed; retrying when its lease ends');
+      }
+    }
+    if (claimed.length === batchSize) return 0;
+    const next = await holds.nextDueAt();
+    return next === undefined ? pollMs : Math.max(0, Math.min(pollMs, next - this.now()));
+  }
+
+  private async release(hold: ClaimedHold): Promise<void> {
+    const { store, policy } = this.options;
+    const holds = store.lifecycle.heldPushes;
+    const newest = await store.getMessage(hold.newestMessageId);
+    const status = newest && (await store.lifecycle.getStatus(hold.newestMessageId))?.status;
+    if (!newest || status === 'retracted') {
+      await holds.release(hold);
+      return;
+    }
+    const { message } = newest;
+    // Quiet hours the shopper defers: a digest ending in them joins the quiet-hours hold; that hold waits on.
+    const deferredUntil = await policy?.heldUntil?.(hold.userId, message);
+    if (deferredUntil !== undefined) {
+      if (isDigestHold(hold.holdKey)) await holds.moveTo(hold, QUIET_HOURS_HOLD, deferredUntil);
+      else await holds.postpone(hold, deferredUntil);
+      return;
+    }
+    // Silenced now (quiet hours not deferred, or a category muted since): dropped like any push, the inbox has them.
+    if (policy && !(await policy.shouldPush(hold.userId, message))) {
+      await holds.release(hold);
+      return;
+    }
+    await this.sendSummary(hold, summaryOf(hold), message);
+    await holds.release(hold);
+  }
+
+  private async sendSummary(hold: ClaimedHold, summary: Pick<SummaryPushPayload, 'reason' | 'count' | 'title'>, newest: Message): Promise<void> {
+    const { store, transport, logger } = this.options;
+    const plaintext = buildSummaryPayload(summary, newest);
+    // No topic: a summary must not replace, on the push service, a pending push of one of its messages' collapse keys.
+    const { topic: _topic, ...options } = pushOptionsFor(newest, Date.now());
+    for (const subscription of await store.listPushSubscriptions(hold.userId)) {
+      const result = await transport.send(subscription, plaintext, options);
+      if (result.kind === 'gone') await store.deletePushSubscription(hold.userId, subscription.endpoint);
+      else if (result.kind !== 'delivered') logger.warn({ userId: hold.userId, result: result.kind }, 'a held push summary was not accepted');
+    }
+  }
+}
+
+/** What the summary says: the merchant's digest title with the count, or the count alone for a localised one. */
+function summaryOf(hold: ClaimedHold): Pick<SummaryPushPayload, 'reason' | 'count' | 'title'> {
+  const reason = isDigestHold(hold.holdKey) ? 'digest' : 'quiet-hours';
+  return { reason, count: hold.count, ...(hold.title !== null ? { title: summaryTitle(hold.title, hold.count) } : {}) };
+}

@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messagesOf } from '../../shared/event.schema.js';
+import type { Preferences } from '../../shared/preferences.schema.js';
+import { until } from '../test-support/eventually.js';
+import { payloadOf, startPushTestBed, summaryOf, type PushTestBed } from '../test-support/push-test-server.js';
+import { TEST_MERCHANT_KEY } from '../test-support/test-server.js';
+import { createTestSchema, type TestSchema } from '../test-support/postgres-schema.js';
+import { postgresAvailable, requireService } from '../test-support/services.js';
+
+const pgAvailable = requireService('PostgreSQL', await postgresAvailable());
+
+/**
+ * Pushes held back and released as one summary (issue 15): digests and
+ * deferred quiet hours, on both stores and a simulated clock the server's holds and quiet
+ * hours read. The clock stays in the past of the real one, so push jobs (due
+ * at accept) are sent at once by the worker, which keeps real time.
+ */
+describe.each([
+  { name: 'SQLite', skip: false },
+  { name: 'PostgreSQL', skip: !pgAvailable },
+])('held pushes on $name', ({ name, skip }) => {
+  let clock = 0;
+  let bed: PushTestBed;
+  let schema: TestSchema | undefined;
+  beforeAll(async () => {
+    if (skip) return;
+    clock = Date.parse('2026-01-05T12:00:00Z');
+    if (name === 'PostgreSQL') schema = await createTestSchema();
+    bed = await startPushTestBed({ schedulerPollMs: 20, now: () => clock }, await schema?.open());
+  });
+  afterAll(async () => {
+    await bed?.close();
+    await schema?.drop();
+  });
+
+  const savePreferences = (userId: string, preferences: Partial<Preferences>) => bed.savePreferences(userId, preferences);
+
+  const inbox = async (userId: string) => messagesOf(await bed.server.store.readEvents(userId, 0, 100)).map((m) => m.title);
+  const holdsLeft = () => bed.server.store.lifecycle.heldPushes.nextDueAt();
+
+  /** Moves the simulated clock and waits until every hold due by then is gone. */
+  async function advanceTo(iso: string): Promise<void> {
+    clock = Date.parse(iso);
+    bed.server.app.heldPushes.wake();
+    await until(holdsLeft, (next) => next === undefined || next > clock, 10_000, 20);
+  }
+
+  const PRICE_DROP = { key: 'wishlist-price-drop', windowSeconds: 600, title: '{count} items in your wishlist dropped in price' };
+
+  describe('digests', () => {
+    it.skipIf(skip)('turns 5 messages within the window into one push at its end, newest as target; the inbox gets all 5 at once', async () => {
+      const device = await bed.device('dg-shopper');
+      const start = clock;
+      const ids: string[] = [];
+      for (let i = 1; i <= 5; i++) {
+        clock = start + i * 1000;
+        ids.push(await bed.send(['dg-shopper'], { category: 'promotion', title: `Item ${i} is cheaper`, digest: PRICE_DROP }));
+      }
+      for (const id of ids) expect(await bed.settled(id)).toMatchObject({ pushTargets: 1, pushed: 0, pushSkipped: 1 });
+      expect(await inbox('dg-shopper')).toEqual(['Item 1 is cheaper', 'Item 2 is cheaper', 'Item 3 is cheaper', 'Item 4 is cheaper', 'Item 5 is cheaper']);
+      expect(bed.push.receivedFor(device.json.endpoint)).toHaveLength(0);
+
+      // The window started at the first message: 600 s after it, not after the last.
+      await advanceTo(new Date(start + 1000 + 599_000).toISOString());
+      expect(bed.push.receivedFor(device.json.endpoint)).toHaveLength(0);
+      await advanceTo(new Date(start + 1000 + 600_000).toISOString());
+      await until(async () => bed.push.receivedFor(device.json.endpoint).length, (n) => n > 0);
+      const pushes = bed.push.receivedFor(device.json.endpoint);
+      expect(pushes).toHaveLength(1);
+      const summary = summaryOf(pushes[0]!);
+      expect(summary).toMatchObject({ kind: 'summary', reason: 'digest', count: 5, title: '5 items in your wishlist dropped in price' });
+      expect(summary.message.id).toBe(ids[4]);
+      const report = await bed.report(ids[0]!);
+      expect(report.digest).toEqual({ ...PRICE_DROP, digested: 1 });
+    });
+
+    it.skipIf(skip)('keeps two merchants\' keys and two shoppers apart, and starts a new window after a release', async () => {
+      const a = await bed.device('dg-a');
+      const b = await bed.device('dg-b');
+      const first = await bed.send(['dg-a', 'dg-b'], { title: 'Drop 1', digest: { key: 'drop', windowSeconds: 60 } });
+      await bed.settled(first);
+      await advanceTo(new Date(clock + 60_000).toISOString());
+      await until(async () => bed.push.receivedFor(b.json.endpoint).length, (n) => n === 1);
+      expect(bed.push.receivedFor(a.json.endpoint).map((p) => summaryOf(p).count)).toEqual([1]);
+      expect((await bed.report(first)).digest).toMatchObject({ digested: 2 });
+
+      const second = await bed.send(['dg-a'], { title: 'Drop 2', digest: { key: 'drop', windowSeconds: 60 } });
+      await bed.settled(second);
+      expect(await holdsLeft()).toBe(clock + 60_000);
+      await advanceTo(new Date(clock + 60_000).toISOString());
+      await until(async () => bed.push.receivedFor(a.json.endpoint).length, (n) => n === 2);
+      expect(summaryOf(bed.push.receivedFor(a.json.endpoint)[1]!)).toMatchObject({ count: 1, message: { title: 'Drop 2' } });
+      expect(summaryOf(bed.push.receivedFor(a.json.endpoint)[1]!).title).toBeUndefined();
+    });
+  });
+
+  describe('quiet hours that defer', () => {
+    it.skipIf(skip)('holds 3 messages in quiet hours (an urgent one passes) and sends one summary when they end', async () => {
+      const device = await bed.device('qd-shopper');
+      await savePreferences('qd-shopper', { quietHours: { start: '22:00', end: '07:00', allowUrgent: true, deferred: true }, timeZone: 'Asia/Shanghai' });
+      // 23:00 in Shanghai.
+      clock = Date.parse('2026-01-05T15:00:00Z');
+      const held: string[] = [];
+      for (const title of ['Order shipped', 'Review reply', 'Parcel in town']) {
+        clock += 60_000;
+        held.push(await bed.send(['qd-shopper'], { title, priority: 4 }));
+      }
+      const urgent = await bed.send(['qd-shopper'], { title: 'Payment failed', priority: 5 });
+      for (const id of held) expect(await bed.settled(id)).toMatchObject({ pushed: 0, pushSkipped: 1 });
+      expect(await bed.settled(urgent)).toMatchObject({ pushed: 1 });
+      expect(bed.push.receivedFor(device.json.endpoint).map((p) => payloadOf(p).message.title)).toEqual(['Payment failed']);
+
+      // 06:59 there: still quiet. 07:00 (23:00 UTC): one summary of the three, the newest as its target.
+      await advanceTo('2026-01-05T22:59:00Z');
+      expect(bed.push.receivedFor(device.json.endpoint)).toHaveLength(1);
+      await advanceTo('2026-01-05T23:00:00Z');
+      await until(async () => bed.push.receivedFor(device.json.endpoint).length, (n) => n === 2);
+      const summary = summaryOf(bed.push.receivedFor(device.json.endpoint)[1]!);
+      expect(summary).toMatchObject({ kind: 'summary', reason: 'quiet-hours', count: 3, message: { id: held[2], title: 'Parcel in town' } });
+      expect(summary.title).toBeUndefined();
+    });
+
+    it.skipIf(skip)('still silences quiet hours by default: nothing is sent when they end', async () => {
+      const device = await bed.device('qs-shopper');
+      await savePreferences('qs-shopper', { quietHours: { start: '22:00', end: '07:00', allowUrgent: true, deferred: false }, timeZone: 'UTC' });
+      clock = Date.parse('2026-01-06T23:00:00Z');
+      expect(await bed.settled(await bed.send(['qs-shopper'], { title: 'Silenced' }))).toMatchObject({ pushSkipped: 1 });
+      expect(await holdsLeft()).toBeUndefined();
+      await advanceTo('2026-01-07T07:00:00Z');
+      expect(bed.push.receivedFor(device.json.endpoint)).toHaveLength(0);
+    });
+
+    it.skipIf(skip)('defers a digest whose window ends in deferred quiet hours into the summary after them', async () => {
+      const device = await bed.device('qdg-shopper');
+      await savePreferences('qdg-shopper', { quietHours: { start: '22:00', end: '07:00', allowUrgent: true, deferred: true }, timeZone: 'UTC' });
+      clock = Date.parse('2026-01-08T21:55:00Z');
+      await bed.settled(await bed.send(['qdg-shopper'], { title: 'Drop A', digest: { key: 'late', windowSeconds: 600 } }));
+      await bed.settled(await bed.send(['qdg-shopper'], { title: 'Drop B', digest: { key: 'late', windowSeconds: 600 } }));
+      await advanceTo('2026-01-08T22:05:00Z');
+      expect(bed.push.receivedFor(device.json.endpoint)).toHaveLength(0);
+      await advanceTo('2026-01-09T07:00:00Z');
+      await until(async () => bed.push.receivedFor(device.json.endpoint).length, (n) => n === 1);
+      expect(summaryOf(bed.push.receivedFor(device.json.endpoint)[0]!)).toMatchObject({ reason: 'quiet-hours', count: 2 });
+    });
+  });
+
+  describe('bad input', () => {
+    const messageCount = async () => {
+      const res = await fetch(`${bed.server.url}/api/v1/messages?limit=200`, { headers: { authorization: `Bearer ${TEST_MERCHANT_KEY}` } });
+      return ((await res.json()) as { messages: unknown[] }).messages.length;
+    };
+
+    it.skipIf(skip).each([
+      ['a key with a space', { key: 'price drop', windowSeconds: 600 }],
+      ['a key of 65 characters', { key: 'k'.repeat(65), windowSeconds: 600 }],
+      ['a window under a minute', { key: 'drop', windowSeconds: 59 }],
+      ['a window over a day', { key: 'drop', windowSeconds: 86_401 }],
+      ['a window in fractions', { key: 'drop', windowSeconds: 600.5 }],
+      ['a window as text', { key: 'drop', windowSeconds: '600' }],
+      ['no window', { key: 'drop' }],
+      ['a blank title', { key: 'drop', windowSeconds: 600, title: '  ' }],
+      ['an unknown field', { key: 'drop', windowSeconds: 600, every: 'day' }],
+      ['not an object', 'drop'],
+    ])('refuses a digest with %s: 400, nothing stored', async (_case, digest) => {
+      const before = await messageCount();
+      const res = await bed.server.send({ to: { userIds: ['bad-digest'] }, category: 'order', title: 'x', digest });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'validation-failed', message: expect.stringContaining('digest') });
+      expect(await messageCount()).toBe(before);
+      expect(await bed.server.store.readEvents('bad-digest', 0, 10)).toEqual([]);
+    });
+
+    it.skipIf(skip)('refuses a digest on a repeating message', async () => {
+      const res = await bed.server.send({ to: { userIds: ['bad-digest'] }, category: 'order', title: 'x', repeat: { cron: '0 9 * * *' }, digest: { key: 'd', windowSeconds: 60 } });
+      expect(res.status).toBe(400);
+    });
+
+    it.skipIf(skip).each([['text', 'yes'], ['a number', 1], ['null', null]])('refuses quietHours.deferred as %s: 400, preferences unchanged', async (_case, deferred) => {
+      await savePreferences('bad-deferred', { quietHours: { start: '22:00', end: '07:00', allowUrgent: true, deferred: true } });
+      const before = await bed.server.store.getPreferences('bad-deferred');
+      const res = await fetch(`${bed.server.url}/api/v1/me/preferences`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await bed.server.tokenFor('bad-deferred')}` },
+        body: JSON.stringify({ preferences: { quietHours: { start: '22:00', end: '07:00', deferred } }, changedAt: '2027-01-01T00:00:00.000Z' }),
+      });
+      expect(res.status).toBe(400);
+      expect(await bed.server.store.getPreferences('bad-deferred')).toEqual(before);
+    });
+  });
+});
