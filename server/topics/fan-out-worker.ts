@@ -32,7 +32,7 @@ export class FanOutWorker extends LoopWorker {
 
   protected override async step(): Promise<number> {
     const { store, bus, logger } = this.options;
-    const result = await store.lifecycle.fanOutBatch(this.now(), this.options.batchSize ?? 1_000);
+    const result = await store.lifecycle.fanOutBatch(this.now(), this.options.batchSize ?? 4_000);
     if (result.events.length > 0) this.options.pushQueue.wake();
     publishCommitted(bus, logger, result.events);
     return result.more ? 0 : (this.options.pollMs ?? 1_000);
