@@ -101,6 +101,8 @@ async function burst(target: Target, fleet: ShopperFleet, prefix: string, messag
 interface Measured {
   bursts: Burst[];
   memoryPerConnection: number;
+  /** Every frame delivered while the server ran, warm-up included: what a CPU profile of it covers. */
+  deliveredInAll: number;
 }
 
 async function measure(start: (userIds: string[]) => Promise<Target>): Promise<Measured> {
@@ -115,16 +117,18 @@ async function measure(start: (userIds: string[]) => Promise<Target>): Promise<M
     const memoryPerConnection = (rssBytes(target.pid) - rssBefore) / userIds.length;
     log(`  ${target.name}: ${userIds.length} subscribers connected, ${(memoryPerConnection / 1024).toFixed(1)} KiB each`);
     const bursts: Burst[] = [];
+    let deliveredInAll = 0;
     if (config.messages > 0) {
-      await burst(target, fleet, 'warm', Math.max(1, Math.round(config.messages / 5)));
+      deliveredInAll += (await burst(target, fleet, 'warm', Math.max(1, Math.round(config.messages / 5)))).delivered;
       for (let round = 0; round < config.rounds; round++) {
         const result = await burst(target, fleet, `r${round}`, config.messages);
         log(`  ${target.name} round ${round + 1}: ${result.delivered}/${result.expected} delivered, ` +
           `${result.deliveriesPerSecond.toFixed(0)}/s, p50 ${result.p50.toFixed(0)} ms, p99 ${result.p99.toFixed(0)} ms`);
         bursts.push(result);
+        deliveredInAll += result.delivered;
       }
     }
-    return { bursts, memoryPerConnection };
+    return { bursts, memoryPerConnection, deliveredInAll };
   } finally {
     await fleet.close();
     await target.stop();
@@ -176,7 +180,10 @@ async function main(): Promise<void> {
     '',
     `1-min load average ${loadBefore.toFixed(2)} before, ${os.loadavg()[0]!.toFixed(2)} after`,
   ];
-  if (profileDir) out.push(`CPU profile of the Tidings child: ${profileDir}`);
+  if (profileDir) {
+    out.push(`CPU profile of the Tidings child: ${profileDir} (${tidings.deliveredInAll} deliveries in all; ` +
+      `per delivery: node --import tsx bench/profile-breakdown.ts <file> ${tidings.deliveredInAll})`);
+  }
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
