@@ -15,8 +15,8 @@ export interface FanOutWorkerOptions {
    * Subscribers' events appended per transaction, over as many queued broadcasts as fit (default
    * 4,000). Larger batches share a commit (one fsync) among more events and hand each stream
    * several frames per publication, which it writes at once; the price is a longer synchronous
-   * transaction (about 14 µs of SQL per event on the bench machine, ~55 ms, plus the commit) that other requests wait
-   * behind. Measured in bench/README.md (flash sale).
+   * transaction (about 14 µs of SQL per event on the bench machine: ~55 ms, plus the commit)
+   * that other requests wait behind. Measured in bench/README.md (flash sale).
    */
   batchSize?: number;
   pollMs?: number;
