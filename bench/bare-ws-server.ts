@@ -2,6 +2,7 @@
  * The baseline: what a hand-written push server does with no validation and no
  * storage. `ws` on `node:http`; a client's first frame is
  * `{"type":"hello","userId":...}` (no token), answered with `{"type":"ready"}`;
+ * `{"type":"hello","userId":...,"topics":[...]}` joins topics for the flash-sale bench;
  * `POST /api/v1/messages` takes the same JSON body as Tidings, and sends each
  * addressed connection the same event frame Tidings would, then answers 202.
  *
@@ -16,6 +17,8 @@ const host = process.env.HOST ?? '127.0.0.1';
 
 const connections = new Map<string, Set<WebSocket>>();
 const seqs = new Map<string, number>();
+/** topic → the shoppers who joined it in their hello. */
+const topics = new Map<string, Set<string>>();
 
 const server = http.createServer((req, res) => {
   if (req.method === 'GET' && req.url === '/healthz') {
@@ -29,7 +32,7 @@ const server = http.createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
-    let body: { to: { userIds: string[] } } & Record<string, unknown>;
+    let body: { to: { userIds?: string[]; topic?: string } } & Record<string, unknown>;
     try {
       body = JSON.parse(Buffer.concat(chunks).toString()) as typeof body;
     } catch {
@@ -38,7 +41,8 @@ const server = http.createServer((req, res) => {
     }
     const { to, ...content } = body;
     const message = { ...content, id: crypto.randomUUID(), createdAt: new Date().toISOString() };
-    for (const userId of to.userIds) {
+    const userIds = to.topic ? [...(topics.get(to.topic) ?? [])] : (to.userIds ?? []);
+    for (const userId of userIds) {
       const seq = (seqs.get(userId) ?? 0) + 1;
       seqs.set(userId, seq);
       const frame = JSON.stringify({ type: 'event', event: { seq, kind: 'message', message } });
@@ -46,14 +50,18 @@ const server = http.createServer((req, res) => {
     }
     res
       .writeHead(202, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ id: message.id, status: 'queued', recipients: to.userIds.length }));
+      .end(JSON.stringify({ id: message.id, status: 'queued', recipients: userIds.length }));
   });
 });
 
 const wss = new WebSocketServer({ server, maxPayload: 16 * 1024 });
 wss.on('connection', (ws) => {
   ws.once('message', (data) => {
-    const { userId } = JSON.parse(data.toString()) as { userId: string };
+    const { userId, topics: joined = [] } = JSON.parse(data.toString()) as { userId: string; topics?: string[] };
+    for (const topic of joined) {
+      if (!topics.has(topic)) topics.set(topic, new Set());
+      topics.get(topic)!.add(userId);
+    }
     let set = connections.get(userId);
     if (!set) connections.set(userId, (set = new Set()));
     set.add(ws);

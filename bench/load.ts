@@ -11,11 +11,13 @@ import type { Target } from './targets.js';
  */
 export class ShopperFleet {
   private readonly sockets: WebSocket[] = [];
-  /** title → performance.now() when its request was issued. */
-  private readonly pending = new Map<string, number>();
+  /** title → when its request was issued (performance.now()) and how many more copies are due. */
+  private readonly pending = new Map<string, { t0: number; copies: number }>();
   latencies: number[] = [];
   received = 0;
   unexpected = 0;
+  /** performance.now() of the last expected frame read. */
+  lastReceivedAt = 0;
 
   constructor(
     private readonly target: Target,
@@ -58,13 +60,14 @@ export class ShopperFleet {
   }
 
   private onEvent(title: string | undefined): void {
-    const t0 = title === undefined ? undefined : this.pending.get(title);
-    if (t0 === undefined) {
+    const due = title === undefined ? undefined : this.pending.get(title);
+    if (due === undefined) {
       this.unexpected++;
       return;
     }
-    this.latencies.push(performance.now() - t0);
-    this.pending.delete(title!);
+    this.lastReceivedAt = performance.now();
+    this.latencies.push(this.lastReceivedAt - due.t0);
+    if (--due.copies === 0) this.pending.delete(title!);
     this.received++;
   }
 
@@ -76,8 +79,9 @@ export class ShopperFleet {
     this.unexpected = 0;
   }
 
-  expect(title: string, t0: number): void {
-    this.pending.set(title, t0);
+  /** A broadcast is expected `copies` times: once per subscribed connection. */
+  expect(title: string, t0: number, copies = 1): void {
+    this.pending.set(title, { t0, copies });
   }
 
   /** Resolves once `count` frames arrived or `timeoutMs` passed. */
@@ -118,6 +122,18 @@ export class Sender {
     const title = `${this.prefix}-${i}`;
     const body = JSON.stringify({ to: { userIds: [userId] }, category: 'order', title, body: 'Your parcel is on its way.' });
     this.fleet.expect(title, performance.now());
+    return this.post(body);
+  }
+
+  /** Sends one message to every subscriber of `topic`, expecting `copies` frames; true when answered 202. */
+  async broadcastOne(topic: string, copies: number): Promise<boolean> {
+    const title = `${this.prefix}-${this.counter++}`;
+    const body = JSON.stringify({ to: { topic }, category: 'promotion', title, body: 'Flash sale: 50% off for the next hour.' });
+    this.fleet.expect(title, performance.now(), copies);
+    return this.post(body);
+  }
+
+  private async post(body: string): Promise<boolean> {
     try {
       const res = await this.pool.request({ path: '/api/v1/messages', method: 'POST', headers: this.target.sendHeaders, body });
       await res.body.dump();

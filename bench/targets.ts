@@ -81,6 +81,8 @@ export interface TidingsOptions {
   cpuProfileDir?: string;
   /** Where the temporary data dir goes (default: the OS temp dir); /dev/shm takes the disk out. */
   dataRoot?: string;
+  /** Every shopper joins this topic before the measured process starts (the flash-sale bench). */
+  topic?: string;
 }
 
 /**
@@ -108,6 +110,7 @@ export async function startTidings(userIds: string[], options: TidingsOptions = 
   const minter = await startServerProcess(env);
   live.add(minter.child);
   const tokens = await mintTokens(minter.url, auth, userIds);
+  if (options.topic) await joinTopic(minter.url, tokens, options.topic);
   await stopChild(minter.child, minter.exited);
 
   if (options.cpuProfileDir) {
@@ -152,8 +155,31 @@ export async function mintTokens(url: string, headers: Record<string, string>, u
   return tokens;
 }
 
-/** `bare-ws-server.ts` in its own process, started the same way as Tidings. */
-export async function startBare(): Promise<Target> {
+/** Each shopper joins `topic` with their own token, as the PWA does. */
+async function joinTopic(url: string, tokens: Map<string, string>, topic: string): Promise<void> {
+  const pool = new Pool(url, { connections: 16 });
+  const pending = [...tokens];
+  const worker = async () => {
+    for (let next = pending.pop(); next; next = pending.pop()) {
+      const [userId, token] = next;
+      const res = await pool.request({
+        path: `/api/v1/me/topics/${encodeURIComponent(topic)}`,
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      await res.body.dump();
+      if (res.statusCode !== 204) throw new Error(`${userId} joining ${topic}: HTTP ${res.statusCode}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  await pool.close();
+}
+
+/**
+ * `bare-ws-server.ts` in its own process, started the same way as Tidings.
+ * With `topic`, every shopper's hello joins it (the baseline keeps topics in memory).
+ */
+export async function startBare(options: { topic?: string } = {}): Promise<Target> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'bare-ws-server.ts')], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },
@@ -184,7 +210,7 @@ export async function startBare(): Promise<Target> {
     sendHeaders: { 'content-type': 'application/json' },
     readyFrame: 'ready',
     hello(userId) {
-      return JSON.stringify({ type: 'hello', userId });
+      return JSON.stringify({ type: 'hello', userId, topics: options.topic ? [options.topic] : [] });
     },
     stop: () => stopChild(child, exited),
   };

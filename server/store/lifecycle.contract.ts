@@ -222,6 +222,25 @@ export function lifecycleContract(name: string, openDatabase: () => Promise<() =
         expect(await store.lifecycle.unsubscribeTopic('u3', 'news')).toBe(false);
         expect(await store.lifecycle.listTopics('u3')).toEqual(['sale']);
       });
+
+      it('fans out a burst of broadcasts in one batch, finishing a job that ends at the batch edge', async () => {
+        for (const user of ['u1', 'u2']) await store.lifecycle.subscribeTopic(user, 'sale', T - MINUTE);
+        for (const id of ['flash1', 'flash2', 'flash3']) await send(message(id), { topic: 'sale' });
+
+        const first = await store.lifecycle.fanOutBatch(T, 4);
+        expect(first.events.map((e) => `${e.userId}:${e.event.seq}`)).toEqual(['u1:1', 'u2:1', 'u1:2', 'u2:2']);
+        // flash2 ended exactly at the edge: done in this batch, not by an empty one after it.
+        expect((await store.lifecycle.getStatus('flash2'))?.status).toBe('sent');
+        expect(first.more).toBe(true);
+
+        const second = await store.lifecycle.fanOutBatch(T, 4);
+        expect(second.events.map((e) => `${e.userId}:${e.event.seq}`)).toEqual(['u1:3', 'u2:3']);
+        expect(second.more).toBe(false);
+        for (const id of ['flash1', 'flash2', 'flash3']) {
+          expect((await store.lifecycle.getStatus(id))?.status).toBe('sent');
+        }
+        for (const user of ['u1', 'u2']) expect(await idsIn(user)).toEqual(['flash1', 'flash2', 'flash3']);
+      });
     });
 
     describe('retraction, correction and replies', () => {

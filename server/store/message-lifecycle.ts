@@ -74,6 +74,14 @@ export interface DueResult {
   unreadable?: string[];
 }
 
+/** A broadcast being fanned out: its topic, who joined in time, and the last subscriber reached. */
+export interface FanOutJob {
+  message_id: string;
+  topic: string;
+  cutoff: number;
+  after_user_id: string;
+}
+
 export interface FanOutResult {
   events: AppendedEvent[];
   /** More batches wait (this job or another). */
@@ -171,7 +179,11 @@ export interface MessageLifecycleStore {
   subscribeTopic(userId: string, topic: string, now: number): Promise<void>;
   unsubscribeTopic(userId: string, topic: string): Promise<boolean>;
   listTopics(userId: string): Promise<string[]>;
-  /** Appends the next batch of the oldest fan-out to its subscribers' logs and moves its position, in one transaction. */
+  /**
+   * Appends up to `batchSize` subscribers' events, oldest fan-out first, and moves each job's position,
+   * in one transaction: a job that ends inside the batch is finished there and the next one continues
+   * it, so a burst of small broadcasts shares one commit (and one fsync) instead of one each.
+   */
   fanOutBatch(now: number, batchSize: number): Promise<FanOutResult>;
 
   /** Appends `retracted` to every recipient's log, drops pending pushes and queues retraction pushes. */

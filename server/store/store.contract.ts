@@ -335,6 +335,18 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await store.webhooks.recordLiveDeliveries([{ messageId: 'quiet', userId: 'u1' }])).toBe(1);
       });
 
+      it('records live deliveries of a mixed batch only for messages whose merchant is listened to, each pair once', async () => {
+        await hook('w1', 'm1', ['message.delivered']);
+        await storeMessage(store, message('heard'), 'm1', ['u1', 'u2']);
+        await storeMessage(store, message('unheard'), 'm2', ['u1']);
+        const pairs = ['heard:u1', 'unheard:u1', 'heard:u2', 'gone:u1'].map((pair) => {
+          const [messageId, userId] = pair.split(':') as [string, string];
+          return { messageId, userId };
+        });
+        expect(await store.webhooks.recordLiveDeliveries(pairs)).toBe(2);
+        expect(await store.webhooks.recordLiveDeliveries(pairs)).toBe(0);
+      });
+
       it('records read once per recipient, for the sending merchant’s webhooks that want it and every sink', async () => {
         await store.webhooks.registerSinks(['amqp']);
         await hook('w1', 'm1', ['message.read']);

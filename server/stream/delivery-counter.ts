@@ -16,9 +16,12 @@ import type { Store } from '../store/store.js';
  * push of the same message, if any, still records it).
  */
 export class DeliveryCounter {
-  private counts = new Map<string, number>();
-  /** `${messageId}\n${userId}` reached since the last flush (ids hold no newline). */
-  private reached = new Set<string>();
+  /**
+   * Per message: frames written since the last flush, and the shoppers they reached. Keyed by
+   * message first, so a broadcast's thousands of frames cost a lookup of one short key and a set
+   * insert each, not a composed string per frame.
+   */
+  private pending = new Map<string, { frames: number; users: Set<string> }>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -33,24 +36,27 @@ export class DeliveryCounter {
   }
 
   count(messageId: string, userId: string): void {
-    this.counts.set(messageId, (this.counts.get(messageId) ?? 0) + 1);
-    this.reached.add(`${messageId}\n${userId}`);
+    let entry = this.pending.get(messageId);
+    if (!entry) this.pending.set(messageId, (entry = { frames: 0, users: new Set() }));
+    entry.frames++;
+    entry.users.add(userId);
   }
 
   async flush(): Promise<void> {
-    if (this.counts.size === 0) return;
-    const batch = this.counts;
-    this.counts = new Map();
+    if (this.pending.size === 0) return;
+    const taken = this.pending;
+    this.pending = new Map();
+    const batch = new Map<string, number>();
+    const pairs: { messageId: string; userId: string }[] = [];
+    for (const [messageId, { frames, users }] of taken) {
+      batch.set(messageId, frames);
+      for (const userId of users) pairs.push({ messageId, userId });
+    }
     try {
       await this.store.lifecycle.addDeliveredLive(batch);
     } catch (err) {
       this.logger.warn({ err, messages: batch.size }, 'could not record live delivery counts');
     }
-    const pairs = [...this.reached].map((key) => {
-      const [messageId, userId] = key.split('\n') as [string, string];
-      return { messageId, userId };
-    });
-    this.reached = new Set();
     try {
       await this.store.webhooks.recordLiveDeliveries(pairs);
       this.outbox?.wake();

@@ -10,6 +10,16 @@ import {
 import type { ShopperTokens } from '../auth/shopper-tokens.js';
 import type { Bus } from '../bus/bus.js';
 import type { Store } from '../store/store.js';
+import { eventFrame } from './event-frame.js';
+
+/** Corked frames past this many bytes are written at once rather than at the end of the turn. */
+const CORK_FLUSH_BYTES = 64 * 1024;
+
+/** The connection's byte stream under the WebSocket, held back while a burst of frames is written. */
+export interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
 
 export interface StreamOptions {
   store: Store;
@@ -45,11 +55,14 @@ export class StreamConnection {
   private closed = false;
   /** Holds one of the shopper's slots, to give back exactly once. */
   private admitted = false;
+  /** Frames written in this turn wait in the socket and leave together at its end (one write, not one per frame). */
+  private corked = false;
   alive = true;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly options: StreamOptions,
+    private readonly socket?: Corkable,
   ) {
     this.helloTimer = setTimeout(
       () => this.close(STREAM_CLOSE.helloTimeout, 'no hello received in time'),
@@ -198,17 +211,37 @@ export class StreamConnection {
   private sendEvent(event: SyncEvent): void {
     if (event.seq <= this.lastSent) return;
     this.lastSent = event.seq;
-    this.send({ type: 'event', event });
+    this.sendText(eventFrame(event));
     if (event.kind === 'message') this.options.deliveries?.count(event.message.id, this.userId!);
   }
 
   private send(frame: ServerFrame): void {
+    this.sendText(JSON.stringify(frame));
+  }
+
+  private sendText(text: string): void {
     if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;
+    // Corked bytes count in bufferedAmount, so a slow reader is still caught within the burst.
     if (this.ws.bufferedAmount > this.options.maxBufferedBytes) {
       this.close(STREAM_CLOSE.tooSlow, 'reading too slowly; reconnect and resume');
       return;
     }
-    this.ws.send(JSON.stringify(frame));
+    if (this.socket && !this.corked) {
+      // A bus publication hands this connection all its events in one synchronous pass;
+      // the microtask runs after that pass, so they go out in one writev.
+      this.corked = true;
+      this.socket.cork();
+      queueMicrotask(() => {
+        this.corked = false;
+        this.socket!.uncork();
+      });
+    } else if (this.socket && this.ws.bufferedAmount >= CORK_FLUSH_BYTES) {
+      // A replay page is a long burst: hand the kernel what it will take now, so held bytes
+      // stay few and the slow-reader check above measures what the peer has not read.
+      this.socket.uncork();
+      this.socket.cork();
+    }
+    this.ws.send(text);
   }
 
   private fail(err: unknown): void {

@@ -62,7 +62,8 @@ export class StreamServer {
     // The IP's slot is held from here until the socket is gone, whether the handshake succeeds or not.
     socket.once('close', () => this.limits.releaseIp(ip));
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const connection = new StreamConnection(ws, this.options);
+      // `socket` is the one ws writes to: corking it batches a burst's frames into one write.
+      const connection = new StreamConnection(ws, this.options, socket);
       this.connections.add(connection);
       ws.on('close', () => this.connections.delete(connection));
     });

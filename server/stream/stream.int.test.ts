@@ -66,6 +66,24 @@ describe('/api/v1/stream', () => {
     laptop.close();
   });
 
+  it('streams a burst of broadcasts to every subscriber complete and in order, however the fan-out batches them', async () => {
+    const shoppers = ['w-burst-1', 'w-burst-2'];
+    for (const userId of shoppers) await server.store.lifecycle.subscribeTopic(userId, 'burst', Date.now() - 60_000);
+    const phone = await StreamClient.connect(server.wsUrl, await server.tokenFor(shoppers[0]!));
+    const laptop = await StreamClient.connect(server.wsUrl, await server.tokenFor(shoppers[0]!));
+    const other = await StreamClient.connect(server.wsUrl, await server.tokenFor(shoppers[1]!));
+    const titles = Array.from({ length: 8 }, (_, i) => `burst-${i}`);
+    // Sent at once, so one fan-out step carries several of them and each stream gets several frames per write.
+    const answers = await Promise.all(titles.map((title) => server.send({ to: { topic: 'burst' }, category: 'promotion', title })));
+    expect(answers.map((res) => res.status)).toEqual(titles.map(() => 202));
+    for (const client of [phone, laptop, other]) {
+      await client.waitForEvents(titles.length);
+      expect(client.events.map((e) => e.seq)).toEqual(titles.map((_, i) => i + 1));
+      expect([...client.titles].sort()).toEqual(titles);
+      client.close();
+    }
+  });
+
   it('never sends one shopper another shopper’s messages', async () => {
     const eve = await StreamClient.connect(server.wsUrl, await server.tokenFor('w-eve'));
     await sendTitles(['w-victim'], ['private']);

@@ -53,6 +53,16 @@ export async function recordForMessage(client: PoolClient, fact: EventFact): Pro
   return recordEvent(client, row.merchant_id, fact);
 }
 
+/** Whether `recordForMessage` could store anything for this message (see SqliteEventOutbox.isListenedTo). */
+async function isListenedTo(client: PoolClient, messageId: string): Promise<boolean> {
+  const { rowCount } = await client.query(
+    `SELECT 1 FROM messages m WHERE m.id = $1 AND m.status <> 'reply' AND EXISTS (
+       SELECT 1 FROM webhooks WHERE merchant_id = m.merchant_id AND disabled_at IS NULL UNION ALL SELECT 1 FROM event_sinks)`,
+    [messageId],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
 /** See SqliteEventOutbox.recordPushOutcomes: the same rule, in the settle transaction. */
 export async function recordPushOutcomes(client: PoolClient, pushed: readonly Pair[], failed: readonly Pair[]): Promise<void> {
   for (const { messageId, userId } of pushed) await recordForMessage(client, deliveredFact(messageId, userId, 'push'));
@@ -122,9 +132,13 @@ export class PostgresEventOutbox implements WebhookStore {
 
   async recordLiveDeliveries(pairs: readonly Pair[]): Promise<number> {
     return withTransaction(this.pool, async (client) => {
+      // Asked once per message, not per pair (see SqliteEventOutbox.recordLiveDeliveries).
+      const heard = new Map<string, boolean>();
       let recorded = 0;
       for (const { messageId, userId } of pairs) {
-        if (await recordForMessage(client, deliveredFact(messageId, userId, 'live'))) recorded++;
+        let listened = heard.get(messageId);
+        if (listened === undefined) heard.set(messageId, (listened = await isListenedTo(client, messageId)));
+        if (listened && (await recordForMessage(client, deliveredFact(messageId, userId, 'live')))) recorded++;
       }
       return recorded;
     });

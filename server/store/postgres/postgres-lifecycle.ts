@@ -9,6 +9,7 @@ import {
   type AcceptInput,
   type AcceptResult,
   type DueResult,
+  type FanOutJob,
   type FanOutResult,
   type LifecycleOutcome,
   type MessageLifecycleStore,
@@ -347,40 +348,50 @@ export class PostgresLifecycle implements MessageLifecycleStore {
 
   async fanOutBatch(now: number, batchSize: number): Promise<FanOutResult> {
     return withTransaction(this.pool, async (client): Promise<FanOutResult> => {
-      // SKIP LOCKED: instances work on different broadcasts at once instead of queueing on the oldest.
-      const { rows: jobs } = await client.query<{ message_id: string; topic: string; cutoff: number; after_user_id: string }>(
-        `SELECT message_id, topic, cutoff, after_user_id FROM fanout_jobs
-         ORDER BY created_at, message_id LIMIT 1 FOR UPDATE SKIP LOCKED`,
-      );
-      const job = jobs[0];
-      if (!job) return { events: [], more: false };
-      const row = (await getMessage(client, job.message_id))!;
-      const message = messageSchema.parse(JSON.parse(row.message_json));
-      // Expired mid-broadcast: those not reached yet never get it (the rest hide it in their inbox).
-      const expired = message.expiresAt !== undefined && Date.parse(message.expiresAt) <= now;
-      const stopped = row.status !== 'sending' || expired;
-      const users = stopped
-        ? []
-        : (
-            await client.query<{ user_id: string }>(
-              `SELECT user_id FROM topic_subscriptions WHERE topic = $1 AND user_id > $2 AND subscribed_at <= $3
-               ORDER BY user_id LIMIT $4`,
-              [job.topic, job.after_user_id, job.cutoff, batchSize],
-            )
-          ).rows.map((u) => u.user_id);
-      const events = await this.append(client, message, 'message', users, now, true);
-      await client.query('UPDATE messages SET recipients = recipients + $1 WHERE id = $2', [events.length, message.id]);
-      if (users.length < batchSize) {
-        await client.query('DELETE FROM fanout_jobs WHERE message_id = $1', [job.message_id]);
-        // Expired before reaching anyone: nobody got it, and the status says so.
-        const reachedNobody = expired && job.after_user_id === '' && users.length === 0;
-        if (row.status === 'sending') await this.setStatus(client, job.message_id, reachedNobody ? 'expired' : 'sent');
-      } else {
-        await client.query('UPDATE fanout_jobs SET after_user_id = $1 WHERE message_id = $2', [users[users.length - 1], job.message_id]);
+      const events: AppendedEvent[] = [];
+      while (events.length < batchSize) {
+        // SKIP LOCKED: instances work on different broadcasts at once instead of queueing on the oldest.
+        const { rows: jobs } = await client.query<FanOutJob>(
+          `SELECT message_id, topic, cutoff, after_user_id FROM fanout_jobs
+           ORDER BY created_at, message_id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+        );
+        const job = jobs[0];
+        if (!job || !(await this.fanOutJob(client, job, now, batchSize - events.length, events))) break;
       }
       const { rows: left } = await client.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM fanout_jobs');
       return { events, more: left[0]!.n > 0 };
     });
+  }
+
+  /** As SqliteLifecycle.fanOutJob: the next `room` subscribers of one job; true when the job is done. */
+  private async fanOutJob(client: PoolClient, job: FanOutJob, now: number, room: number, events: AppendedEvent[]): Promise<boolean> {
+    const row = (await getMessage(client, job.message_id))!;
+    const message = messageSchema.parse(JSON.parse(row.message_json));
+    // Expired mid-broadcast: those not reached yet never get it (the rest hide it in their inbox).
+    const expired = message.expiresAt !== undefined && Date.parse(message.expiresAt) <= now;
+    const stopped = row.status !== 'sending' || expired;
+    const found = stopped
+      ? []
+      : (
+          await client.query<{ user_id: string }>(
+            `SELECT user_id FROM topic_subscriptions WHERE topic = $1 AND user_id > $2 AND subscribed_at <= $3
+             ORDER BY user_id LIMIT $4`,
+            [job.topic, job.after_user_id, job.cutoff, room + 1],
+          )
+        ).rows.map((u) => u.user_id);
+    const users = found.slice(0, room);
+    const appended = await this.append(client, message, 'message', users, now, true);
+    for (const event of appended) events.push(event);
+    await client.query('UPDATE messages SET recipients = recipients + $1 WHERE id = $2', [appended.length, message.id]);
+    if (found.length > room) {
+      await client.query('UPDATE fanout_jobs SET after_user_id = $1 WHERE message_id = $2', [users[users.length - 1], job.message_id]);
+      return false;
+    }
+    await client.query('DELETE FROM fanout_jobs WHERE message_id = $1', [job.message_id]);
+    // Expired before reaching anyone: nobody got it, and the status says so.
+    const reachedNobody = expired && job.after_user_id === '' && users.length === 0;
+    if (row.status === 'sending') await this.setStatus(client, job.message_id, reachedNobody ? 'expired' : 'sent');
+    return true;
   }
 
   // ---- retraction, correction, replies ----------------------------------------------------------

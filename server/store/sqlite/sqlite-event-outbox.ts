@@ -179,9 +179,23 @@ export class SqliteEventOutbox implements WebhookStore {
   }
 
   async recordLiveDeliveries(pairs: readonly Pair[]): Promise<number> {
-    return this.db.transaction(
-      () => pairs.filter(({ messageId, userId }) => this.recordForMessage(deliveredFact(messageId, userId, 'live'))).length,
-    )();
+    return this.db.transaction(() => {
+      // Asked once per message, not per pair: a broadcast's thousands of pairs cost one lookup when nobody listens.
+      const heard = new Map<string, boolean>();
+      let recorded = 0;
+      for (const { messageId, userId } of pairs) {
+        let listened = heard.get(messageId);
+        if (listened === undefined) heard.set(messageId, (listened = this.isListenedTo(messageId)));
+        if (listened && this.recordForMessage(deliveredFact(messageId, userId, 'live'))) recorded++;
+      }
+      return recorded;
+    })();
+  }
+
+  /** Whether `recordForMessage` could store anything for this message: it exists, is no reply, and its merchant is listened to. */
+  private isListenedTo(messageId: string): boolean {
+    const row = this.s.merchantOf.get(messageId);
+    return row !== undefined && row.status !== 'reply' && this.s.listening.get(row.merchant_id) !== undefined;
   }
 
   async recordExpiries(now: number, limit: number): Promise<number> {

@@ -9,6 +9,7 @@ import {
   type AcceptInput,
   type AcceptResult,
   type DueResult,
+  type FanOutJob,
   type FanOutResult,
   type LifecycleOutcome,
   type MessageLifecycleStore,
@@ -232,26 +233,45 @@ export class SqliteLifecycle implements MessageLifecycleStore {
 
   async fanOutBatch(now: number, batchSize: number): Promise<FanOutResult> {
     return this.db.transaction((): FanOutResult => {
-      const job = this.s.oldestFanOut.get();
-      if (!job) return { events: [], more: false };
-      const row = this.s.getMessage.get(job.message_id)!;
-      const message = messageSchema.parse(JSON.parse(row.message_json));
-      // Expired mid-broadcast: those not reached yet never get it (the rest hide it in their inbox).
-      const expired = message.expiresAt !== undefined && Date.parse(message.expiresAt) <= now;
-      const stopped = row.status !== 'sending' || expired;
-      const users = stopped ? [] : this.s.subscribersAfter.all(job.topic, job.after_user_id, job.cutoff, batchSize);
-      const events = this.appendMessage(message, users.map((u) => u.user_id), now, true);
-      this.s.addRecipients.run(events.length, message.id);
-      if (users.length < batchSize) {
-        this.s.deleteFanOut.run(job.message_id);
-        // Expired before reaching anyone: nobody got it, and the status says so.
-        const reachedNobody = expired && job.after_user_id === '' && users.length === 0;
-        if (row.status === 'sending') this.s.setStatus.run(reachedNobody ? 'expired' : 'sent', job.message_id);
-      } else {
-        this.s.moveFanOut.run(users[users.length - 1]!.user_id, job.message_id);
+      const events: AppendedEvent[] = [];
+      let job;
+      while (events.length < batchSize && (job = this.s.oldestFanOut.get())) {
+        if (!this.fanOutJob(job, now, batchSize - events.length, events)) break;
       }
       return { events, more: this.s.countFanOuts.get()!.n > 0 };
     })();
+  }
+
+  /**
+   * Appends the next `room` subscribers of one job to `events`; true when the job is done (deleted).
+   * One subscriber more than fits is read, so a job that ends exactly at the batch's edge is finished
+   * in this transaction rather than by an empty one after it.
+   */
+  private fanOutJob(
+    job: FanOutJob,
+    now: number,
+    room: number,
+    events: AppendedEvent[],
+  ): boolean {
+    const row = this.s.getMessage.get(job.message_id)!;
+    const message = messageSchema.parse(JSON.parse(row.message_json));
+    // Expired mid-broadcast: those not reached yet never get it (the rest hide it in their inbox).
+    const expired = message.expiresAt !== undefined && Date.parse(message.expiresAt) <= now;
+    const stopped = row.status !== 'sending' || expired;
+    const found = stopped ? [] : this.s.subscribersAfter.all(job.topic, job.after_user_id, job.cutoff, room + 1);
+    const users = found.slice(0, room).map((u) => u.user_id);
+    const appended = this.appendMessage(message, users, now, true);
+    for (const event of appended) events.push(event);
+    this.s.addRecipients.run(appended.length, message.id);
+    if (found.length > room) {
+      this.s.moveFanOut.run(users[users.length - 1]!, job.message_id);
+      return false;
+    }
+    this.s.deleteFanOut.run(job.message_id);
+    // Expired before reaching anyone: nobody got it, and the status says so.
+    const reachedNobody = expired && job.after_user_id === '' && users.length === 0;
+    if (row.status === 'sending') this.s.setStatus.run(reachedNobody ? 'expired' : 'sent', job.message_id);
+    return true;
   }
 
   // ---- retraction, correction, replies ----------------------------------------------------------

@@ -1,0 +1,76 @@
+/**
+ * Where a flash-sale run's CPU went, per delivery: reads a `.cpuprofile`
+ * (from `npm run bench:flash-sale -- --profile`) and splits its samples into
+ * the live path's parts, then divides each by the number of deliveries.
+ *
+ *   node --import tsx bench/profile-breakdown.ts /tmp/tidings-flash-prof-XXXX/tidings-123.cpuprofile 220000
+ *
+ * A sample goes to the innermost part on its stack, except that anything under
+ * the delivered-live flush counts there, and a sample in better-sqlite3's
+ * transaction wrapper itself is the commit (BEGIN/COMMIT: WAL writes and the
+ * fsync block the thread, so they show as its self time). Statements run by a
+ * function count as that function's time: V8 attributes native calls to their
+ * JavaScript caller.
+ */
+import fs from 'node:fs';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const [file, deliveriesText] = process.argv.slice(2);
+const deliveries = Number(deliveriesText);
+if (!file || !Number.isInteger(deliveries) || deliveries <= 0) {
+  process.stderr.write('usage: node --import tsx bench/profile-breakdown.ts <file.cpuprofile> <deliveries>\n');
+  process.exit(2);
+}
+
+const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;
+const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+const parentOf = new Map<number, number>();
+for (const n of profile.nodes) for (const child of n.children ?? []) parentOf.set(child, n.id);
+
+type Matcher = (name: string, url: string) => boolean;
+const COUNTING = 'delivered-live counting and its flush';
+const COMMIT = 'commit (BEGIN/COMMIT: WAL write, fsync)';
+const PARTS: [string, Matcher][] = [
+  ['append: per-event SQL (seq, event row, push jobs)', (name) => name === 'append' || name === 'appendMessage'],
+  ['fan-out loop (job, subscribers, status)', (name) => name === 'fanOutBatch' || name === 'fanOutJob'],
+  ['socket writes (writev, kernel)', (name) => /writev|_writeGeneric|clearBuffer|uncork/.test(name)],
+  ['ws framing', (_, url) => url.includes('ws/lib/sender')],
+  ['frame text (JSON)', (name, url) => ['send', 'sendText', 'eventFrame'].includes(name) && url.includes('stream')],
+  ['bus and gate (publish, onLiveEvent, sendEvent)', (name, url) =>
+    ['publish', 'publishCommitted', 'onLiveEvent', 'sendEvent'].includes(name) && /bus|stream|services/.test(url)],
+  ['replay reads', (name) => name === 'readEvents' || name === 'catchUp'],
+  ['garbage collection', (name) => name === '(garbage collector)'],
+  ['idle', (name) => name === '(idle)'],
+];
+const isCounting: Matcher = (name, url) =>
+  ['count', 'flush', 'recordLiveDeliveries', 'addDeliveredLive'].includes(name) && /delivery-counter|outbox|lifecycle|store/.test(url);
+
+const totals = new Map<string, number>([[COMMIT, 0], [COUNTING, 0], ...PARTS.map(([part]): [string, number] => [part, 0]), ['other', 0]]);
+let total = 0;
+profile.samples.forEach((id, i) => {
+  const dt = profile.timeDeltas[i] ?? 0;
+  total += dt;
+  const stack: ProfileNode[] = [];
+  for (let cur: number | undefined = id; cur !== undefined; cur = parentOf.get(cur)) stack.push(nodes.get(cur)!);
+  const frame = (n: ProfileNode) => [n.callFrame.functionName || '(anonymous)', n.callFrame.url] as const;
+  let part = 'other';
+  if (stack.some((n) => isCounting(...frame(n)))) part = COUNTING;
+  else if (frame(stack[0]!)[0] === 'sqliteTransaction') part = COMMIT;
+  else part = stack.map((n) => PARTS.find(([, matches]) => matches(...frame(n)))?.[0]).find(Boolean) ?? 'other';
+  totals.set(part, totals.get(part)! + dt);
+});
+
+process.stdout.write(`${(total / 1e6).toFixed(1)} s sampled, ${deliveries} deliveries\n\n| part | share | µs per delivery |\n| --- | ---: | ---: |\n`);
+for (const [part, micros] of totals) {
+  process.stdout.write(`| ${part} | ${((100 * micros) / total).toFixed(1)}% | ${(micros / deliveries).toFixed(1)} |\n`);
+}
