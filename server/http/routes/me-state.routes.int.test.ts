@@ -161,7 +161,7 @@ describe('GET and PUT /api/v1/me/preferences', () => {
   const mine = {
     mutedCategories: ['promotion'],
     minPushPriority: 3,
-    quietHours: { start: '22:00', end: '07:00', allowUrgent: true },
+    quietHours: { start: '22:00', end: '07:00', allowUrgent: true, deferred: true },
     timeZone: 'Asia/Shanghai',
     mutedSenders: ['seller-acme'],
     locale: null,
@@ -212,6 +212,7 @@ describe('GET and PUT /api/v1/me/preferences', () => {
     ['an unknown time zone', { preferences: { timeZone: 'Mars/Olympus_Mons' }, changedAt: t(1) }],
     ['a quiet-hours time out of range', { preferences: { quietHours: { start: '24:00', end: '07:00' } }, changedAt: t(1) }],
     ['a quiet-hours time without minutes', { preferences: { quietHours: { start: '22', end: '07:00' } }, changedAt: t(1) }],
+    ['a quiet-hours deferral that is not a boolean', { preferences: { quietHours: { start: '22:00', end: '07:00', deferred: 'yes' } }, changedAt: t(1) }],
     ['a priority out of range', { preferences: { minPushPriority: 6 }, changedAt: t(1) }],
     ['a malformed category', { preferences: { mutedCategories: ['Promo Tions'] }, changedAt: t(1) }],
     ['a language the app does not ship', { preferences: { locale: 'fr' }, changedAt: t(1) }],
