@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../../server/test-support/test-server.js';
+import { axeViolations } from './support/axe.js';
 import { CLIENT_DIST, launchChromium } from './support/browser.js';
 import { expectNoOverflow } from './support/layout-checks.js';
 
@@ -62,6 +63,7 @@ describe('grouping pushes from the send form', () => {
     await page.getByRole('radio', { name: 'Repeating' }).check();
     expect(await toggle.isDisabled()).toBe(true);
     await page.getByText('A repeating message cannot group its pushes').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
     await page.getByRole('radio', { name: 'Now' }).check();
     expect(await toggle.isDisabled()).toBe(false);
     await page.context().close();
@@ -98,6 +100,7 @@ describe('grouping pushes from the send form', () => {
       )
       .waitFor();
     await expectNoOverflow(page, 'the send form with a digest', { boxes: BOXES });
+    expect(await axeViolations(page)).toEqual([]);
 
     const accepted = page.waitForResponse((res) => res.url().endsWith('/api/v1/messages') && res.request().method() === 'POST');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
