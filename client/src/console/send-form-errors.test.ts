@@ -38,6 +38,11 @@ describe('fieldOf', () => {
     ['repeat.cron', 'repeat.cron'],
     ['repeat.tz', 'repeat.tz'],
     ['expiresAt', 'expiresAt'],
+    ['digest', 'digest.key'],
+    ['digest.key', 'digest.key'],
+    ['digest.windowSeconds', 'digest.windowSeconds'],
+    ['digest.title', 'digest.title'],
+    ['digest.colour', 'digest.key'],
     ['type', 'form'],
     ['sender.name', 'form'],
     ['(body)', 'form'],
@@ -137,6 +142,25 @@ describe('fieldErrors from the form’s own check (the shared schema)', () => {
   });
 });
 
+describe('fieldErrors for a digest', () => {
+  const digest = (change: Partial<SendFormState['digest']>) =>
+    errorsOf({ digest: { on: true, key: 'price-drop', windowSeconds: 900, title: '', ...change } });
+
+  it('passes a well-formed digest, and names each bad part of one', () => {
+    expect(digest({ title: '{count} items dropped in price' })).toEqual({});
+    expect(digest({ key: '' })).toEqual({ 'digest.key': 'Group key is required' });
+    expect(digest({ key: 'price drop!' })).toEqual({ 'digest.key': 'Group key may use only letters, digits and _ . : @ + -' });
+    expect(digest({ key: 'k'.repeat(65) })).toEqual({ 'digest.key': 'Group key can be at most 64 characters' });
+    expect(digest({ windowSeconds: 30 })).toEqual({ 'digest.windowSeconds': 'Choose a window between 1 minute and 24 hours' });
+    expect(digest({ title: 't'.repeat(201) })).toEqual({ 'digest.title': 'Summary title can be at most 200 characters' });
+  });
+
+  it('says in Chinese what is wrong with the key', () => {
+    const form = { ...emptyForm(['alice'], 'UTC'), userIdsText: 'alice', title: 'Hi', digest: { on: true, key: 'a b', windowSeconds: 900, title: '' } };
+    expect(fieldErrors(checkRequest(requestOf(form, false, NOW), NOW), zhCN.console)['digest.key']).toMatch(/^合并键/);
+  });
+});
+
 describe('fieldErrors from the server’s validation-failed answer', () => {
   it('maps each issue path back to its field, in plain words', () => {
     const issues = [
@@ -145,6 +169,7 @@ describe('fieldErrors from the server’s validation-failed answer', () => {
       { path: 'repeat.cron', message: 'never occurs after deliverAt' },
       { path: 'to.userIds', message: 'Too big: expected array to have <=1000 items' },
       { path: 'body', message: 'must not contain the NUL character (\\u0000)' },
+      { path: 'digest', message: 'is not allowed with repeat' },
     ];
     expect(fieldErrors(issues, en.console)).toEqual({
       title: 'Title is required',
@@ -152,6 +177,7 @@ describe('fieldErrors from the server’s validation-failed answer', () => {
       'repeat.cron': 'This schedule never happens',
       recipients: 'Shopper ids: at most 1000',
       body: 'Body holds a character that cannot be shown',
+      'digest.key': 'A repeating message cannot group its pushes: turn off the grouping or the repeat',
     });
   });
 

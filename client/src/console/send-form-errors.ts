@@ -25,6 +25,9 @@ export type FormField =
   | 'fallbackTz'
   | 'repeat.cron'
   | 'repeat.tz'
+  | 'digest.key'
+  | 'digest.windowSeconds'
+  | 'digest.title'
   | 'form';
 
 export type FieldErrors = Partial<Record<FormField, string>>;
@@ -39,6 +42,8 @@ export function fieldOf(path: string): FormField {
     return second !== undefined && /^\d+$/.test(second) && (third === 'title' || third === 'url') ? `actions.${Number(second)}.${third}` : 'actions';
   }
   if (head === 'repeat') return second === 'tz' ? 'repeat.tz' : 'repeat.cron';
+  // "digest" itself is the clash with a repeat: shown on the key, the field the merchant filled in.
+  if (head === 'digest') return second === 'windowSeconds' || second === 'title' ? `digest.${second}` : 'digest.key';
   return (TOP_LEVEL_FIELDS as readonly string[]).includes(head ?? '') ? (head as FormField) : 'form';
 }
 
@@ -63,7 +68,8 @@ export function fieldName(field: FormField, names: ConsoleStrings['fieldNames'])
   if (action) return action[2] === 'title' ? names.actionTitle(Number(action[1]) + 1) : names.actionUrl(Number(action[1]) + 1);
   if (field === 'repeat.cron') return names.repeatCron;
   if (field === 'repeat.tz') return names.repeatTz;
-  return names[field as Exclude<FormField, `actions.${number}.${string}` | 'repeat.cron' | 'repeat.tz'>];
+  if (field.startsWith('digest.')) return names.digest[field.slice('digest.'.length) as keyof ConsoleStrings['fieldNames']['digest']];
+  return names[field as Exclude<FormField, `actions.${number}.${string}` | `${'repeat' | 'digest'}.${string}`>];
 }
 
 /**
@@ -86,6 +92,8 @@ function plainWords(field: FormField, message: string, strings: ConsoleStrings):
     if (message === 'must be after deliverAt') return say.expiryBeforeDelivery;
     if (message === 'is not allowed with repeat') return say.expiryWithRepeat;
   }
+  if (field === 'digest.key' && message === 'is not allowed with repeat') return say.digestWithRepeat;
+  if (field === 'digest.windowSeconds') return say.digestWindow;
   if (message.startsWith('Too small') || message.startsWith('Invalid input')) {
     return field === 'recipients' ? say.chooseRecipient : say.required(name);
   }

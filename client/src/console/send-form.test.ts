@@ -60,10 +60,27 @@ describe('requestOf: when', () => {
 });
 
 describe('digestOf', () => {
-  it('has the message’s digest shape once a key is typed', () => {
+  const on = (digest: Partial<SendFormState['digest']>, more: Partial<SendFormState> = {}): SendFormState => ({
+    ...emptyForm([], 'UTC'),
+    ...more,
+    digest: { on: true, key: '', windowSeconds: 900, title: '', ...digest },
+  });
+
+  it('has the message’s digest shape while the switch is on', () => {
     expect(digestOf(emptyForm([], 'UTC'))).toBeUndefined();
-    expect(digestOf({ ...emptyForm([], 'UTC'), digest: { key: ' price-drop ', windowSeconds: 600, title: '' } })).toEqual({ key: 'price-drop', windowSeconds: 600 });
-    expect(digestOf({ ...emptyForm([], 'UTC'), digest: { key: 'k', windowSeconds: 60, title: ' Prices dropped ' } })).toEqual({ key: 'k', windowSeconds: 60, title: 'Prices dropped' });
+    expect(digestOf(on({ key: ' price-drop ', windowSeconds: 600 }))).toEqual({ key: 'price-drop', windowSeconds: 600 });
+    expect(digestOf(on({ key: 'k', windowSeconds: 60, title: ' Prices dropped ' }))).toEqual({ key: 'k', windowSeconds: 60, title: 'Prices dropped' });
+  });
+
+  it('sends nothing while the switch is off or a repeat is chosen, whatever is typed', () => {
+    expect(digestOf(on({ key: 'k', on: false }))).toBeUndefined();
+    expect(digestOf(on({ key: 'k' }, { when: 'repeat', repeatCron: '0 9 * * 1' }))).toBeUndefined();
+  });
+
+  it('is part of the request, an empty key included (for the schema to name it)', () => {
+    expect(requestOf(on({ key: 'price-drop' }), false, NOW).digest).toEqual({ key: 'price-drop', windowSeconds: 900 });
+    expect(requestOf(on({}), false, NOW).digest).toEqual({ key: '', windowSeconds: 900 });
+    expect(requestOf(emptyForm([], 'UTC'), false, NOW).digest).toBeUndefined();
   });
 });
 

@@ -20,6 +20,8 @@ export type When = 'now' | 'at' | 'local' | 'repeat';
  * to one shopper within the window fold into one.
  */
 export interface DigestDraft {
+  /** The "Group pushes" switch: off by default, and what is typed stays while it is off. */
+  on: boolean;
   key: string;
   windowSeconds: number;
   title: string;
@@ -60,7 +62,6 @@ export interface SendFormState {
   repeatCron: string;
   /** An IANA zone, or "recipient" for each shopper's own. */
   repeatTz: string;
-  /** Not sent yet: the message schema on this branch has no `digest` (see digestOf). */
   digest: DigestDraft;
 }
 
@@ -87,7 +88,7 @@ export function emptyForm(shopperIds: string[], timeZone: string): SendFormState
     fallbackTz: 'UTC',
     repeatCron: '',
     repeatTz: timeZone,
-    digest: { key: '', windowSeconds: 600, title: '' },
+    digest: { on: false, key: '', windowSeconds: 15 * 60, title: '' },
   };
 }
 
@@ -123,6 +124,8 @@ export function requestOf(form: SendFormState, demoMode: boolean, now: number): 
   if (form.expiry === 'at') request.expiresAt = localToInstant(form.expiresAtLocal);
   else if (form.expiry > 0) request.expiresAt = new Date(now + form.expiry * 60_000).toISOString();
   Object.assign(request, timingOf(form));
+  const digest = digestOf(form);
+  if (digest) request.digest = digest;
   return request;
 }
 
@@ -141,10 +144,14 @@ function timingOf(form: SendFormState): Pick<SendMessageInput, 'deliverAt' | 'de
   return { ...start, repeat: { cron: form.repeatCron.trim(), ...(form.repeatTz ? { tz: form.repeatTz } : {}) }, ...fallback };
 }
 
-/** The message's `digest` for what the form holds, or undefined without a key; not yet part of the request (see DigestDraft). */
+/**
+ * The message's `digest` while the switch is on, or undefined. A repeat cannot
+ * have one (the fieldset says so), so it is not sent then. An empty key is
+ * sent as "", for the schema to name the field rather than the form dropping it.
+ */
 export function digestOf(form: SendFormState): { key: string; windowSeconds: number; title?: string } | undefined {
+  if (!form.digest.on || form.when === 'repeat') return undefined;
   const key = form.digest.key.trim();
-  if (!key) return undefined;
   const title = form.digest.title.trim();
   return { key, windowSeconds: form.digest.windowSeconds, ...(title ? { title } : {}) };
 }

@@ -41,6 +41,15 @@ describe('history rows', () => {
     expect({ ...scheduled, ...itemFromStatus(status) }).toMatchObject({
       category: 'account', createdAt: '2030-01-01T00:00:00.000Z', dueAt: '2030-01-03T09:00:00.000Z', body: 'Text', figures: { read: null, recipients: 2 },
     });
+    expect(itemFromStatus(status).digest).toBeUndefined();
+  });
+
+  it('keeps a message’s digest and its folded count from the status', () => {
+    const status: MessageStatusResponse = {
+      id: 'd1', type: 'system', category: 'promotion', priority: 3, title: 'Price drop', createdAt: '2030-01-01T00:00:00.000Z',
+      status: 'sent', read: 0, digest: { key: 'price-drop', windowSeconds: 900, title: '{count} items dropped in price', digested: 4 }, ...counts,
+    };
+    expect(itemFromStatus(status).digest).toEqual({ key: 'price-drop', windowSeconds: 900, title: '{count} items dropped in price', digested: 4 });
   });
 });
 

@@ -22,6 +22,8 @@ export interface SentItem {
   figures?: DeliveryFigures;
   /** A message on each shopper's clock: its progress zone by zone (from the status only). */
   localTime?: LocalTimeStatus;
+  /** A message sent with a digest: what was asked, and how many pushes went into a summary (from the status only). */
+  digest?: NonNullable<MessageStatusResponse['digest']>;
 }
 
 export interface DeliveryFigures {
@@ -70,6 +72,7 @@ export function itemFromStatus(status: MessageStatusResponse): SentItem {
     ...(status.schedule ? { dueAt: status.schedule.dueAt, cron: status.schedule.cron } : {}),
     ...(status.body !== undefined ? { body: status.body } : {}),
     ...(status.localTime ? { localTime: status.localTime } : {}),
+    ...(status.digest ? { digest: status.digest } : {}),
     figures: figuresOf(status),
   };
 }

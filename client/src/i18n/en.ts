@@ -390,6 +390,22 @@ export const en = {
       repeatRuns: 'Runs',
       nextTimes: 'Next three times',
       errorsSummary: (count: number) => (count === 1 ? '1 field needs attention.' : `${count} fields need attention.`),
+      digest: 'Group pushes (digest)',
+      digestOn: 'Group this message’s pushes with others of the same key',
+      digestKey: 'Group key',
+      digestKeyHint: 'Messages sent with the same key are grouped, e.g. price-drop',
+      digestWindow: 'Group pushes sent within',
+      digestTitle: 'Summary title (optional)',
+      digestTitleHint: '{count} becomes how many messages, e.g. {count} items dropped in price',
+      digestPreview: (key: string, window: string, title: string) =>
+        `Shoppers get every message in their inbox at once; pushes with key “${key}” within ${window} become one notification: “${title}”`,
+      digestWithRepeat: 'A repeating message cannot group its pushes: choose another time to send to use this.',
+    },
+    /** A span of time in words (a digest's window). */
+    duration: {
+      seconds: (seconds: number) => (seconds === 1 ? '1 second' : `${seconds} seconds`),
+      minutes: (minutes: number) => (minutes === 1 ? '1 minute' : `${minutes} minutes`),
+      hours: (hours: number) => (hours === 1 ? '1 hour' : `${hours} hours`),
     },
     /** What a shopper will see, shown beside the form. */
     preview: {
@@ -421,6 +437,7 @@ export const en = {
       fallbackTz: 'Time zone',
       repeatCron: 'Repeat',
       repeatTz: 'Time zone',
+      digest: { key: 'Group key', windowSeconds: 'Group window', title: 'Summary title' },
       form: 'This message',
     },
     fieldErrors: {
@@ -442,6 +459,8 @@ export const en = {
       cronInvalid: 'This is not a cron Tidings can read, e.g. 0 9 * * 1',
       cronNever: 'This schedule never happens',
       cronTooOften: 'A message may repeat at most once a minute',
+      digestWithRepeat: 'A repeating message cannot group its pushes: turn off the grouping or the repeat',
+      digestWindow: 'Choose a window between 1 minute and 24 hours',
       invalid: (field: string) => `${field} is not valid`,
     },
     /** Cron in words (cron-description.ts). */
@@ -554,6 +573,8 @@ export const en = {
       topic: (topic: string) => `topic “${topic}”`,
       more: (count: number) => `+${count} more`,
       repeats: (cron: string) => `repeats (${cron})`,
+      digest: (key: string, window: string, digested: number) =>
+        `Grouped by “${key}” within ${window} · ${digested === 1 ? '1 push' : `${digested} pushes`} folded into a summary`,
       count: (count: number) => (count === 1 ? '1 message shown' : `${count} messages shown`),
     },
     statuses: {

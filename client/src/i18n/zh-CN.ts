@@ -352,6 +352,21 @@ export const zhCN: Strings = {
       repeatRuns: '执行时间',
       nextTimes: '接下来三次',
       errorsSummary: (count: number) => `有 ${count} 个字段需要修改。`,
+      digest: '合并推送（摘要）',
+      digestOn: '将此消息的推送与相同键的其他消息合并',
+      digestKey: '合并键',
+      digestKeyHint: '使用相同键发送的消息会被合并，例如 price-drop',
+      digestWindow: '合并此时长内的推送',
+      digestTitle: '摘要标题（可选）',
+      digestTitleHint: '{count} 会替换为消息条数，例如 {count} 件商品降价了',
+      digestPreview: (key: string, window: string, title: string) =>
+        `顾客的收件箱会立即收到每条消息；${window}内键为“${key}”的推送会合并为一条通知：“${title}”`,
+      digestWithRepeat: '重复发送的消息不能合并推送：请选择其他发送时间后再使用。',
+    },
+    duration: {
+      seconds: (seconds: number) => `${seconds} 秒`,
+      minutes: (minutes: number) => `${minutes} 分钟`,
+      hours: (hours: number) => `${hours} 小时`,
     },
     preview: {
       heading: '预览',
@@ -381,6 +396,7 @@ export const zhCN: Strings = {
       fallbackTz: '时区',
       repeatCron: '重复',
       repeatTz: '时区',
+      digest: { key: '合并键', windowSeconds: '合并时长', title: '摘要标题' },
       form: '此消息',
     },
     fieldErrors: {
@@ -402,6 +418,8 @@ export const zhCN: Strings = {
       cronInvalid: 'Tidings 无法识别此 cron 表达式，示例：0 9 * * 1',
       cronNever: '此计划永远不会发生',
       cronTooOften: '消息最多每分钟重复一次',
+      digestWithRepeat: '重复发送的消息不能合并推送：请关闭合并或取消重复',
+      digestWindow: '请选择 1 分钟到 24 小时之间的时长',
       invalid: (field: string) => `${field}无效`,
     },
     cron: {
@@ -508,6 +526,7 @@ export const zhCN: Strings = {
       topic: (topic: string) => `主题“${topic}”`,
       more: (count: number) => `另有 ${count} 位`,
       repeats: (cron: string) => `重复（${cron}）`,
+      digest: (key: string, window: string, digested: number) => `按“${key}”合并 ${window}内的推送 · ${digested} 条推送已并入摘要`,
       count: (count: number) => `显示 ${count} 条消息`,
     },
     statuses: {
