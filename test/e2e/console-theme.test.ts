@@ -110,7 +110,7 @@ describe('the console’s theme', () => {
     await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
     await page.getByRole('combobox', { name: '主题' }).waitFor();
     await page.getByRole('button', { name: '退出登录' }).waitFor();
-    expect(await page.getByRole('combobox', { name: '主题' }).locator('option:checked').textContent()).toBe('深色');
+    expect(await page.getByRole('combobox', { name: '主题' }).locator('option:checked').textContent()).toBe('☾ 深色');
     await expectNoOverflow(page, 'dark Send in Chinese');
     await context.close();
   });
