@@ -493,6 +493,8 @@ export const en = {
       tabs: { send: 'Send', history: 'Sent messages', dashboard: 'Dashboard' },
       nav: 'Console sections',
       language: 'Language',
+      theme: 'Theme',
+      themes: { system: 'System', light: 'Light', dark: 'Dark' },
       signOut: 'Sign out',
       signedIn: 'Signed in with a merchant key',
       dashboardHeading: 'Delivery dashboard',

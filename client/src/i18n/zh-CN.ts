@@ -449,6 +449,8 @@ export const zhCN: Strings = {
       tabs: { send: '发送', history: '已发送消息', dashboard: '数据看板' },
       nav: '控制台栏目',
       language: '语言',
+      theme: '主题',
+      themes: { system: '跟随系统', light: '浅色', dark: '深色' },
       signOut: '退出登录',
       signedIn: '已使用商户密钥登录',
       dashboardHeading: '投递数据看板',

@@ -1,4 +1,4 @@
-import type { Theme } from '../../../shared/preferences.schema.js';
+import { themeSchema, type Theme } from '../../../shared/preferences.schema.js';
 
 /**
  * This device's copy of the theme choice: public/appearance-boot.js reads it
@@ -15,4 +15,27 @@ export function applyTheme(theme: Theme): void {
   } catch {
     // Private mode without storage: applied for this load; the next one follows the synced preference.
   }
+}
+
+/**
+ * The theme this device shows now: what public/appearance-boot.js or
+ * applyTheme set, "system" when nothing has been chosen here.
+ */
+export function deviceTheme(): Theme {
+  const parsed = themeSchema.safeParse(document.documentElement.dataset['theme']);
+  return parsed.success ? parsed.data : 'system';
+}
+
+/**
+ * Calls `onChange` when another page of this site on this device (the
+ * shopper's app, another console tab) applies a theme; returns the cleanup.
+ */
+export function followDeviceTheme(onChange: (theme: Theme) => void): () => void {
+  const follow = (event: StorageEvent) => {
+    if (event.key !== THEME_STORAGE_KEY) return;
+    const parsed = themeSchema.safeParse(event.newValue);
+    onChange(parsed.success ? parsed.data : 'system');
+  };
+  addEventListener('storage', follow);
+  return () => removeEventListener('storage', follow);
 }
