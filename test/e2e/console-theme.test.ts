@@ -110,6 +110,8 @@ describe('the console’s theme', () => {
     await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
     await page.getByRole('combobox', { name: '主题' }).waitFor();
     await page.getByRole('button', { name: '退出登录' }).waitFor();
+    // …and so does the form below it, which reads its words from the same live strings.
+    await page.getByText('发送给', { exact: true }).first().waitFor();
     expect(await page.getByRole('combobox', { name: '主题' }).locator('option:checked').textContent()).toBe('☾ 深色');
     await expectNoOverflow(page, 'dark Send in Chinese');
     await context.close();
