@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { demoInfoSchema, type DemoInfo } from '../../shared/auth.schema.js';
+import type { DemoInfo } from '../../shared/auth.schema.js';
 import { createMerchantKeyResponseSchema } from '../../shared/merchant-key.schema.js';
 import { deliveryStatsResponseSchema, type DeliveryStatsResponse } from '../../shared/delivery-stats.schema.js';
-import { startTestServer, type TestServer } from '../../server/test-support/test-server.js';
-import { CLIENT_DIST, launchChromium } from './support/browser.js';
+import type { TestServer } from '../../server/test-support/test-server.js';
+import { startDemoShop, stopDemoShop } from './support/demo-shop.js';
 
 /*
  * The merchant's delivery dashboard (issue 11): messages sent and read through
@@ -18,14 +18,9 @@ let browser: Browser;
 let server: TestServer;
 let demo: DemoInfo;
 beforeAll(async () => {
-  browser = await launchChromium();
-  server = await startTestServer({ staticDir: CLIENT_DIST, demo: true });
-  demo = demoInfoSchema.parse(await (await fetch(`${server.url}/api/v1/demo`)).json());
+  ({ browser, server, demo } = await startDemoShop());
 });
-afterAll(async () => {
-  await server?.close();
-  await browser?.close();
-});
+afterAll(() => stopDemoShop({ browser, server }));
 
 async function call(method: string, path: string, credential: string, body?: unknown): Promise<{ status: number; body: any }> {
   const res = await fetch(`${server.url}/api/v1${path}`, {

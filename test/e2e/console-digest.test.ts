@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../../server/test-support/test-server.js';
+import type { TestServer } from '../../server/test-support/test-server.js';
 import { axeViolations } from './support/axe.js';
-import { CLIENT_DIST, launchChromium } from './support/browser.js';
 import { expectNoOverflow } from './support/layout-checks.js';
+import { startDemoShop, stopDemoShop } from './support/demo-shop.js';
 
 /*
  * The send form's "Group pushes (digest)" fieldset (issue 15) at a 375 × 812
@@ -20,14 +20,11 @@ let server: TestServer;
 let merchantKey: string;
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  server = await startTestServer({ staticDir: CLIENT_DIST, demo: true });
-  merchantKey = ((await (await fetch(`${server.url}/api/v1/demo`)).json()) as { merchantKey: string }).merchantKey;
+  const shop = await startDemoShop();
+  ({ browser, server } = shop);
+  merchantKey = shop.demo.merchantKey;
 });
-afterAll(async () => {
-  await server?.close();
-  await browser?.close();
-});
+afterAll(() => stopDemoShop({ browser, server }));
 
 async function sentIds(): Promise<string[]> {
   const res = await fetch(`${server.url}/api/v1/messages`, { headers: { authorization: `Bearer ${merchantKey}` } });

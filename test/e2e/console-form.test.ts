@@ -1,21 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../../server/test-support/test-server.js';
-import { CLIENT_DIST, launchChromium } from './support/browser.js';
+import type { TestServer } from '../../server/test-support/test-server.js';
+import { startDemoShop, stopDemoShop } from './support/demo-shop.js';
 
 let browser: Browser;
 let server: TestServer;
 let merchantKey: string;
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  server = await startTestServer({ staticDir: CLIENT_DIST, demo: true });
-  merchantKey = ((await (await fetch(`${server.url}/api/v1/demo`)).json()) as { merchantKey: string }).merchantKey;
+  const shop = await startDemoShop();
+  ({ browser, server } = shop);
+  merchantKey = shop.demo.merchantKey;
 });
-afterAll(async () => {
-  await server?.close();
-  await browser?.close();
-});
+afterAll(() => stopDemoShop({ browser, server }));
 
 const PHONE = { width: 375, height: 812 };
 const DESKTOP = { width: 1280, height: 800 };

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { demoInfoSchema, type DemoInfo } from '../../shared/auth.schema.js';
-import { startTestServer, type TestServer } from '../../server/test-support/test-server.js';
-import { CLIENT_DIST, launchChromium } from './support/browser.js';
+import type { DemoInfo } from '../../shared/auth.schema.js';
+import type { TestServer } from '../../server/test-support/test-server.js';
+import { startDemoShop, stopDemoShop } from './support/demo-shop.js';
 
 /*
  * The console's Sent messages, newest on top (issue 11): the latest message
@@ -16,14 +16,9 @@ let browser: Browser;
 let server: TestServer;
 let demo: DemoInfo;
 beforeAll(async () => {
-  browser = await launchChromium();
-  server = await startTestServer({ staticDir: CLIENT_DIST, demo: true });
-  demo = demoInfoSchema.parse(await (await fetch(`${server.url}/api/v1/demo`)).json());
+  ({ browser, server, demo } = await startDemoShop());
 });
-afterAll(async () => {
-  await server?.close();
-  await browser?.close();
-});
+afterAll(() => stopDemoShop({ browser, server }));
 
 async function send(title: string): Promise<void> {
   const res = await fetch(`${server.url}/api/v1/messages`, {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { demoInfoSchema, type DemoInfo } from '../../shared/auth.schema.js';
-import { startTestServer, type TestServer } from '../../server/test-support/test-server.js';
-import { CLIENT_DIST, launchChromium } from './support/browser.js';
+import type { DemoInfo } from '../../shared/auth.schema.js';
+import type { TestServer } from '../../server/test-support/test-server.js';
 import { axeViolations } from './support/axe.js';
 import { expectNoOverflow } from './support/layout-checks.js';
 import { saveTimeZone, wallClockInDays } from './support/shopper-zones.js';
+import { startDemoShop, stopDemoShop } from './support/demo-shop.js';
 
 /*
  * The send form's "at each shopper's local time" (issue 15): the merchant
@@ -19,17 +19,12 @@ let browser: Browser;
 let server: TestServer;
 let demo: DemoInfo;
 beforeAll(async () => {
-  browser = await launchChromium();
-  server = await startTestServer({ staticDir: CLIENT_DIST, demo: true });
-  demo = demoInfoSchema.parse(await (await fetch(`${server.url}/api/v1/demo`)).json());
+  ({ browser, server, demo } = await startDemoShop());
   // Chen never chose a zone: the fallback zone applies.
   await saveTimeZone(server, 'alice', 'Asia/Shanghai');
   await saveTimeZone(server, 'bob', 'America/Los_Angeles');
 });
-afterAll(async () => {
-  await server?.close();
-  await browser?.close();
-});
+afterAll(() => stopDemoShop({ browser, server }));
 
 async function openSendForm(viewport: { width: number; height: number }): Promise<Page> {
   const context = await browser.newContext({ viewport, locale: 'en-GB' });

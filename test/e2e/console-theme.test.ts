@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { demoInfoSchema, type DemoInfo } from '../../shared/auth.schema.js';
-import { startTestServer, type TestServer } from '../../server/test-support/test-server.js';
+import type { DemoInfo } from '../../shared/auth.schema.js';
+import type { TestServer } from '../../server/test-support/test-server.js';
 import { openInbox } from './support/app-in-chromium.js';
 import { axeViolations } from './support/axe.js';
-import { CLIENT_DIST, launchChromium } from './support/browser.js';
 import { appMenu } from './support/inbox-page.js';
 import { expectNoOverflow } from './support/layout-checks.js';
+import { startDemoShop, stopDemoShop } from './support/demo-shop.js';
 
 /*
  * The merchant console follows the same themes as the shopper's app (issue
@@ -24,14 +24,9 @@ let browser: Browser;
 let server: TestServer;
 let demo: DemoInfo;
 beforeAll(async () => {
-  browser = await launchChromium();
-  server = await startTestServer({ staticDir: CLIENT_DIST, demo: true });
-  demo = demoInfoSchema.parse(await (await fetch(`${server.url}/api/v1/demo`)).json());
+  ({ browser, server, demo } = await startDemoShop());
 });
-afterAll(async () => {
-  await server?.close();
-  await browser?.close();
-});
+afterAll(() => stopDemoShop({ browser, server }));
 
 const documentState = (page: Page) =>
   page.evaluate(() => ({

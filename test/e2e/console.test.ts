@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { demoInfoSchema, type DemoInfo } from '../../shared/auth.schema.js';
-import { startTestServer, type TestServer } from '../../server/test-support/test-server.js';
-import { CLIENT_DIST, launchChromium } from './support/browser.js';
+import type { DemoInfo } from '../../shared/auth.schema.js';
+import type { TestServer } from '../../server/test-support/test-server.js';
+import { startDemoShop, stopDemoShop } from './support/demo-shop.js';
 
 /*
  * The merchant console a merchant keeps open (issue 11): sign-in with a key,
@@ -19,14 +19,9 @@ let browser: Browser;
 let server: TestServer;
 let demo: DemoInfo;
 beforeAll(async () => {
-  browser = await launchChromium();
-  server = await startTestServer({ staticDir: CLIENT_DIST, demo: true });
-  demo = demoInfoSchema.parse(await (await fetch(`${server.url}/api/v1/demo`)).json());
+  ({ browser, server, demo } = await startDemoShop());
 });
-afterAll(async () => {
-  await server?.close();
-  await browser?.close();
-});
+afterAll(() => stopDemoShop({ browser, server }));
 
 /** A merchant call with the demo shop's key. */
 async function asDemoShop(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
