@@ -15,7 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ShopperFleet, runClosedLoop, runOpenLoop, type RunResult } from './load.js';
 import { formatTable, percentile, type Figures } from './report.js';
-import { guardBenchmark, killAllTargets, rssBytes, startBare, startTidings, type Target, type TidingsOptions } from './targets.js';
+import { guardBenchmark, runBenchmark, rssBytes, startBare, startTidings, type Target, type TidingsOptions } from './targets.js';
 
 const { values } = parseArgs({
   options: {
@@ -191,14 +191,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-main().then(
-  () => {
-    killAllTargets();
-    process.exit(0);
-  },
-  (err: unknown) => {
-    log(`benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    killAllTargets();
-    process.exit(1);
-  },
-);
+runBenchmark(main);

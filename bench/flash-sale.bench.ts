@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { ShopperFleet, Sender } from './load.js';
 import { percentile } from './report.js';
-import { guardBenchmark, killAllTargets, rssBytes, startBare, startTidings, type Target } from './targets.js';
+import { guardBenchmark, runBenchmark, rssBytes, startBare, startTidings, type Target } from './targets.js';
 
 const { values } = parseArgs({
   options: {
@@ -187,14 +187,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-main().then(
-  () => {
-    killAllTargets();
-    process.exit(0);
-  },
-  (err: unknown) => {
-    log(`benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    killAllTargets();
-    process.exit(1);
-  },
-);
+runBenchmark(main);

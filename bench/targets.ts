@@ -50,6 +50,21 @@ export function trackChild(child: ChildProcess): void {
  * Whatever happens, the benchmark stops by itself and takes its children with
  * it: a watchdog, and the same clean-up on exit and on SIGINT/SIGTERM.
  */
+/** Runs a benchmark's main, then stops every target it started and exits 0, or 1 with the error, when it fails. */
+export function runBenchmark(main: () => Promise<void>): void {
+  main().then(
+    () => {
+      killAllTargets();
+      process.exit(0);
+    },
+    (err: unknown) => {
+      process.stderr.write(`benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      killAllTargets();
+      process.exit(1);
+    },
+  );
+}
+
 export function guardBenchmark(limitMs: number): void {
   const watchdog = setTimeout(() => {
     process.stderr.write(`benchmark still running after ${limitMs / 60_000} min; giving up\n`);

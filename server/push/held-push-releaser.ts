@@ -6,7 +6,7 @@ import { isDigestHold, QUIET_HOURS_HOLD, type ClaimedHold } from '../store/held-
 import type { Store } from '../store/store.js';
 import { pushOptionsFor } from './push-options.js';
 import { buildSummaryPayload, summaryTitle } from './push-payload.js';
-import type { PushPolicy, PushTransport } from './push-worker.js';
+import { PUSH_NOW, type PushPolicy, type PushTransport } from './push-worker.js';
 
 export interface HeldPushReleaserOptions {
   store: Store;
@@ -67,14 +67,14 @@ export class HeldPushReleaser extends LoopWorker {
     }
     const { message } = newest;
     // Quiet hours the shopper defers: a digest ending in them joins the quiet-hours hold; that hold waits on.
-    const deferredUntil = await policy?.heldUntil?.(hold.userId, message);
-    if (deferredUntil !== undefined) {
-      if (isDigestHold(hold.holdKey)) await holds.moveTo(hold, QUIET_HOURS_HOLD, deferredUntil);
-      else await holds.postpone(hold, deferredUntil);
+    const decision = policy ? await policy.decide(hold.userId, message) : PUSH_NOW;
+    if (!decision.push && decision.heldUntil !== undefined) {
+      if (isDigestHold(hold.holdKey)) await holds.moveTo(hold, QUIET_HOURS_HOLD, decision.heldUntil);
+      else await holds.postpone(hold, decision.heldUntil);
       return;
     }
     // Silenced now (quiet hours not deferred, or a category muted since): dropped like any push, the inbox has them.
-    if (policy && !(await policy.shouldPush(hold.userId, message))) {
+    if (!decision.push) {
       await holds.release(hold);
       return;
     }

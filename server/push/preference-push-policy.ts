@@ -2,7 +2,7 @@ import type { Message } from '../../shared/message.schema.js';
 import { shouldNotify } from '../../shared/notification-policy.js';
 import { quietHoursEnd } from '../../shared/quiet-hours.js';
 import type { PreferencesService } from '../services/preferences.service.js';
-import type { PushPolicy } from './push-worker.js';
+import { PUSH_NOW, type PushDecision, type PushPolicy } from './push-worker.js';
 
 /**
  * Does not wake a device for what its shopper muted (a category or a
@@ -20,15 +20,16 @@ export class PreferencePushPolicy implements PushPolicy {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async shouldPush(userId: string, message: Message): Promise<boolean> {
-    return shouldNotify(message, await this.preferences.forPush(userId), this.now()).notify;
-  }
-
-  async heldUntil(userId: string, message: Message): Promise<number | undefined> {
+  async decide(userId: string, message: Message): Promise<PushDecision> {
     const preferences = await this.preferences.forPush(userId);
     const now = this.now();
     const decision = shouldNotify(message, preferences, now);
-    if (decision.notify || decision.reason !== 'quiet-hours' || !preferences.quietHours?.deferred) return undefined;
-    return quietHoursEnd(preferences, now)?.getTime();
+    if (decision.notify) return PUSH_NOW;
+    const heldUntil = decision.reason === 'quiet-hours' && preferences.quietHours?.deferred ? quietHoursEnd(preferences, now)?.getTime() : undefined;
+    return heldUntil === undefined ? { push: false } : { push: false, heldUntil };
+  }
+
+  async shouldPush(userId: string, message: Message): Promise<boolean> {
+    return (await this.decide(userId, message)).push;
   }
 }

@@ -15,13 +15,16 @@ import { backoffMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-polic
  * (the shopper's preferences: see preference-push-policy.ts). A refused push
  * counts as skipped; one held for a summary too (see held-push-store.ts).
  */
+/**
+ * Push now, or not: then `heldUntil` is when it goes out after all, as part of
+ * a summary (quiet hours the shopper defers end then), or absent: never.
+ */
+export type PushDecision = { push: true } | { push: false; heldUntil?: number };
+
+export const PUSH_NOW: PushDecision = { push: true };
+
 export interface PushPolicy {
-  shouldPush(userId: string, message: Message): boolean | Promise<boolean>;
-  /**
-   * For a push `shouldPush` refused: when to send it after all, as part of a
-   * summary (quiet hours the shopper defers end then), or undefined: never.
-   */
-  heldUntil?(userId: string, message: Message): Promise<number | undefined>;
+  decide(userId: string, message: Message): Promise<PushDecision>;
 }
 
 /** The sending half, as the worker sees it (PushSender, or a fake in unit tests). */
@@ -187,10 +190,9 @@ export class PushWorker extends LoopWorker {
    * it falls due in deferred quiet hours.
    */
   private async heldBack(userId: string, { message, digest }: Prepared): Promise<boolean> {
-    const { policy } = this.options;
-    const pushNow = policy ? await policy.shouldPush(userId, message) : true;
-    const deferredUntil = pushNow ? undefined : await policy?.heldUntil?.(userId, message);
-    if (!pushNow && deferredUntil === undefined) return true;
+    const decision = this.options.policy ? await this.options.policy.decide(userId, message) : PUSH_NOW;
+    const deferredUntil = decision.push ? undefined : decision.heldUntil;
+    if (!decision.push && deferredUntil === undefined) return true;
     if (!digest && deferredUntil === undefined) return false;
     const now = (this.options.holdNow ?? this.now)();
     // The window starts when the first message was sent, not when its push job got its turn.
