@@ -21,21 +21,35 @@ export async function loadPreferences(): Promise<Preferences> {
  * Resolves to whether the server has it already.
  */
 export async function savePreferences(preferences: Preferences, now: Date = new Date()): Promise<boolean> {
-  const changedAt = now.toISOString();
-  await saveLocalPreferences(preferences, changedAt);
+  await saveLocalPreferences(preferences, now.toISOString());
+  return syncPreferences();
+}
+
+/** Sends what this device saved to the server; resolves to whether the server has it already. */
+async function syncPreferences(): Promise<boolean> {
   await outboxSync.request();
   return (await pendingPreferences()) === undefined;
 }
 
+/** The last language or theme change's local write: the next one reads after it. */
+let appearanceWritten: Promise<unknown> = Promise.resolve();
+
 /**
  * Language or theme chosen in Settings: applied at once, without waiting
  * for the rest of the form's Save, and saved (and synced) with the
- * preferences this device holds. Resolves to whether the server has it already.
+ * preferences this device holds. Changes are written one after another, so
+ * a theme and then a language chosen quickly both stay (each reads what the
+ * one before wrote). Resolves to whether the server has it already.
  */
 export async function saveAppearance(change: Partial<Appearance>, now: Date = new Date()): Promise<boolean> {
-  const next = { ...(await loadPreferences()), ...change };
-  applyAppearance(next);
-  return savePreferences(next, now);
+  const written = appearanceWritten.then(async () => {
+    const next = { ...(await loadPreferences()), ...change };
+    applyAppearance(next);
+    await saveLocalPreferences(next, now.toISOString());
+  });
+  appearanceWritten = written.catch(() => undefined);
+  await written;
+  return syncPreferences();
 }
 
 /** Every IANA zone the browser knows, for the time-zone picker. */
