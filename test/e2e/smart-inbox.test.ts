@@ -75,7 +75,7 @@ describe('the smart inbox in Chromium', () => {
     // Guarded: it stays on the first screen, here still first.
     expect(smart.slice(0, 10)).toContain('Payment failed');
     expect([...smart].sort()).toEqual([...priority].sort());
-    await expect(card(page, 'Rate your blender').getByText(/Review updates/).count()).resolves.toBe(1);
+    await expect.poll(() => card(page, 'Rate your blender').getByText(/Review updates/).count(), EVENTUALLY).toBe(1);
 
     // One tap back: exactly the static order.
     await order(page, 'Priority first');
@@ -84,7 +84,8 @@ describe('the smart inbox in Chromium', () => {
     await order(page, 'Smart');
     await card(page, 'Rate your blender').getByRole('button', { name: 'Rate your blender' }).click();
     const why = page.getByRole('region', { name: 'Why here' });
-    await expect(why.getByRole('listitem').filter({ hasText: /Review updates/ }).count()).resolves.toBeGreaterThan(0);
+    // The view renders before its reasons are worked out: wait for them.
+    await why.getByRole('listitem').filter({ hasText: /Review updates/ }).first().waitFor(EVENTUALLY);
     await page.getByRole('button', { name: /Back/ }).first().click();
 
     // The model is saved a moment after the last lesson, and when the page goes.
@@ -94,14 +95,14 @@ describe('the smart inbox in Chromium', () => {
     const reloadedPriority = await titles(page);
     await order(page, 'Smart');
     await expect.poll(async () => above(await titles(page), 'Rate your blender', 'A question about sizes'), EVENTUALLY).toBe(true);
-    await expect(card(page, 'Rate your blender').getByText(/Review updates/).count()).resolves.toBe(1);
+    await expect.poll(() => card(page, 'Rate your blender').getByText(/Review updates/).count(), EVENTUALLY).toBe(1);
 
     await appMenu(page, 'Settings');
     await page.getByRole('button', { name: 'Reset what the inbox learned' }).click();
     await page.getByRole('status').filter({ hasText: 'The inbox forgot what it learned' }).waitFor();
     await page.getByRole('button', { name: 'Close' }).click();
     await expect.poll(() => titles(page), EVENTUALLY).toEqual(reloadedPriority);
-    await expect(card(page, 'Rate your blender').getByText('Ordered by priority and time').count()).resolves.toBe(1);
+    await expect.poll(() => card(page, 'Rate your blender').getByText('Ordered by priority and time').count(), EVENTUALLY).toBe(1);
 
     // "Suggest mutes" is a switch of this device, kept across a reload.
     await appMenu(page, 'Settings');
