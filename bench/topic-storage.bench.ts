@@ -35,6 +35,7 @@ const { values } = parseArgs({
     store: { type: 'string', default: 'both' },
     rounds: { type: 'string' },
     'push-every': { type: 'string' },
+    batch: { type: 'string' },
     topics: { type: 'string' },
     'per-topic': { type: 'string' },
     'data-root': { type: 'string' },
@@ -44,7 +45,7 @@ const { values } = parseArgs({
 });
 
 const USAGE = 'usage: npm run bench:topic-storage -- [--subscribers N] [--store sqlite|postgres|both] [--rounds R] ' +
-  '[--push-every K] [--topics T] [--per-topic B] [--data-root DIR] [--profile]\n';
+  '[--push-every K] [--batch N] [--topics T] [--per-topic B] [--data-root DIR] [--profile]\n';
 if (values.help) {
   process.stdout.write(USAGE);
   process.exit(0);
@@ -70,6 +71,8 @@ const config = {
   rounds: count('rounds', values.rounds, 3, 1),
   /** Every K-th subscriber has one push subscription (0: none). */
   pushEvery: count('push-every', values['push-every'], 10, 0),
+  /** Subscribers appended per fan-out transaction; absent: the product's default. */
+  batch: values.batch === undefined ? undefined : count('batch', values.batch, 0, 1),
   topics: count('topics', values.topics, 20, 1),
   perTopic: count('per-topic', values['per-topic'], 50, 2),
   resumeReps: 30,
@@ -330,7 +333,7 @@ async function measureStore(dialect: Dialect): Promise<{ today: Figures; topicLo
     await seedTopic(raw, TOPIC, config.subscribers, config.pushEvery);
     const setupMs = performance.now() - seedStarted;
     log(`${dialect}: ${config.subscribers} subscribers seeded in ${(setupMs / 1000).toFixed(1)} s (bulk SQL)`);
-    server = await startTestServer({ store, dataDir });
+    server = await startTestServer({ store, dataDir, ...(config.batch ? { lifecycle: { fanOutBatchSize: config.batch } } : {}) });
     // Pushes stay queued: their rows are measured here, their sending by push-fanout.bench.ts.
     await server.app.pushWorker.stop();
     await createTopicLog(raw);
@@ -392,7 +395,8 @@ async function main(): Promise<void> {
   }
   const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
   const out = [
-    `Topic storage: ${config.subscribers} subscribers, every ${config.pushEvery || '—'}th with a push subscription, ${config.rounds} rounds; ` +
+    `Topic storage: ${config.subscribers} subscribers, every ${config.pushEvery || '—'}th with a push subscription, ${config.rounds} rounds, ` +
+      `fan-out batch ${config.batch ?? 'default'}; ` +
       `resume: ${config.topics} topics × ${config.perTopic} broadcasts + ${config.perTopic} direct, cursor half-way, ${config.resumeReps} reps`,
     `load average (1/5/15 min) before: ${load}; ${os.cpus().length} cores`,
     '',
