@@ -241,6 +241,33 @@ export function lifecycleContract(name: string, openDatabase: () => Promise<() =
         }
         for (const user of ['u1', 'u2']) expect(await idsIn(user)).toEqual(['flash1', 'flash2', 'flash3']);
       });
+
+      it('leaves out one who joined late though they sort inside a batch, and pushes only to the batch’s subscribers with a device', async () => {
+        // a1, a3, a5 joined in time; a2 (sorting between them) after the send. a1 and a5 have a device, a2 too.
+        for (const user of ['a1', 'a3', 'a5']) await store.lifecycle.subscribeTopic(user, 'sale', T - MINUTE);
+        const device = (endpoint: string, userId: string) =>
+          store.savePushSubscription({ endpoint, userId, p256dh: `key-${endpoint}`, auth: 'auth', expirationTime: null }, new Date(T).toISOString(), 5);
+        await device('https://push.example/a1', 'a1');
+        await device('https://push.example/a2', 'a2');
+        await device('https://push.example/a5', 'a5');
+        // a3 already has a log (seq 1); a1 and a5 are not shoppers with a log yet.
+        await send(message('direct'), { userIds: ['a3'] });
+        await send(message('promo'), { topic: 'sale' });
+        await store.lifecycle.subscribeTopic('a2', 'sale', T + MINUTE);
+
+        const first = await store.lifecycle.fanOutBatch(T, 2);
+        expect(first.events.map((e) => `${e.userId}:${e.event.seq}`)).toEqual(['a1:1', 'a3:2']);
+        const second = await store.lifecycle.fanOutBatch(T, 2);
+        expect(second.events.map((e) => `${e.userId}:${e.event.seq}`)).toEqual(['a5:1']);
+        // The seq each event was published under is the one stored in that shopper's log.
+        for (const { userId, event } of [...first.events, ...second.events]) {
+          expect((await log(userId)).find((e) => e.seq === event.seq)).toMatchObject({ kind: 'message', message: { id: 'promo' } });
+        }
+        expect(await log('a2')).toEqual([]);
+        expect(await store.getMessage('promo')).toMatchObject({ recipients: 3, push: { targets: 2 } });
+        const jobs = await store.claimPushJobs(T, MINUTE, 10);
+        expect(jobs.filter((j) => j.messageId === 'promo').map((j) => j.subscription.userId).sort()).toEqual(['a1', 'a5']);
+      });
     });
 
     describe('retraction, correction and replies', () => {

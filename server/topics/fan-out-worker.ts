@@ -15,8 +15,9 @@ export interface FanOutWorkerOptions {
    * Subscribers' events appended per transaction, over as many queued broadcasts as fit (default
    * 4,000). Larger batches share a commit (one fsync) among more events and hand each stream
    * several frames per publication, which it writes at once; the price is a longer synchronous
-   * transaction (about 14 µs of SQL per event on the bench machine: ~55 ms, plus the commit)
-   * that other requests wait behind. Measured in bench/README.md (flash sale).
+   * transaction that other requests wait behind (on SQLite about 14 µs of SQL per event when the
+   * batch ran three statements per subscriber, roughly 0.6× that since it runs three per batch).
+   * Measured in bench/README.md (flash sale; topic storage, with --batch).
    */
   batchSize?: number;
   pollMs?: number;

@@ -104,6 +104,27 @@ return {
       `SELECT user_id FROM topic_subscriptions WHERE topic = ? AND user_id > ? AND subscribed_at <= ?
        ORDER BY user_id LIMIT ?`,
     ),
+    // One batch of a broadcast as three set statements over the subscriber range (after, last], in place
+    // of three statements per subscriber: the bump, the append and the push jobs each walk the range once.
+    // `WHERE true`: SQLite's upsert needs a WHERE after a SELECT's FROM to parse ON CONFLICT.
+    bumpSeqsInRange: p<[string, string, string, number]>(
+      `INSERT INTO shoppers (user_id, last_seq)
+       SELECT user_id, 1 FROM topic_subscriptions WHERE topic = ? AND user_id > ? AND user_id <= ? AND subscribed_at <= ? AND true
+       ON CONFLICT (user_id) DO UPDATE SET last_seq = last_seq + 1`,
+    ),
+    appendInRange: p<[string, string, string, string, string, number], { user_id: string; seq: number }>(
+      `INSERT INTO events (user_id, seq, kind, message_id, created_at, payload_json)
+       SELECT ts.user_id, s.last_seq, 'message', ?, ?, NULL
+       FROM topic_subscriptions ts JOIN shoppers s ON s.user_id = ts.user_id
+       WHERE ts.topic = ? AND ts.user_id > ? AND ts.user_id <= ? AND ts.subscribed_at <= ?
+       RETURNING user_id, seq`,
+    ),
+    queuePushJobsInRange: p<[string, number, string, string, string, number]>(
+      `INSERT INTO push_jobs (message_id, user_id, endpoint, due_at)
+       SELECT ?, ps.user_id, ps.endpoint, ?
+       FROM topic_subscriptions ts JOIN push_subscriptions ps ON ps.user_id = ts.user_id
+       WHERE ts.topic = ? AND ts.user_id > ? AND ts.user_id <= ? AND ts.subscribed_at <= ?`,
+    ),
     moveFanOut: p<[string, string]>('UPDATE fanout_jobs SET after_user_id = ? WHERE message_id = ?'),
     deleteFanOut: p<[string]>('DELETE FROM fanout_jobs WHERE message_id = ?'),
     countFanOuts: p<[], { n: number }>('SELECT COUNT(*) AS n FROM fanout_jobs'),
