@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { ShopperFleet, runClosedLoop, runOpenLoop, type RunResult } from './load.js';
 import { formatTable, percentile, type Figures } from './report.js';
 import { guardBenchmark, runBenchmark, rssBytes, startBare, startTidings, type Target, type TidingsOptions } from './targets.js';
+import { integerOption } from './options.js';
 
 const { values } = parseArgs({
   options: {
@@ -39,27 +40,18 @@ if (values.help) {
   process.exit(0);
 }
 
-function positiveInt(name: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) {
-    process.stderr.write(`--${name} must be a positive integer, got ${JSON.stringify(text)}\n`);
-    process.exit(2);
-  }
-  return value;
-}
 
 const quick = values.quick;
 const envN = process.env.BENCH_N?.split(',');
 const sweep = (values.n ?? envN ?? (quick ? ['100'] : ['100', '1000', '2000']))
   .flatMap((v) => v.split(','))
-  .map((v) => positiveInt('n', v, 0));
+  .map((v) => integerOption('n', v, 0));
 const config = {
   sweep,
-  messages: positiveInt('messages', values.messages, quick ? 1000 : 3000),
-  inFlight: positiveInt('in-flight', values['in-flight'], 32),
-  rate: positiveInt('rate', values.rate, 200),
-  seconds: positiveInt('seconds', values.seconds, quick ? 3 : 5),
+  messages: integerOption('messages', values.messages, quick ? 1000 : 3000),
+  inFlight: integerOption('in-flight', values['in-flight'], 32),
+  rate: integerOption('rate', values.rate, 200),
+  seconds: integerOption('seconds', values.seconds, quick ? 3 : 5),
   warmup: quick ? 200 : 500,
   drainMs: 10_000,
 };

@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { ShopperFleet, Sender } from './load.js';
 import { percentile } from './report.js';
 import { guardBenchmark, runBenchmark, rssBytes, startBare, startTidings, type Target } from './targets.js';
+import { integerOption } from './options.js';
 
 const { values } = parseArgs({
   options: {
@@ -39,22 +40,13 @@ if (values.help) {
   process.exit(0);
 }
 
-function count(name: string, text: string | undefined, fallback: number, least: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < least) {
-    process.stderr.write(`--${name} must be an integer ≥ ${least}, got ${JSON.stringify(text)}\n`);
-    process.exit(2);
-  }
-  return value;
-}
 
 const TOPIC = 'flash-sale';
 const config = {
-  subscribers: count('subscribers', values.subscribers, 1_000, 1),
-  messages: count('messages', values.messages, 100, 0),
-  inFlight: count('in-flight', values['in-flight'], 10, 1),
-  rounds: count('rounds', values.rounds, 3, 1),
+  subscribers: integerOption('subscribers', values.subscribers, 1_000, 1),
+  messages: integerOption('messages', values.messages, 100, 0),
+  inFlight: integerOption('in-flight', values['in-flight'], 10, 1),
+  rounds: integerOption('rounds', values.rounds, 3, 1),
   drainMs: 30_000,
 };
 

@@ -17,6 +17,7 @@ import { postgresAvailable, redisAvailable, TEST_DATABASE_URL, TEST_REDIS_URL } 
 import { ShopperFleet, runClosedLoop, runOpenLoop, type RunResult } from './load.js';
 import { percentile, ROWS, type Figures } from './report.js';
 import { BENCH_MERCHANT_KEY, guardBenchmark, killAllTargets, mintTokens, stopChild, trackChild, type Target } from './targets.js';
+import { integerOption } from './options.js';
 
 const { values } = parseArgs({
   options: {
@@ -34,22 +35,13 @@ if (values.help) {
   process.exit(0);
 }
 
-function positiveInt(name: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) {
-    process.stderr.write(`--${name} must be a positive integer, got ${JSON.stringify(text)}\n`);
-    process.exit(2);
-  }
-  return value;
-}
 
 const config = {
-  n: positiveInt('n', values.n, 200),
-  messages: positiveInt('messages', values.messages, 2000),
-  inFlight: positiveInt('in-flight', values['in-flight'], 32),
-  rate: positiveInt('rate', values.rate, 200),
-  seconds: positiveInt('seconds', values.seconds, 5),
+  n: integerOption('n', values.n, 200),
+  messages: integerOption('messages', values.messages, 2000),
+  inFlight: integerOption('in-flight', values['in-flight'], 32),
+  rate: integerOption('rate', values.rate, 200),
+  seconds: integerOption('seconds', values.seconds, 5),
   warmup: 300,
   drainMs: 10_000,
 };

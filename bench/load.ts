@@ -18,6 +18,8 @@ export class ShopperFleet {
   unexpected = 0;
   /** performance.now() of the last expected frame read. */
   lastReceivedAt = 0;
+  /** Called for every expected frame read: its title, latency (ms) and when it was read (performance.now()). */
+  onDelivered?: (title: string, latency: number, at: number) => void;
 
   constructor(
     private readonly target: Target,
@@ -67,6 +69,7 @@ export class ShopperFleet {
     }
     this.lastReceivedAt = performance.now();
     this.latencies.push(this.lastReceivedAt - due.t0);
+    this.onDelivered?.(title!, this.lastReceivedAt - due.t0, this.lastReceivedAt);
     if (--due.copies === 0) this.pending.delete(title!);
     this.received++;
   }

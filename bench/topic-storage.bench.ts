@@ -28,6 +28,7 @@ import { percentile } from './report.js';
 import { guardBenchmark, runBenchmark } from './targets.js';
 import { acceptToTopicLog, appendManyToTopicLog, createTopicLog, queueTopicPushes, readTopicLogAfter, seedResume, type ResumeSetup } from './topic-log-prototype.js';
 import { grown, openPostgresRaw, openSqliteRaw, seedTopic, type Dialect, type RawDb } from './topic-storage-db.js';
+import { integerOption } from './options.js';
 
 const { values } = parseArgs({
   options: {
@@ -51,15 +52,6 @@ if (values.help) {
   process.exit(0);
 }
 
-function count(name: string, text: string | undefined, fallback: number, least: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < least) {
-    process.stderr.write(`--${name} must be an integer ≥ ${least}, got ${JSON.stringify(text)}\n${USAGE}`);
-    process.exit(2);
-  }
-  return value;
-}
 
 const stores: Dialect[] = values.store === 'both' ? ['sqlite', 'postgres'] : [values.store as Dialect];
 if (!stores.every((s) => s === 'sqlite' || s === 'postgres')) {
@@ -67,14 +59,14 @@ if (!stores.every((s) => s === 'sqlite' || s === 'postgres')) {
   process.exit(2);
 }
 const config = {
-  subscribers: count('subscribers', values.subscribers, 1_000_000, 1),
-  rounds: count('rounds', values.rounds, 3, 1),
+  subscribers: integerOption('subscribers', values.subscribers, 1_000_000, 1),
+  rounds: integerOption('rounds', values.rounds, 3, 1),
   /** Every K-th subscriber has one push subscription (0: none). */
-  pushEvery: count('push-every', values['push-every'], 10, 0),
+  pushEvery: integerOption('push-every', values['push-every'], 10, 0),
   /** Subscribers appended per fan-out transaction; absent: the product's default. */
-  batch: values.batch === undefined ? undefined : count('batch', values.batch, 0, 1),
-  topics: count('topics', values.topics, 20, 1),
-  perTopic: count('per-topic', values['per-topic'], 50, 2),
+  batch: values.batch === undefined ? undefined : integerOption('batch', values.batch, 0, 1),
+  topics: integerOption('topics', values.topics, 20, 1),
+  perTopic: integerOption('per-topic', values['per-topic'], 50, 2),
   resumeReps: 30,
   probeEveryMs: 100,
 };
