@@ -17,6 +17,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { ShopperFleet, Sender } from './load.js';
+import { countOption } from './options.js';
 import { percentile } from './report.js';
 import { guardBenchmark, runBenchmark, rssBytes, startBare, startTidings, type Target } from './targets.js';
 
@@ -39,22 +40,12 @@ if (values.help) {
   process.exit(0);
 }
 
-function count(name: string, text: string | undefined, fallback: number, least: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < least) {
-    process.stderr.write(`--${name} must be an integer ≥ ${least}, got ${JSON.stringify(text)}\n`);
-    process.exit(2);
-  }
-  return value;
-}
-
 const TOPIC = 'flash-sale';
 const config = {
-  subscribers: count('subscribers', values.subscribers, 1_000, 1),
-  messages: count('messages', values.messages, 100, 0),
-  inFlight: count('in-flight', values['in-flight'], 10, 1),
-  rounds: count('rounds', values.rounds, 3, 1),
+  subscribers: countOption('subscribers', values.subscribers, 1_000, 1),
+  messages: countOption('messages', values.messages, 100, 0),
+  inFlight: countOption('in-flight', values['in-flight'], 10, 1),
+  rounds: countOption('rounds', values.rounds, 3, 1),
   drainMs: 30_000,
 };
 

@@ -21,7 +21,8 @@ export interface Target {
   wsUrl: string;
   /** Headers of `POST /api/v1/messages`. */
   sendHeaders: Record<string, string>;
-  hello(userId: string): string;
+  /** With `after`, the hello resumes from that seq (the reconnect-storm bench). */
+  hello(userId: string, after?: number): string;
   /** The frame type after which the connection receives live events. */
   readyFrame: 'synced' | 'ready';
   stop(): Promise<void>;
@@ -98,6 +99,8 @@ export interface TidingsOptions {
   dataRoot?: string;
   /** Every shopper joins this topic before the measured process starts (the flash-sale bench). */
   topic?: string;
+  /** Fills the data dir after the tokens are minted, before the measured process starts (the reconnect-storm bench). */
+  seed?: (dataDir: string) => Promise<void>;
 }
 
 /**
@@ -127,6 +130,7 @@ export async function startTidings(userIds: string[], options: TidingsOptions = 
   const tokens = await mintTokens(minter.url, auth, userIds);
   if (options.topic) await joinTopic(minter.url, tokens, options.topic);
   await stopChild(minter.child, minter.exited);
+  if (options.seed) await options.seed(dataDir);
 
   if (options.cpuProfileDir) {
     env.BENCH_CPU_PROF_DIR = options.cpuProfileDir;
@@ -141,8 +145,8 @@ export async function startTidings(userIds: string[], options: TidingsOptions = 
     wsUrl: server.wsUrl,
     sendHeaders: auth,
     readyFrame: 'synced',
-    hello(userId) {
-      return JSON.stringify({ type: 'hello', token: tokens.get(userId), protocol: 1 });
+    hello(userId, after) {
+      return JSON.stringify({ type: 'hello', token: tokens.get(userId), protocol: 1, ...(after === undefined ? {} : { after: String(after) }) });
     },
     async stop() {
       await stopChild(server.child, server.exited);
@@ -192,12 +196,13 @@ async function joinTopic(url: string, tokens: Map<string, string>, topic: string
 
 /**
  * `bare-ws-server.ts` in its own process, started the same way as Tidings.
- * With `topic`, every shopper's hello joins it (the baseline keeps topics in memory).
+ * With `topic`, every shopper's hello joins it (the baseline keeps topics in memory);
+ * with `eventLog`, a hello with `after` is answered from that SQLite file (Tidings' schema).
  */
-export async function startBare(options: { topic?: string } = {}): Promise<Target> {
+export async function startBare(options: { topic?: string; eventLog?: string } = {}): Promise<Target> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'bare-ws-server.ts')], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...(options.eventLog ? { BARE_EVENT_LOG: options.eventLog } : {}) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   live.add(child);
@@ -224,8 +229,8 @@ export async function startBare(options: { topic?: string } = {}): Promise<Targe
     wsUrl: `ws://127.0.0.1:${port}/api/v1/stream`,
     sendHeaders: { 'content-type': 'application/json' },
     readyFrame: 'ready',
-    hello(userId) {
-      return JSON.stringify({ type: 'hello', userId, topics: options.topic ? [options.topic] : [] });
+    hello(userId, after) {
+      return JSON.stringify({ type: 'hello', userId, topics: options.topic ? [options.topic] : [], ...(after === undefined ? {} : { after }) });
     },
     stop: () => stopChild(child, exited),
   };
