@@ -28,7 +28,7 @@ import { SQLITE_FILE_NAME, SqliteStore } from '../server/store/sqlite/sqlite-sto
 import { storeMessage } from '../server/test-support/store-messages.js';
 import { countOption } from './options.js';
 import { percentile } from './report.js';
-import { guardBenchmark, runBenchmark, rssBytes, startBare, startTidings, type Target } from './targets.js';
+import { cpuSeconds, guardBenchmark, listenOverflows, runBenchmark, rssBytes, startBare, startTidings, type Target } from './targets.js';
 
 const { values } = parseArgs({
   options: {
@@ -148,6 +148,10 @@ interface Measured {
   rssBefore: number;
   rssPeak: number;
   events: number;
+  /** The server's CPU time from the first connect until the last shopper was synced. */
+  cpuSeconds: number;
+  /** Connections dropped by full listen queues meanwhile, the whole machine's (other processes' too). */
+  listenOverflows: number;
 }
 
 async function measure(target: Target, userIds: string[]): Promise<Measured> {
@@ -160,6 +164,8 @@ async function measure(target: Target, userIds: string[]): Promise<Measured> {
       rssPeak = Math.max(rssPeak, rssBytes(target.pid));
     }, 20);
     const shoppers = userIds.map((): Shopper => ({ startedAt: 0, syncedAt: 0, next: cursor + 1, gaps: 0, duplicates: 0, closed: undefined }));
+    const overflowsBefore = listenOverflows();
+    const cpuBefore = cpuSeconds(target.pid);
     const start = performance.now();
     const done: Promise<void>[] = [];
     for (let i = 0; i < userIds.length; i++) {
@@ -170,6 +176,8 @@ async function measure(target: Target, userIds: string[]): Promise<Measured> {
     }
     await Promise.race([Promise.all(done), sleep(config.syncTimeoutMs)]);
     clearInterval(sampler);
+    const cpu = cpuSeconds(target.pid) - cpuBefore;
+    const overflows = listenOverflows() - overflowsBefore;
     rssPeak = Math.max(rssPeak, rssBytes(target.pid));
     const synced = shoppers.filter((s) => s.syncedAt > 0);
     const perShopper = synced.map((s) => s.syncedAt - s.startedAt);
@@ -184,6 +192,8 @@ async function measure(target: Target, userIds: string[]): Promise<Measured> {
       rssBefore,
       rssPeak,
       events: shoppers.reduce((n, s) => n + (s.next - cursor - 1), 0),
+      cpuSeconds: cpu,
+      listenOverflows: overflows,
     };
     log(`  ${target.name}: ${result.synced}/${userIds.length} synced in ${result.seconds.toFixed(2)} s, ` +
       `${result.gaps} gaps, ${result.duplicates} duplicates, peak RSS ${(rssPeak / 2 ** 20).toFixed(0)} MiB`);
@@ -205,6 +215,7 @@ function table(tidings: Measured, bare: Measured): string {
     ['time until all synced, s', (m) => m.seconds, 2],
     ['per-shopper time to synced p50, ms', (m) => m.p50, 0],
     ['per-shopper time to synced p99, ms', (m) => m.p99, 0],
+    ['server CPU during the storm, s', (m) => m.cpuSeconds, 2],
     ['peak RSS during the storm, MiB', (m) => mib(m.rssPeak), 0],
     ['RSS growth during the storm, MiB', (m) => mib(m.rssPeak - m.rssBefore), 0],
   ];
@@ -217,6 +228,7 @@ function table(tidings: Measured, bare: Measured): string {
     ['events received', (m: Measured) => m.events],
     ['gaps', (m: Measured) => m.gaps],
     ['duplicates', (m: Measured) => m.duplicates],
+    ['connections dropped by full listen queues (machine-wide)', (m: Measured) => m.listenOverflows],
   ] as const) {
     lines.push(`| ${label} | ${of(tidings)} | ${of(bare)} | |`);
   }

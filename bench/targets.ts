@@ -243,3 +243,22 @@ export function rssBytes(pid: number): number {
   if (!match) throw new Error(`no VmRSS for pid ${pid}`);
   return Number(match[1]) * 1024;
 }
+
+/** CPU time a process has used so far, user + system, in seconds, from /proc (Linux). */
+export function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticksPerSecond = 100;
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
+
+/** Connections the kernel's listen queues dropped since boot, every process's (Linux): SYNs a busy server never accepted. */
+export function listenOverflows(): number {
+  const netstat = fs.readFileSync('/proc/net/netstat', 'utf8').split('\n');
+  const header = netstat.findIndex((line) => line.startsWith('TcpExt:') && line.includes('ListenOverflows'));
+  if (header < 0) return NaN;
+  const names = netstat[header]!.split(' ');
+  const values = netstat[header + 1]!.split(' ');
+  return Number(values[names.indexOf('ListenOverflows')]);
+}
