@@ -253,12 +253,17 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
 }
 
-/** Connections the kernel's listen queues dropped since boot, every process's (Linux): SYNs a busy server never accepted. */
-export function listenOverflows(): number {
-  const netstat = fs.readFileSync('/proc/net/netstat', 'utf8').split('\n');
-  const header = netstat.findIndex((line) => line.startsWith('TcpExt:') && line.includes('ListenOverflows'));
-  if (header < 0) return NaN;
-  const names = netstat[header]!.split(' ');
-  const values = netstat[header + 1]!.split(' ');
-  return Number(values[names.indexOf('ListenOverflows')]);
+/**
+ * Connections waiting in a listening socket's accept queue now (Linux: a
+ * listener's rx_queue in /proc/net/tcp). At the listen backlog (Node's
+ * default is 511) the kernel drops further SYNs, and each of those clients
+ * waits out TCP's retransmit (1 s, then 3 s, 7 s, ...).
+ */
+export function acceptQueue(port: number): number {
+  const local = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  for (const line of fs.readFileSync('/proc/net/tcp', 'utf8').split('\n')) {
+    const [, address, , state, queues] = line.trim().split(/\s+/);
+    if (state === '0A' && address?.endsWith(local)) return Number.parseInt(queues!.split(':')[1]!, 16);
+  }
+  return NaN;
 }
