@@ -5,11 +5,16 @@
  * `{"type":"hello","userId":...,"topics":[...]}` joins topics for the flash-sale bench;
  * `POST /api/v1/messages` takes the same JSON body as Tidings, and sends each
  * addressed connection the same event frame Tidings would, then answers 202.
+ * With BARE_EVENT_LOG (a Tidings SQLite file), a hello carrying `"after": seq`
+ * is first answered with the shopper's events after that seq, read with one
+ * indexed SELECT and written corked, the message text spliced in as stored:
+ * the reconnect-storm bench's baseline.
  *
  * Run as its own process by the benchmark: PORT and HOST from the environment.
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
+import Database from 'better-sqlite3';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 const port = Number(process.env.PORT ?? 0);
@@ -54,10 +59,23 @@ const server = http.createServer((req, res) => {
   });
 });
 
+const eventLog = process.env.BARE_EVENT_LOG ? new Database(process.env.BARE_EVENT_LOG, { readonly: true }) : undefined;
+const readAfter = eventLog?.prepare<[string, number], { seq: number; message_json: string }>(
+  `SELECT e.seq, m.message_json FROM events e JOIN messages m ON m.id = e.message_id
+   WHERE e.user_id = ? AND e.seq > ? ORDER BY e.seq`,
+);
+
 const wss = new WebSocketServer({ server, maxPayload: 16 * 1024 });
-wss.on('connection', (ws) => {
+wss.on('connection', (ws, req) => {
   ws.once('message', (data) => {
-    const { userId, topics: joined = [] } = JSON.parse(data.toString()) as { userId: string; topics?: string[] };
+    const { userId, topics: joined = [], after } = JSON.parse(data.toString()) as { userId: string; topics?: string[]; after?: number };
+    if (after !== undefined && readAfter) {
+      req.socket.cork();
+      for (const row of readAfter.all(userId, after)) {
+        ws.send(`{"type":"event","event":{"seq":${row.seq},"kind":"message","message":${row.message_json}}}`);
+      }
+      process.nextTick(() => req.socket.uncork());
+    }
     for (const topic of joined) {
       if (!topics.has(topic)) topics.set(topic, new Set());
       topics.get(topic)!.add(userId);

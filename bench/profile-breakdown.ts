@@ -1,7 +1,8 @@
 /**
- * Where a flash-sale run's CPU went, per delivery: reads a `.cpuprofile`
- * (from `npm run bench:flash-sale -- --profile`) and splits its samples into
- * the live path's parts, then divides each by the number of deliveries.
+ * Where a flash-sale or reconnect-storm run's CPU went, per delivery: reads a
+ * `.cpuprofile` (from `npm run bench:flash-sale -- --profile` or
+ * `npm run bench:reconnect-storm -- --profile`) and splits its samples into
+ * the stream's parts, then divides each by the number of frames delivered.
  *
  *   node --import tsx bench/profile-breakdown.ts /tmp/tidings-flash-prof-XXXX/tidings-123.cpuprofile 220000
  *
@@ -48,7 +49,9 @@ const PARTS: [string, Matcher][] = [
   ['frame text (JSON)', (name, url) => ['send', 'sendText', 'eventFrame'].includes(name) && url.includes('stream')],
   ['bus and gate (publish, onLiveEvent, sendEvent)', (name, url) =>
     ['publish', 'publishCommitted', 'onLiveEvent', 'sendEvent'].includes(name) && /bus|stream|services/.test(url)],
-  ['replay reads', (name) => name === 'readEvents' || name === 'catchUp'],
+  ['replay reads (SQL, message parse)', (name) => name === 'readEvents' || name === 'catchUp'],
+  ['stream upgrades and hellos (HTTP, handshake, token)', (name) =>
+    ['handleUpgrade', 'completeUpgrade', 'onParserExecute', 'onFrame'].includes(name)],
   ['garbage collection', (name) => name === '(garbage collector)'],
   ['idle', (name) => name === '(idle)'],
 ];

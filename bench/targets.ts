@@ -21,7 +21,8 @@ export interface Target {
   wsUrl: string;
   /** Headers of `POST /api/v1/messages`. */
   sendHeaders: Record<string, string>;
-  hello(userId: string): string;
+  /** With `after`, the hello resumes from that seq (the reconnect-storm bench). */
+  hello(userId: string, after?: number): string;
   /** The frame type after which the connection receives live events. */
   readyFrame: 'synced' | 'ready';
   stop(): Promise<void>;
@@ -98,6 +99,8 @@ export interface TidingsOptions {
   dataRoot?: string;
   /** Every shopper joins this topic before the measured process starts (the flash-sale bench). */
   topic?: string;
+  /** Fills the data dir after the tokens are minted, before the measured process starts (the reconnect-storm bench). */
+  seed?: (dataDir: string) => Promise<void>;
 }
 
 /**
@@ -127,6 +130,7 @@ export async function startTidings(userIds: string[], options: TidingsOptions = 
   const tokens = await mintTokens(minter.url, auth, userIds);
   if (options.topic) await joinTopic(minter.url, tokens, options.topic);
   await stopChild(minter.child, minter.exited);
+  if (options.seed) await options.seed(dataDir);
 
   if (options.cpuProfileDir) {
     env.BENCH_CPU_PROF_DIR = options.cpuProfileDir;
@@ -141,8 +145,8 @@ export async function startTidings(userIds: string[], options: TidingsOptions = 
     wsUrl: server.wsUrl,
     sendHeaders: auth,
     readyFrame: 'synced',
-    hello(userId) {
-      return JSON.stringify({ type: 'hello', token: tokens.get(userId), protocol: 1 });
+    hello(userId, after) {
+      return JSON.stringify({ type: 'hello', token: tokens.get(userId), protocol: 1, ...(after === undefined ? {} : { after: String(after) }) });
     },
     async stop() {
       await stopChild(server.child, server.exited);
@@ -192,12 +196,13 @@ async function joinTopic(url: string, tokens: Map<string, string>, topic: string
 
 /**
  * `bare-ws-server.ts` in its own process, started the same way as Tidings.
- * With `topic`, every shopper's hello joins it (the baseline keeps topics in memory).
+ * With `topic`, every shopper's hello joins it (the baseline keeps topics in memory);
+ * with `eventLog`, a hello with `after` is answered from that SQLite file (Tidings' schema).
  */
-export async function startBare(options: { topic?: string } = {}): Promise<Target> {
+export async function startBare(options: { topic?: string; eventLog?: string } = {}): Promise<Target> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'bare-ws-server.ts')], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...(options.eventLog ? { BARE_EVENT_LOG: options.eventLog } : {}) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   live.add(child);
@@ -224,8 +229,8 @@ export async function startBare(options: { topic?: string } = {}): Promise<Targe
     wsUrl: `ws://127.0.0.1:${port}/api/v1/stream`,
     sendHeaders: { 'content-type': 'application/json' },
     readyFrame: 'ready',
-    hello(userId) {
-      return JSON.stringify({ type: 'hello', userId, topics: options.topic ? [options.topic] : [] });
+    hello(userId, after) {
+      return JSON.stringify({ type: 'hello', userId, topics: options.topic ? [options.topic] : [], ...(after === undefined ? {} : { after }) });
     },
     stop: () => stopChild(child, exited),
   };
@@ -237,4 +242,28 @@ export function rssBytes(pid: number): number {
   const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
   if (!match) throw new Error(`no VmRSS for pid ${pid}`);
   return Number(match[1]) * 1024;
+}
+
+/** CPU time a process has used so far, user + system, in seconds, from /proc (Linux). */
+export function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticksPerSecond = 100;
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
+
+/**
+ * Connections waiting in a listening socket's accept queue now (Linux: a
+ * listener's rx_queue in /proc/net/tcp). At the listen backlog (Node's
+ * default is 511) the kernel drops further SYNs, and each of those clients
+ * waits out TCP's retransmit (1 s, then 3 s, 7 s, ...).
+ */
+export function acceptQueue(port: number): number {
+  const local = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  for (const line of fs.readFileSync('/proc/net/tcp', 'utf8').split('\n')) {
+    const [, address, , state, queues] = line.trim().split(/\s+/);
+    if (state === '0A' && address?.endsWith(local)) return Number.parseInt(queues!.split(':')[1]!, 16);
+  }
+  return NaN;
 }

@@ -204,9 +204,30 @@ export interface ReadEventRow {
   payload_json: string | null;
 }
 
+/** How many recently read message texts keep their parsed object (a few hundred KiB for typical messages). */
+const SHARED_MESSAGES = 512;
+const sharedMessages = new Map<string, Message>();
+
+/**
+ * A broadcast is one stored text that each recipient's log points to. Read back
+ * by thousands of resuming shoppers, it is parsed once and the object shared, as
+ * the live path shares one object per broadcast, so event-frame.ts serialises it
+ * once too. Keyed by the text itself: a corrected message is a new entry, never
+ * a stale one. Callers must not mutate what they read (none does).
+ */
+function sharedMessage(text: string): Message {
+  let message = sharedMessages.get(text);
+  if (message === undefined) {
+    message = JSON.parse(text) as Message;
+    if (sharedMessages.size >= SHARED_MESSAGES) sharedMessages.delete(sharedMessages.keys().next().value!);
+    sharedMessages.set(text, message);
+  }
+  return message;
+}
+
 export function toEvent(row: ReadEventRow): SyncEvent {
   if (row.kind === 'message' && row.message_json !== null) {
-    return { seq: row.seq, kind: 'message', message: JSON.parse(row.message_json) as Message };
+    return { seq: row.seq, kind: 'message', message: sharedMessage(row.message_json) };
   }
   // Other kinds carry their body in payload_json, written by the store from a typed event.
   if ((row.kind === 'state' || row.kind === 'preferences' || row.kind === 'retracted') && row.payload_json !== null) {

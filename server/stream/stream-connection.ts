@@ -33,6 +33,8 @@ export interface StreamOptions {
   replayPageSize: number;
   /** Told of every message event written to this stream, for the merchant's "delivered live" count. */
   deliveries?: { count(messageId: string, userId: string): void };
+  /** Each replay page waits for a grant (see replay-turns.ts); omitted: pages run at once. */
+  replayTurns?: { take(): Promise<void> };
   /** The per-shopper cap (see stream-limits.ts): asked at hello, told when an admitted stream ends. */
   shopperSlots?: { admitShopper(userId: string): boolean; releaseShopper(userId: string): void };
 }
@@ -197,6 +199,7 @@ export class StreamConnection {
       do {
         this.pendingCatchUp = false;
         for (;;) {
+          await this.options.replayTurns?.take();
           if (this.closed) return;
           const events = await this.options.store.readEvents(this.userId!, this.lastSent, this.options.replayPageSize);
           for (const event of events) this.sendEvent(event);

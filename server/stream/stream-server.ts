@@ -4,6 +4,7 @@ import { WebSocketServer } from 'ws';
 import { LIMITS } from '../../shared/limits.js';
 import { STREAM_CLOSE } from '../../shared/stream.schema.js';
 import { StreamConnection, type StreamOptions } from './stream-connection.js';
+import { ReplayTurns } from './replay-turns.js';
 import { NO_STREAM_LIMITS, StreamLimits, type StreamLimitSettings } from './stream-limits.js';
 
 export const STREAM_PATH = '/api/v1/stream';
@@ -26,7 +27,8 @@ export class StreamServer {
 
   constructor({ limits, clientIp, ...options }: StreamServerOptions) {
     this.limits = new StreamLimits(limits ?? NO_STREAM_LIMITS);
-    this.options = { ...options, shopperSlots: this.limits };
+    // One queue for all of this server's replays: a reconnect storm's pages take turns with I/O.
+    this.options = { ...options, shopperSlots: this.limits, replayTurns: new ReplayTurns() };
     this.clientIp = clientIp ?? ((req) => req.socket.remoteAddress ?? 'unknown');
     this.heartbeatTimer = setInterval(() => {
       for (const connection of this.connections) connection.heartbeat();

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import type { SyncEvent } from '../../shared/event.schema.js';
+import { toEvent } from './store-rows.js';
+
+const stored = (title: string) =>
+  JSON.stringify({ id: 'b1', type: 'system', category: 'promotion', priority: 3, title, createdAt: '2026-12-01T10:00:00.000Z' });
+const messageOf = (event: SyncEvent) => (event.kind === 'message' ? event.message : undefined);
+
+describe('toEvent', () => {
+  it('parses a broadcast read back by many recipients once: one shared message object', () => {
+    const text = stored('Flash sale');
+    // Texts as a driver returns them: equal, but separate strings.
+    const first = toEvent({ seq: 7, kind: 'message', message_json: text.slice(0), payload_json: null });
+    const second = toEvent({ seq: 41, kind: 'message', message_json: `${text} `.trimEnd(), payload_json: null });
+    expect(messageOf(first)).toBe(messageOf(second));
+    expect([first.seq, second.seq]).toEqual([7, 41]);
+    expect(messageOf(first)).toEqual(JSON.parse(text));
+  });
+
+  it('gives a corrected message (another text, same id) its own object, never the stale one', () => {
+    const before = toEvent({ seq: 1, kind: 'message', message_json: stored('Sale'), payload_json: null });
+    const after = toEvent({ seq: 2, kind: 'message', message_json: stored('Sale, corrected'), payload_json: null });
+    expect(messageOf(after)).not.toBe(messageOf(before));
+    expect(messageOf(after)?.title).toBe('Sale, corrected');
+  });
+});
