@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
+import crypto from 'node:crypto';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import webpush from 'web-push';
+import { encryptRfc8291Batch, type EncryptJobTuple } from './rfc8291-encrypt.js';
 
 /** One RFC 8291 (aes128gcm) encryption to do: the subscription's keys and the plaintext. */
 export interface EncryptJob {
@@ -14,8 +14,7 @@ export interface EncryptJob {
 interface Batch {
   id: number;
   plaintexts: (string | Uint8Array)[];
-  /** [p256dh, auth, index into plaintexts] per job. */
-  jobs: [string, string, number][];
+  jobs: EncryptJobTuple[];
 }
 
 /** Per job, the ciphertext or the error message (a malformed key fails that job, not its batch). */
@@ -37,28 +36,17 @@ interface Thread {
 
 /**
  * The worker's whole program. Kept as source text (eval) rather than a file
- * so the same code runs under tsx, vitest and the compiled dist alike; it
- * loads `web-push` from the path the main thread resolved.
+ * so the same code runs under tsx, vitest and the compiled dist alike; the
+ * encryption is the very function the main thread runs inline, by its source.
  */
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const webpush = require(workerData.webPushPath);
+const { parentPort } = require('node:worker_threads');
+const crypto = require('node:crypto');
+const encryptBatch = ${encryptRfc8291Batch.toString()};
 parentPort.on('message', ({ id, plaintexts, jobs }) => {
-  // A Buffer arrives as a plain Uint8Array, which web-push refuses.
-  plaintexts = plaintexts.map((p) => (typeof p === 'string' ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength)));
-  const results = new Array(jobs.length);
+  const results = encryptBatch(crypto, plaintexts, jobs);
   const transfer = [];
-  for (let i = 0; i < jobs.length; i++) {
-    const [p256dh, auth, index] = jobs[i];
-    try {
-      const { cipherText } = webpush.encrypt(p256dh, auth, plaintexts[index], 'aes128gcm');
-      const copy = new Uint8Array(cipherText);
-      results[i] = copy;
-      transfer.push(copy.buffer);
-    } catch (err) {
-      results[i] = String(err && err.message || err);
-    }
-  }
+  for (const result of results) if (typeof result !== 'string') transfer.push(result.buffer);
   parentPort.postMessage({ id, results }, transfer);
 });
 `;
@@ -133,7 +121,7 @@ export class EncryptPool {
   private post(thread: Thread, chunk: { job: EncryptJob; waiting: Waiting }[]): void {
     const plaintexts: (string | Uint8Array)[] = [];
     const seen = new Map<string | Buffer, number>();
-    const jobs = chunk.map(({ job }): [string, string, number] => {
+    const jobs = chunk.map(({ job }): EncryptJobTuple => {
       let index = seen.get(job.plaintext);
       if (index === undefined) {
         index = plaintexts.push(job.plaintext) - 1;
@@ -148,8 +136,7 @@ export class EncryptPool {
   }
 
   private spawn(): Thread {
-    const webPushPath = createRequire(import.meta.url).resolve('web-push');
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { webPushPath } });
+    const worker = new Worker(WORKER_SOURCE, { eval: true });
     const thread: Thread = { worker, batches: new Map() };
     worker.on('message', ({ id, results }: BatchResult) => {
       const waiting = thread.batches.get(id);
@@ -182,5 +169,7 @@ export class EncryptPool {
 
 /** The same contract on the calling thread, for `encryptThreads: 0`. */
 export function encryptInline(job: EncryptJob): Buffer {
-  return webpush.encrypt(job.p256dh, job.auth, job.plaintext, 'aes128gcm').cipherText;
+  const [result] = encryptRfc8291Batch(crypto, [job.plaintext], [[job.p256dh, job.auth, 0]]);
+  if (typeof result === 'string') throw new Error(result);
+  return result!;
 }
