@@ -72,8 +72,7 @@ export function encryptRfc8291Batch(
       const cek = new Uint8Array(crypto.hkdfSync('sha256', ikm, salt, cekInfo, 16));
       const nonce = new Uint8Array(crypto.hkdfSync('sha256', ikm, salt, nonceInfo, 12));
 
-      // Unpooled, so a worker thread can transfer its ArrayBuffer without taking other pushes' bytes along.
-      const body = Buffer.allocUnsafeSlow(HEADER_BYTES + record.length + TAG_BYTES);
+      const body = Buffer.allocUnsafe(HEADER_BYTES + record.length + TAG_BYTES);
       body.set(salt, 0);
       body.writeUInt32BE(RECORD_SIZE, 16);
       body[20] = 65;
