@@ -72,7 +72,13 @@ parentPort.on('message', ({ id, plaintexts, jobs }) => {
  */
 const MAX_BATCH = 64;
 
-/** Encryption threads by default: all cores but the one the event loop (HTTP, SQLite) runs on, at least one. */
+/**
+ * Encryption threads by default: all cores but the one the event loop (HTTP,
+ * SQLite) runs on, at least one. More threads than that only take turns with
+ * the event loop; fewer leave a core idle while pushes wait for encryption.
+ * `availableParallelism` follows the CPU affinity but not a container's CPU
+ * quota: there, set PUSH_ENCRYPT_THREADS to the quota minus one.
+ */
 export function defaultEncryptThreads(): number {
   return Math.max(1, os.availableParallelism() - 1);
 }

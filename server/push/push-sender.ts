@@ -41,10 +41,7 @@ export interface PushSenderOptions {
   now?: () => number;
 }
 
-/**
- * Streams one HTTP/2 connection carries at once (a push service's SETTINGS
- * may lower it; Node's h2 servers allow 100, FCM a few hundred).
- */
+/** Streams one HTTP/2 connection carries at once; a push service's SETTINGS may lower it. */
 const STREAMS_PER_H2_CONNECTION = 100;
 
 /**
@@ -126,9 +123,9 @@ export class PushSender {
         method: 'POST',
         headers,
         body: cipherText,
-        // undici keeps a POST alone on its connection unless told it may be repeated. On h2 that
-        // would mean one stream per connection; on HTTP/1.1 it rules out pipelining, which stays
-        // so. A repeat is within the queue's at-least-once promise (and the Topic header collapses it).
+        // undici keeps a request not marked idempotent alone on its connection. On h2 that would
+        // mean one stream per connection; on HTTP/1.1 it rules out pipelining, which stays so.
+        // Marking a push so is sound: the queue already promises at least once, not exactly once.
         idempotent: this.h2Origins.has(url.origin),
       });
       status = response.statusCode;
