@@ -61,8 +61,7 @@ export function encryptRfc8291Batch(
       if (record.length + TAG_BYTES > RECORD_SIZE) throw new Error(`plaintext of ${record.length - 1} bytes does not fit one record`);
 
       const sender = crypto.createECDH('prime256v1');
-      sender.generateKeys();
-      const senderPublic = sender.getPublicKey();
+      const senderPublic = sender.generateKeys();
       const ecdhSecret = sender.computeSecret(receiverPublic);
       // RFC 8291 §3.3–3.4: IKM = HKDF(salt = auth, ikm = ECDH secret, info = "WebPush: info" 0 || ua_public || as_public).
       const keyInfo = Buffer.concat([keyInfoPrefix, receiverPublic, senderPublic]);
