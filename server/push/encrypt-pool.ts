@@ -73,14 +73,17 @@ parentPort.on('message', ({ id, plaintexts, jobs }) => {
 const MAX_BATCH = 64;
 
 /**
- * Encryption threads by default: all cores but the one the event loop (HTTP,
- * SQLite) runs on, at least one. More threads than that only take turns with
- * the event loop; fewer leave a core idle while pushes wait for encryption.
- * `availableParallelism` follows the CPU affinity but not a container's CPU
- * quota: there, set PUSH_ENCRYPT_THREADS to the quota minus one.
+ * Encryption threads by default: one per core. The event loop (claims, HTTP,
+ * settles) needs well under a core of its own during a fan-out: profiled on
+ * 2 CPUs with one encryption thread, the thread was 84% busy while the event
+ * loop idled 55% of the time, and a second thread raised the bench's rate
+ * (bench/README.md). A thread per core keeps every core encrypting; the OS
+ * gives the event loop its share when it has work. `availableParallelism`
+ * follows the CPU affinity but not a container's CPU quota: there, set
+ * PUSH_ENCRYPT_THREADS to the quota.
  */
 export function defaultEncryptThreads(): number {
-  return Math.max(1, os.availableParallelism() - 1);
+  return os.availableParallelism();
 }
 
 /**
