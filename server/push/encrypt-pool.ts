@@ -73,17 +73,18 @@ parentPort.on('message', ({ id, plaintexts, jobs }) => {
 const MAX_BATCH = 64;
 
 /**
- * Encryption threads by default: one per core. The event loop (claims, HTTP,
- * settles) needs well under a core of its own during a fan-out: profiled on
- * 2 CPUs with one encryption thread, the thread was 84% busy while the event
- * loop idled 55% of the time, and a second thread raised the bench's rate
- * (bench/README.md). A thread per core keeps every core encrypting; the OS
- * gives the event loop its share when it has work. `availableParallelism`
- * follows the CPU affinity but not a container's CPU quota: there, set
- * PUSH_ENCRYPT_THREADS to the quota.
+ * Encryption threads by default: all cores but the one the event loop
+ * (claims, HTTP, TLS, settles) runs on, at least one. The event loop is the
+ * next bottleneck once encryption is spread: at ~150 µs of its own per push it
+ * caps a fan-out near 6,000/s however many threads encrypt, so it keeps a core.
+ * On 2 CPUs a second thread did not pay: at 20,000 subscriptions the rate
+ * against stock web-push stayed the same (2.38× vs 2.43×) and the CPU per push
+ * rose by a fifth (bench/README.md). `availableParallelism` follows the CPU
+ * affinity but not a container's CPU quota: there, set PUSH_ENCRYPT_THREADS to
+ * the quota minus one.
  */
 export function defaultEncryptThreads(): number {
-  return os.availableParallelism();
+  return Math.max(1, os.availableParallelism() - 1);
 }
 
 /**

@@ -35,7 +35,7 @@ export interface PushSenderOptions {
   /**
    * Worker threads that encrypt payloads, so encryption (most of a push's CPU)
    * runs beside the event loop's HTTP and SQLite work. 0 encrypts on the event
-   * loop. Default: one per core (see defaultEncryptThreads).
+   * loop. Default: one fewer than the available cores, at least one (see defaultEncryptThreads).
    */
   encryptThreads?: number;
   now?: () => number;
