@@ -75,8 +75,9 @@ const MAX_BATCH = 64;
 /**
  * Encryption threads by default: all cores but the one the event loop
  * (claims, HTTP, TLS, settles) runs on, at least one. The event loop is the
- * next bottleneck once encryption is spread: at ~150 µs of its own per push it
- * caps a fan-out near 6,000/s however many threads encrypt, so it keeps a core.
+ * next bottleneck once encryption is spread: at roughly 110–150 µs of its own
+ * per push (the bench's CPU per push minus the encryption ceiling's) it caps a
+ * fan-out near 7,000–9,000/s however many threads encrypt, so it keeps a core.
  * On 2 CPUs a second thread did not pay: at 20,000 subscriptions the rate
  * against stock web-push stayed the same (2.38× vs 2.43×) and the CPU per push
  * rose by a fifth (bench/README.md). `availableParallelism` follows the CPU
