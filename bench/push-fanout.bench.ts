@@ -41,29 +41,20 @@ import { PushWorker } from '../server/push/push-worker.js';
 import { VapidSigner } from '../server/push/vapid-signer.js';
 import { SQLITE_FILE_NAME, SqliteStore } from '../server/store/sqlite/sqlite-store.js';
 import { storeMessage } from '../server/test-support/store-messages.js';
+import { integerOption } from './options.js';
 
 const { values } = parseArgs({
   options: {
-    subs: { type: 'string', default: '20000' },
-    concurrency: { type: 'string', default: '64' },
-    rounds: { type: 'string', default: '3' },
+    subs: { type: 'string' },
+    concurrency: { type: 'string' },
+    rounds: { type: 'string' },
     'encrypt-threads': { type: 'string' },
   },
 });
-const SUBS = Number(values.subs);
-const CONCURRENCY = Number(values.concurrency);
-const ROUNDS = Number(values.rounds);
-const ENCRYPT_THREADS = values['encrypt-threads'] === undefined ? undefined : Number(values['encrypt-threads']);
-if (ENCRYPT_THREADS !== undefined && !(Number.isInteger(ENCRYPT_THREADS) && ENCRYPT_THREADS >= 0)) {
-  process.stderr.write('--encrypt-threads must be a non-negative integer\n');
-  process.exit(2);
-}
-for (const [name, value] of [['subs', SUBS], ['concurrency', CONCURRENCY], ['rounds', ROUNDS]] as const) {
-  if (!Number.isInteger(value) || value <= 0) {
-    process.stderr.write(`--${name} must be a positive integer\n`);
-    process.exit(2);
-  }
-}
+const SUBS = integerOption('subs', values.subs, 20_000);
+const CONCURRENCY = integerOption('concurrency', values.concurrency, 64);
+const ROUNDS = integerOption('rounds', values.rounds, 3);
+const THREADS = integerOption('encrypt-threads', values['encrypt-threads'], defaultEncryptThreads(), 0);
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-push-bench-'));
@@ -152,7 +143,6 @@ function webPushCeiling(round: number): number {
  * event loop), with nothing else running: the bound for a sender that
  * encrypts on that many threads.
  */
-const THREADS = ENCRYPT_THREADS ?? defaultEncryptThreads();
 const ceilingPool = THREADS > 0 ? new EncryptPool(THREADS) : undefined;
 async function ceiling(round: number): Promise<number> {
   const plaintext = buildPushPayload(message(round));
