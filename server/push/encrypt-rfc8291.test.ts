@@ -59,9 +59,9 @@ describe("the server's push encryption against RFC 8291 Appendix A", () => {
     expect(() => decryptWebPush(bodies[0]!, receivers[1]!)).toThrow();
   });
 
-  it('fails only the job whose keys are malformed, or whose plaintext does not fit one record, with the reason', () => {
+  it('fails only the job whose keys are malformed, or whose plaintext makes a body over 4096 bytes, with the reason', () => {
     const good: EncryptJobTuple = [RFC.receiverPublic, RFC.authSecret, 0];
-    const results = encryptRfc8291Batch(crypto, [RFC.plaintext, 'x'.repeat(4096 - 16)], [
+    const results = encryptRfc8291Batch(crypto, [RFC.plaintext, 'x'.repeat(3994)], [
       [RFC.receiverPublic.slice(0, 40), RFC.authSecret, 0],
       [RFC.receiverPublic, 'c2hvcnQ', 0],
       // 65 bytes starting 0x04, but not a point on the curve.
@@ -72,7 +72,17 @@ describe("the server's push encryption against RFC 8291 Appendix A", () => {
     expect(results.slice(0, 4).map((r) => typeof r)).toEqual(['string', 'string', 'string', 'string']);
     expect(results[0]).toMatch(/p256dh/);
     expect(results[1]).toMatch(/auth/);
-    expect(results[3]).toMatch(/does not fit one record/);
+    expect(results[3]).toMatch(/body over 4096 bytes/);
     expect(Buffer.isBuffer(results[4])).toBe(true);
+  });
+
+  it('takes the largest plaintext RFC 8291 §4 allows, 3993 bytes, in a 4096-byte body', () => {
+    const receiver = { ecdh: crypto.createECDH('prime256v1'), authSecret: crypto.randomBytes(16) };
+    receiver.ecdh.generateKeys();
+    const largest = 'é'.repeat(1996) + 'x';
+    expect(Buffer.byteLength(largest)).toBe(3993);
+    const [body] = encryptRfc8291Batch(crypto, [largest], [[receiver.ecdh.getPublicKey('base64url'), receiver.authSecret.toString('base64url'), 0]]);
+    expect((body as Buffer).length).toBe(4096);
+    expect(decryptWebPush(body as Buffer, receiver).toString()).toBe(largest);
   });
 });

@@ -34,8 +34,10 @@ export function encryptRfc8291Batch(
   plaintexts: readonly (string | Uint8Array)[],
   jobs: readonly EncryptJobTuple[],
 ): (Buffer | string)[] {
-  // RFC 8188 §2.1: rs, a record size; one record holds the whole push (RFC 8291 §4 caps it at 4096).
+  // RFC 8291 §4: one record, and push services need not take a body over 4096 bytes,
+  // so at most 3993 bytes of plaintext; rs (RFC 8188 §2.1) must exceed the record.
   const RECORD_SIZE = 4096;
+  const MAX_BODY_BYTES = 4096;
   const TAG_BYTES = 16;
   const HEADER_BYTES = 16 + 4 + 1 + 65;
   const padded = plaintexts.map((plaintext) => {
@@ -58,7 +60,9 @@ export function encryptRfc8291Batch(
       const authSecret = Buffer.from(auth, 'base64url');
       if (authSecret.length !== 16) throw new Error('auth is not 16 bytes');
       const record = padded[index]!;
-      if (record.length + TAG_BYTES > RECORD_SIZE) throw new Error(`plaintext of ${record.length - 1} bytes does not fit one record`);
+      if (HEADER_BYTES + record.length + TAG_BYTES > MAX_BODY_BYTES) {
+        throw new Error(`plaintext of ${record.length - 1} bytes makes a body over ${MAX_BODY_BYTES} bytes`);
+      }
 
       const sender = crypto.createECDH('prime256v1');
       const senderPublic = sender.generateKeys();
