@@ -149,7 +149,7 @@ export interface PushConfig {
   vapidSubject: string;
   allowlist: EndpointAllowlist;
   concurrency: number;
-  /** Worker threads for RFC 8291 encryption; 0 encrypts on the event loop; undefined: cores − 1. */
+  /** Worker threads for RFC 8291 encryption; 0 encrypts on the event loop; undefined: cores − 1, at least 1. */
   encryptThreads: number | undefined;
   leaseSeconds: number;
 }

@@ -34,16 +34,17 @@ describe('EncryptPool', () => {
     expect(decrypt(cipherText, keys)).toBe('bytes');
   });
 
-  it('fails only the job with a malformed key', async () => {
+  it('fails only the job with a malformed key; the jobs around it in the batch get their own bodies', async () => {
     pool = new EncryptPool(1);
-    const good = browserKeys();
+    const [first, last] = [browserKeys(), browserKeys()];
     const results = await Promise.allSettled([
-      pool.encrypt({ p256dh: 'not-a-key', auth: good.auth, plaintext: 'x' }),
-      pool.encrypt({ p256dh: good.p256dh, auth: good.auth, plaintext: 'y' }),
+      pool.encrypt({ p256dh: first.p256dh, auth: first.auth, plaintext: 'x' }),
+      pool.encrypt({ p256dh: 'not-a-key', auth: first.auth, plaintext: 'lost' }),
+      pool.encrypt({ p256dh: last.p256dh, auth: last.auth, plaintext: 'y'.repeat(300) }),
     ]);
-    expect(results[0]!.status).toBe('rejected');
-    expect(results[1]!.status).toBe('fulfilled');
-    expect(decrypt((results[1] as PromiseFulfilledResult<Buffer>).value, good)).toBe('y');
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(decrypt((results[0] as PromiseFulfilledResult<Buffer>).value, first)).toBe('x');
+    expect(decrypt((results[2] as PromiseFulfilledResult<Buffer>).value, last)).toBe('y'.repeat(300));
   });
 
   it('refuses work once closed', async () => {

@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
+import crypto from 'node:crypto';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import webpush from 'web-push';
+import { encryptRfc8291Batch, type EncryptJobTuple } from './rfc8291-encrypt.js';
 
 /** One RFC 8291 (aes128gcm) encryption to do: the subscription's keys and the plaintext. */
 export interface EncryptJob {
@@ -14,14 +14,18 @@ export interface EncryptJob {
 interface Batch {
   id: number;
   plaintexts: (string | Uint8Array)[];
-  /** [p256dh, auth, index into plaintexts] per job. */
-  jobs: [string, string, number][];
+  jobs: EncryptJobTuple[];
 }
 
-/** Per job, the ciphertext or the error message (a malformed key fails that job, not its batch). */
+/**
+ * The batch's ciphertexts back to back in one transferred buffer (one
+ * transfer instead of one per push), and per job its ciphertext's length or
+ * the error message (a malformed key fails that job, not its batch).
+ */
 interface BatchResult {
   id: number;
-  results: (Uint8Array | string)[];
+  bodies: Uint8Array;
+  results: (number | string)[];
 }
 
 interface Waiting {
@@ -37,36 +41,49 @@ interface Thread {
 
 /**
  * The worker's whole program. Kept as source text (eval) rather than a file
- * so the same code runs under tsx, vitest and the compiled dist alike; it
- * loads `web-push` from the path the main thread resolved.
+ * so the same code runs under tsx, vitest and the compiled dist alike; the
+ * encryption is the very function the main thread runs inline, by its source.
  */
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const webpush = require(workerData.webPushPath);
+const { parentPort } = require('node:worker_threads');
+const crypto = require('node:crypto');
+const encryptBatch = ${encryptRfc8291Batch.toString()};
 parentPort.on('message', ({ id, plaintexts, jobs }) => {
-  // A Buffer arrives as a plain Uint8Array, which web-push refuses.
-  plaintexts = plaintexts.map((p) => (typeof p === 'string' ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength)));
-  const results = new Array(jobs.length);
-  const transfer = [];
-  for (let i = 0; i < jobs.length; i++) {
-    const [p256dh, auth, index] = jobs[i];
-    try {
-      const { cipherText } = webpush.encrypt(p256dh, auth, plaintexts[index], 'aes128gcm');
-      const copy = new Uint8Array(cipherText);
-      results[i] = copy;
-      transfer.push(copy.buffer);
-    } catch (err) {
-      results[i] = String(err && err.message || err);
-    }
-  }
-  parentPort.postMessage({ id, results }, transfer);
+  const encrypted = encryptBatch(crypto, plaintexts, jobs);
+  let total = 0;
+  for (const body of encrypted) if (typeof body !== 'string') total += body.length;
+  const bodies = new Uint8Array(total);
+  let offset = 0;
+  const results = encrypted.map((body) => {
+    if (typeof body === 'string') return body;
+    bodies.set(body, offset);
+    offset += body.length;
+    return body.length;
+  });
+  parentPort.postMessage({ id, bodies, results }, [bodies.buffer]);
 });
 `;
 
-/** Jobs per postMessage: big enough to amortise the message cost, small enough to spread over threads. */
-const MAX_BATCH = 16;
+/**
+ * Most jobs per postMessage. A turn's jobs (typically one claim's worth) are
+ * split evenly over the threads, so each thread gets one message per claim;
+ * the cap bounds how long the first push of a batch waits for the last one's
+ * encryption (64 × ~0.1–0.25 ms).
+ */
+const MAX_BATCH = 64;
 
-/** Encryption threads by default: all cores but the one the event loop (HTTP, SQLite) runs on, at least one. */
+/**
+ * Encryption threads by default: all cores but the one the event loop
+ * (claims, HTTP, TLS, settles) runs on, at least one. The event loop is the
+ * next bottleneck once encryption is spread: at roughly 110–150 µs of its own
+ * per push (the bench's CPU per push minus the encryption ceiling's) it caps a
+ * fan-out near 7,000–9,000/s however many threads encrypt, so it keeps a core.
+ * On 2 CPUs a second thread did not pay: at 20,000 subscriptions the rate
+ * against stock web-push stayed the same (2.38× vs 2.43×) and the CPU per push
+ * rose by a fifth (bench/README.md). `availableParallelism` follows the CPU
+ * affinity but not a container's CPU quota: there, set PUSH_ENCRYPT_THREADS to
+ * the quota minus one.
+ */
 export function defaultEncryptThreads(): number {
   return Math.max(1, os.availableParallelism() - 1);
 }
@@ -74,8 +91,8 @@ export function defaultEncryptThreads(): number {
 /**
  * Encrypts pushes on worker threads, so the event loop keeps sending while
  * the ECDH and AES work for the next pushes runs on another core. Jobs that
- * arrive in the same turn of the event loop are posted together, a batch per
- * thread, to the thread with the fewest waiting. Threads start on first use
+ * arrive in the same turn of the event loop are split evenly into a batch per
+ * thread, each posted to the thread with the fewest waiting. Threads start on first use
  * and only hold the process open while they have work.
  */
 export class EncryptPool {
@@ -113,8 +130,9 @@ export class EncryptPool {
   private flush(): void {
     this.flushScheduled = false;
     if (this.closed) return;
+    const perThread = Math.min(MAX_BATCH, Math.ceil(this.queue.length / this.size));
     while (this.queue.length > 0) {
-      const chunk = this.queue.splice(0, MAX_BATCH);
+      const chunk = this.queue.splice(0, perThread);
       this.post(this.leastBusy(), chunk);
     }
   }
@@ -133,7 +151,7 @@ export class EncryptPool {
   private post(thread: Thread, chunk: { job: EncryptJob; waiting: Waiting }[]): void {
     const plaintexts: (string | Uint8Array)[] = [];
     const seen = new Map<string | Buffer, number>();
-    const jobs = chunk.map(({ job }): [string, string, number] => {
+    const jobs = chunk.map(({ job }): EncryptJobTuple => {
       let index = seen.get(job.plaintext);
       if (index === undefined) {
         index = plaintexts.push(job.plaintext) - 1;
@@ -148,17 +166,18 @@ export class EncryptPool {
   }
 
   private spawn(): Thread {
-    const webPushPath = createRequire(import.meta.url).resolve('web-push');
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { webPushPath } });
+    const worker = new Worker(WORKER_SOURCE, { eval: true });
     const thread: Thread = { worker, batches: new Map() };
-    worker.on('message', ({ id, results }: BatchResult) => {
+    worker.on('message', ({ id, bodies, results }: BatchResult) => {
       const waiting = thread.batches.get(id);
       if (!waiting) return;
       thread.batches.delete(id);
       if (thread.batches.size === 0) worker.unref();
+      let offset = bodies.byteOffset;
       results.forEach((result, i) => {
-        if (typeof result === 'string') waiting[i]!.reject(new Error(result));
-        else waiting[i]!.resolve(Buffer.from(result.buffer, result.byteOffset, result.byteLength));
+        if (typeof result === 'string') return waiting[i]!.reject(new Error(result));
+        waiting[i]!.resolve(Buffer.from(bodies.buffer, offset, result));
+        offset += result;
       });
     });
     // A thread that dies takes only its own batches with it; the next flush starts a fresh one.
@@ -182,5 +201,7 @@ export class EncryptPool {
 
 /** The same contract on the calling thread, for `encryptThreads: 0`. */
 export function encryptInline(job: EncryptJob): Buffer {
-  return webpush.encrypt(job.p256dh, job.auth, job.plaintext, 'aes128gcm').cipherText;
+  const [result] = encryptRfc8291Batch(crypto, [job.plaintext], [[job.p256dh, job.auth, 0]]);
+  if (typeof result === 'string') throw new Error(result);
+  return result!;
 }

@@ -26,7 +26,7 @@ describe.each([
     if (skip) return;
     clock = Date.parse('2026-01-05T12:00:00Z');
     if (name === 'PostgreSQL') schema = await createTestSchema();
-    bed = await startPushTestBed({ schedulerPollMs: 20, now: () => clock }, await schema?.open());
+    bed = await startPushTestBed({ lifecycle: { schedulerPollMs: 20, now: () => clock }, store: await schema?.open() });
   });
   afterAll(async () => {
     await bed?.close();

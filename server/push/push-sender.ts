@@ -1,5 +1,5 @@
-import type { ConnectionOptions } from 'node:tls';
-import { Agent } from 'undici';
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
+import { Agent, buildConnector } from 'undici';
 import { EncryptPool, defaultEncryptThreads, encryptInline } from './encrypt-pool.js';
 import type { EndpointAllowlist } from './endpoint-allowlist.js';
 import type { PushOptions } from './push-options.js';
@@ -35,11 +35,14 @@ export interface PushSenderOptions {
   /**
    * Worker threads that encrypt payloads, so encryption (most of a push's CPU)
    * runs beside the event loop's HTTP and SQLite work. 0 encrypts on the event
-   * loop. Default: one fewer than the available cores, at least one.
+   * loop. Default: one fewer than the available cores, at least one (see defaultEncryptThreads).
    */
   encryptThreads?: number;
   now?: () => number;
 }
+
+/** Streams one HTTP/2 connection carries at once; a push service's SETTINGS may lower it. */
+const STREAMS_PER_H2_CONNECTION = 100;
 
 /**
  * Sends one encrypted push per call, RFC 8030/8291/8292. Unlike
@@ -48,25 +51,40 @@ export interface PushSenderOptions {
  * origin) and the VAPID header comes from the signer's cache. A 429 with
  * Retry-After pauses the whole origin, because push services throttle per
  * sender, not per subscription.
+ *
+ * HTTP/2 is offered in the TLS handshake (ALPN): a push service that speaks
+ * it (FCM) gets many pushes as streams over few connections; one that speaks
+ * only HTTP/1.1 (Mozilla's autopush) gets one push at a time per keep-alive
+ * connection, as before.
  */
 export class PushSender {
   private readonly agent: Agent;
   private readonly pausedUntil = new Map<string, number>();
   private readonly now: () => number;
   private readonly pool: EncryptPool | undefined;
+  /** Origins whose connections negotiated h2, so their pushes may share a connection. */
+  private readonly h2Origins = new Set<string>();
 
   constructor(private readonly options: PushSenderOptions) {
     const timeout = options.timeoutMs ?? 20_000;
     this.now = options.now ?? Date.now;
     const threads = options.encryptThreads ?? defaultEncryptThreads();
     this.pool = threads > 0 ? new EncryptPool(threads) : undefined;
+    const connect = buildConnector({ ...options.tls, allowH2: true, timeout: Math.min(timeout, 10_000) });
     this.agent = new Agent({
       connections: options.connectionsPerOrigin ?? 32,
+      allowH2: true,
+      // Only requests marked idempotent share a connection (see send), and only h2 origins' are.
+      pipelining: STREAMS_PER_H2_CONNECTION,
       keepAliveTimeout: 60_000,
       headersTimeout: timeout,
       bodyTimeout: timeout,
-      connectTimeout: Math.min(timeout, 10_000),
-      ...(options.tls ? { connect: options.tls } : {}),
+      connect: (opts, callback) =>
+        connect(opts, (...args) => {
+          const socket = args[1] as TLSSocket | null;
+          if (socket?.alpnProtocol === 'h2') this.h2Origins.add(`${opts.protocol}//${opts.host ?? opts.hostname}`);
+          callback(...args);
+        }),
     });
   }
 
@@ -105,6 +123,10 @@ export class PushSender {
         method: 'POST',
         headers,
         body: cipherText,
+        // undici keeps a request not marked idempotent alone on its connection. On h2 that would
+        // mean one stream per connection; on HTTP/1.1 it rules out pipelining, which stays so.
+        // Marking a push so is sound: the queue already promises at least once, not exactly once.
+        idempotent: this.h2Origins.has(url.origin),
       });
       status = response.statusCode;
       const header = response.headers['retry-after'];

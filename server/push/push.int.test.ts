@@ -167,3 +167,43 @@ describe('Web Push and expiry', () => {
     }
   });
 });
+
+describe.each([
+  { protocol: 'https-h2', httpVersion: '2.0' },
+  { protocol: 'https-h1', httpVersion: '1.1' },
+] as const)('Web Push to a push service that speaks only $protocol', ({ protocol, httpVersion }) => {
+  let own: PushTestBed;
+  beforeAll(async () => {
+    own = await startPushTestBed({ protocol });
+  });
+  afterAll(() => own.close());
+
+  it('delivers over TLS with the trusted certificate, and the service decrypts every push', async () => {
+    const users = ['a', 'b', 'c'].map((name) => `wp-${protocol}-${name}`);
+    const devices = await Promise.all(users.map((user) => own.device(user)));
+    const id = await own.send(users, { title: 'Over TLS' });
+    expect(await own.settled(id)).toMatchObject({ pushTargets: 3, pushed: 3, pushFailed: 0 });
+    for (const device of devices) {
+      const [push] = own.push.receivedFor(device.json.endpoint);
+      expect(push!.httpVersion).toBe(httpVersion);
+      expect(payloadOf(push!).message).toMatchObject({ id, title: 'Over TLS' });
+    }
+    expect(own.push.attempts.filter((a) => a.problem)).toEqual([]);
+  });
+
+  it(protocol === 'https-h2' ? 'sends pushes in flight together as streams of one connection' : 'keeps eight pushes in flight on eight connections', async () => {
+    const users = Array.from({ length: 8 }, (_, i) => `wp-${protocol}-many-${i}`);
+    const devices = await Promise.all(users.map((user) => own.device(user)));
+    const before = own.push.connectionCount;
+    own.push.hold();
+    const id = await own.send(users);
+    await own.push.waitFor(() => own.push.heldCount === 8);
+    const [opened, open] = [own.push.connectionCount - before, own.push.connectionCount];
+    own.push.release();
+    expect(await own.settled(id)).toMatchObject({ pushed: 8 });
+    expect(devices.every((d) => own.push.receivedFor(d.json.endpoint).length === 1)).toBe(true);
+    // h2: the connection the first test opened carries all eight; HTTP/1.1: no pipelining, so eight in flight need eight connections.
+    if (protocol === 'https-h2') expect(opened).toBe(0);
+    else expect(open).toBeGreaterThanOrEqual(8);
+  });
+});

@@ -1,8 +1,20 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
+import http2 from 'node:http2';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { PushSubscriptionJson } from '../../shared/push.schema.js';
 import { decryptWebPush } from './rfc8291-decrypt.js';
+import { selfSignedCertificate } from './self-signed-cert.js';
+
+/**
+ * How the service is reached: plain HTTP (most tests), HTTPS speaking only
+ * HTTP/1.1 (as Mozilla's autopush), or HTTPS speaking only HTTP/2 (FCM speaks h2).
+ */
+export type PushServiceProtocol = 'http' | 'https-h1' | 'https-h2';
+
+type PushRequest = http.IncomingMessage | http2.Http2ServerRequest;
+type PushResponse = http.ServerResponse | http2.Http2ServerResponse;
 
 /** A browser's side of a subscription: the JSON it would post, and the private keys to decrypt with. */
 export interface SyntheticSubscription {
@@ -20,6 +32,8 @@ export interface ReceivedPush {
   plaintext: string;
   jwt: { aud: string; exp: number; sub: string };
   vapidKey: string;
+  /** The HTTP version the push came over: '1.1' or '2.0'. */
+  httpVersion: string;
 }
 
 /** Every request, answered or not, in arrival order. */
@@ -56,17 +70,37 @@ export class LoopbackPushService {
   private held: { respond: () => void; closed: () => boolean }[] = [];
   private waiters: (() => void)[] = [];
 
+  private readonly sessions = new Set<http2.ServerHttp2Session>();
+  /** Connections senders opened so far (TCP, or TLS when the service speaks TLS). */
+  connectionCount = 0;
+
   private constructor(
-    private readonly server: http.Server,
+    private readonly server: http.Server | https.Server | http2.Http2SecureServer,
     readonly origin: string,
+    /** For TLS protocols: the certificate a sender must trust (its `ca`). */
+    readonly ca: Buffer | undefined,
   ) {}
 
-  static async start(): Promise<LoopbackPushService> {
+  static async start(protocol: PushServiceProtocol = 'http'): Promise<LoopbackPushService> {
     let service: LoopbackPushService | undefined;
-    const server = http.createServer((req, res) => service!.handle(req, res));
+    const handle = (req: PushRequest, res: PushResponse) => service!.handle(req, res);
+    const tls = protocol === 'http' ? undefined : selfSignedCertificate();
+    const server =
+      protocol === 'http'
+        ? http.createServer(handle)
+        : protocol === 'https-h1'
+          ? https.createServer({ ...tls, ALPNProtocols: ['http/1.1'] }, handle)
+          : http2.createSecureServer({ ...tls, allowHTTP1: false }, handle);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    service = new LoopbackPushService(server, `http://127.0.0.1:${port}`);
+    service = new LoopbackPushService(server, `${protocol === 'http' ? 'http' : 'https'}://127.0.0.1:${port}`, tls?.cert);
+    server.on(protocol === 'http' ? 'connection' : 'secureConnection', () => service!.connectionCount++);
+    if (protocol === 'https-h2') {
+      (server as http2.Http2SecureServer).on('session', (session: http2.ServerHttp2Session) => {
+        service!.sessions.add(session);
+        session.on('close', () => service!.sessions.delete(session));
+      });
+    }
     return service;
   }
 
@@ -137,11 +171,12 @@ export class LoopbackPushService {
 
   async close(): Promise<void> {
     this.release();
-    this.server.closeAllConnections();
+    if ('closeAllConnections' in this.server) this.server.closeAllConnections();
+    for (const session of this.sessions) session.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+  private handle(req: PushRequest, res: PushResponse): void {
     let closed = false;
     res.on('close', () => (closed = true));
     const chunks: Buffer[] = [];
@@ -151,7 +186,8 @@ export class LoopbackPushService {
       const endpoint = `${this.origin}${req.url ?? ''}`;
       const answer = (status: number, headers: Record<string, string> = {}, problem?: string) => {
         this.attempts.push({ endpoint, at, status, ...(problem ? { problem } : {}) });
-        res.writeHead(status, headers).end();
+        res.writeHead(status, headers);
+        res.end();
         this.notify();
       };
       const checked = this.check(req, Buffer.concat(chunks), endpoint, at);
@@ -170,7 +206,7 @@ export class LoopbackPushService {
   }
 
   private check(
-    req: http.IncomingMessage,
+    req: PushRequest,
     body: Buffer,
     endpoint: string,
     at: number,
@@ -206,6 +242,7 @@ export class LoopbackPushService {
         plaintext,
         jwt: vapid.claims,
         vapidKey: vapid.key,
+        httpVersion: req.httpVersion,
       },
     };
   }

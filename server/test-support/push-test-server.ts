@@ -5,7 +5,7 @@ import type { AppDeps } from '../app.js';
 import type { Store } from '../store/store.js';
 import { EndpointAllowlist } from '../push/endpoint-allowlist.js';
 import { until } from './eventually.js';
-import { LoopbackPushService, type ReceivedPush, type SyntheticSubscription } from './push-service.js';
+import { LoopbackPushService, type PushServiceProtocol, type ReceivedPush, type SyntheticSubscription } from './push-service.js';
 import { messageTo, startTestServer, TEST_MERCHANT_KEY, type TestServer } from './test-server.js';
 
 export interface PushTestBed {
@@ -24,15 +24,24 @@ export interface PushTestBed {
   close(): Promise<void>;
 }
 
-/** The app in-process, allowed to push to a loopback push service, with quick retries; `lifecycle` e.g. for a simulated clock. */
-export async function startPushTestBed(lifecycle?: AppDeps['lifecycle'], store?: Store): Promise<PushTestBed> {
-  const push = await LoopbackPushService.start();
+export interface PushTestBedOptions {
+  /** E.g. a simulated clock. */
+  lifecycle?: AppDeps['lifecycle'];
+  store?: Store;
+  /** How the loopback push service is reached; over TLS the app trusts its certificate. */
+  protocol?: PushServiceProtocol;
+}
+
+/** The app in-process, allowed to push to a loopback push service, with quick retries. */
+export async function startPushTestBed({ lifecycle, store, protocol }: PushTestBedOptions = {}): Promise<PushTestBed> {
+  const push = await LoopbackPushService.start(protocol);
   const server = await startTestServer({
     push: {
       allowlist: EndpointAllowlist.parse(`default,${push.origin}`),
       retry: { baseMs: 20, maxDelayMs: 200, maxAttempts: 6 },
       pollMs: 50,
       concurrency: 16,
+      ...(push.ca ? { tls: { ca: push.ca } } : {}),
     },
     ...(lifecycle ? { lifecycle } : {}),
     ...(store ? { store } : {}),
