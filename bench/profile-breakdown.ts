@@ -55,8 +55,10 @@ const PARTS: [string, Matcher][] = [
   ['garbage collection', (name) => name === '(garbage collector)'],
   ['idle', (name) => name === '(idle)'],
 ];
+// `flush` and `count` only in the delivery counter: the group commit's `flush` (store/sqlite) is the requests' commit.
 const isCounting: Matcher = (name, url) =>
-  ['count', 'flush', 'recordLiveDeliveries', 'addDeliveredLive'].includes(name) && /delivery-counter|outbox|lifecycle|store/.test(url);
+  (['count', 'flush'].includes(name) && /delivery-counter/.test(url)) ||
+  (['recordLiveDeliveries', 'addDeliveredLive'].includes(name) && /outbox|lifecycle|store/.test(url));
 
 const totals = new Map<string, number>([[COMMIT, 0], [COUNTING, 0], ...PARTS.map(([part]): [string, number] => [part, 0]), ['other', 0]]);
 let total = 0;

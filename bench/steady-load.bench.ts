@@ -7,6 +7,7 @@
  *   npm run bench:steady                                   # 10,000 shoppers, 1,000 msg/s, 60 s, a broadcast every 10 s
  *   npm run bench:steady -- --shoppers 2000 --seconds 20   # a smaller run
  *   npm run bench:steady -- --plot steady-load.svg         # also draws p99 and memory over time
+ *   npm run bench:steady -- --profile                      # CPU profile of the Tidings child
  *
  * Per window of the run (by the moment a message was sent): the p99 latency
  * of direct messages and of broadcast deliveries, and the server's peak RSS.
@@ -15,6 +16,7 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { ShopperFleet, Sender } from './load.js';
@@ -30,6 +32,7 @@ const { values } = parseArgs({
     'broadcast-every': { type: 'string' },
     window: { type: 'string' },
     plot: { type: 'string' },
+    profile: { type: 'boolean', default: false },
     'data-root': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -37,7 +40,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   process.stdout.write(
-    'usage: npm run bench:steady -- [--shoppers N] [--rate R] [--seconds S] [--broadcast-every B] [--window W] [--plot FILE.svg] [--data-root DIR]\n',
+    'usage: npm run bench:steady -- [--shoppers N] [--rate R] [--seconds S] [--broadcast-every B] [--window W] [--plot FILE.svg] [--profile] [--data-root DIR]\n',
   );
   process.exit(0);
 }
@@ -218,6 +221,7 @@ function plot(tidings: Measured, bare: Measured): string {
 }
 
 async function main(): Promise<void> {
+  const profileDir = values.profile ? fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-steady-prof-')) : undefined;
   const loadBefore = os.loadavg()[0]!;
   log(`${config.shoppers} shoppers in topic "${TOPIC}", ${config.rate} direct msg/s for ${config.seconds} s, a broadcast every ${config.broadcastEvery} s`);
   log('bare ws');
@@ -225,6 +229,7 @@ async function main(): Promise<void> {
   log('Tidings');
   const tidings = await measure((userIds) => startTidings(userIds, {
     topic: TOPIC,
+    ...(profileDir ? { cpuProfileDir: profileDir } : {}),
     ...(values['data-root'] ? { dataRoot: values['data-root'] } : {}),
   }));
   if (values.plot) fs.writeFileSync(values.plot, plot(tidings, bare));
@@ -237,6 +242,7 @@ async function main(): Promise<void> {
     summary(tidings, bare),
     '',
     `1-min load average ${loadBefore.toFixed(2)} before, ${os.loadavg()[0]!.toFixed(2)} after`,
+    ...(profileDir ? [`CPU profile of the Tidings child: ${profileDir} (per delivery: node --import tsx bench/profile-breakdown.ts <file> ${tidings.received})`] : []),
     '',
   ].join('\n'));
   const lost = [tidings, bare].filter((m) => m.received !== m.expected || m.unexpected > 0);
