@@ -5,7 +5,8 @@ import { ConfigError, loadConfig } from './config.js';
 describe('loadConfig', () => {
   it('has sensible defaults', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', demo: false, production: false, heartbeatMs: 25_000 });
+    expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', listenBacklog: 4096, demo: false, production: false, heartbeatMs: 25_000 });
+    expect(loadConfig({ LISTEN_BACKLOG: '1024' }).listenBacklog).toBe(1024);
     expect(config.dataDir).toMatch(/data$/);
   });
 
@@ -26,6 +27,8 @@ describe('loadConfig', () => {
   it.each([
     [{ PORT: 'eighty' }, /PORT/],
     [{ PORT: '70000' }, /PORT/],
+    [{ LISTEN_BACKLOG: '0' }, /LISTEN_BACKLOG/],
+    [{ LISTEN_BACKLOG: 'deep' }, /LISTEN_BACKLOG/],
     [{ PUBLIC_URL: 'ftp://x' }, /PUBLIC_URL/],
     [{ BOOTSTRAP_MERCHANT_KEY: 'short' }, /BOOTSTRAP_MERCHANT_KEY: must be at least 24/],
     [{ BOOTSTRAP_MERCHANT_KEY: 'sk_live_0123456789abcdefghijkl' }, /BOOTSTRAP_MERCHANT_KEY: must start with `tdk_`/],

@@ -21,6 +21,8 @@ const envSchema = z.object({
   NODE_ENV: optionalText,
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: optionalText,
+  // Connections the kernel holds for the server before it accepts them (capped by net.core.somaxconn).
+  LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65535).default(4096),
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: optionalText.pipe(
     z
@@ -89,6 +91,12 @@ export interface Config {
   production: boolean;
   port: number;
   host: string;
+  /**
+   * Room for connections not yet accepted. Node's default (511) fills when thousands of shoppers
+   * reconnect in the same second, and each dropped SYN waits out TCP's 1 s, 3 s, 7 s retransmits
+   * (bench/README.md, reconnect storm).
+   */
+  listenBacklog: number;
   dataDir: string;
   /** Set: the PostgreSQL store; unset: SQLite in dataDir. */
   databaseUrl: string | undefined;
@@ -204,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Config 
     port: e.PORT,
     // Demo mode hands out a merchant key to any visitor, so it listens on loopback unless told otherwise.
     host: e.HOST ?? (demo ? '127.0.0.1' : '0.0.0.0'),
+    listenBacklog: e.LISTEN_BACKLOG,
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,

@@ -115,6 +115,16 @@ describe('the server process', () => {
     resumed.close();
   });
 
+  it('listens with the backlog LISTEN_BACKLOG asks for, room for a reconnect storm', async () => {
+    const server = await startServerProcess({ DATA_DIR: tempDir(), LISTEN_BACKLOG: '1234' });
+    running.push(server);
+    const port = new URL(server.url).port;
+    // For a listening socket, ss's Send-Q column is the backlog it was given.
+    const listening = spawnSync('ss', ['-Hltn', `sport = :${port}`], { encoding: 'utf8' });
+    expect(listening.status).toBe(0);
+    expect(listening.stdout.trim().split(/\s+/).slice(0, 3)).toEqual(['LISTEN', '0', '1234']);
+  });
+
   it('refuses to start on bad configuration, naming the variable', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(PACKAGE_ROOT, 'server', 'main.ts')], {
       cwd: PACKAGE_ROOT,

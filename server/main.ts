@@ -60,7 +60,7 @@ async function main(): Promise<void> {
 
   await new Promise<void>((resolve, reject) => {
     app.server.once('error', reject);
-    app.server.listen(config.port, config.host, resolve);
+    app.server.listen({ port: config.port, host: config.host, backlog: config.listenBacklog }, resolve);
   });
   const { port } = app.server.address() as AddressInfo;
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
