@@ -15,7 +15,7 @@ let clock: number;
 const smartInbox = () =>
   new SmartInbox({
     loadPreferences: async () => preferences,
-    savePreferences: async (next) => (preferences = next),
+    updatePreferences: async (update) => (preferences = update(preferences)),
     now: () => clock,
   });
 
