@@ -16,16 +16,26 @@ import {
   type RankingMessage,
   type ScoringContext,
 } from './ranking-features.js';
-import { DEFAULT_OPEN_RATES, OPEN_RATES_CAPACITY, OpenRates, type OpenRateSettings, type OpenRateTerm } from './ranking-open-rates.js';
+import {
+  DEFAULT_OPEN_RATES,
+  OPEN_RATES_CAPACITY,
+  OpenRates,
+  SENDER_PREFIX,
+  type OpenRateEntry,
+  type OpenRateSettings,
+  type OpenRateTerm,
+} from './ranking-open-rates.js';
 import { RECENT_OPENS_CAPACITY, RecentOpens } from './recent-opens.js';
 
 /**
  * The smart inbox's ranker: online logistic regression of "will the shopper
  * open this?", learned on the device from this shopper's own interactions.
  *
- *   logit = prior + rates + bias + learned
- *   prior = (static rank − now) × PRIOR_LOGITS_PER_HOUR / 1 h       (fixed)
- *   rates = open rate of the category and of its sender, in logits  (counted, ranking-open-rates.ts)
+ *   logit = prior + overall + rates + bias + learned
+ *   prior   = (static rank − now) × PRIOR_LOGITS_PER_HOUR / 1 h       (fixed)
+ *   overall = the shopper's overall open rate, in logits              (counted, ranking-open-rates.ts)
+ *   rates   = open rate of the category and of the sender, against
+ *             the overall and the category's, in logits              (counted)
  *   bias + learned = Σ weights of the message's hashed features      (FTRL-Proximal)
  *
  * The static rank is the "priority then time" key of shared/inbox/ordering.ts,
@@ -70,7 +80,7 @@ export interface RankerOptions {
 const HOUR_MS = 3_600_000;
 export const PRIOR_LOGITS_PER_HOUR = 0.03;
 /** The hashed weights learn the rest, after the open rates: slowly, so one outcome moves little. */
-export const RANKER_FTRL: FtrlSettings = { ...DEFAULT_FTRL, alpha: 0.25 };
+export const RANKER_FTRL: FtrlSettings = { ...DEFAULT_FTRL, alpha: 0.05 };
 
 /** How much each outcome counts: leaving a message alone says less than dismissing it. */
 const IMPORTANCE: Record<Outcome, number> = { opened: 1, dismissed: 1, ignored: 0.5 };
@@ -79,33 +89,78 @@ const IMPORTANCE: Record<Outcome, number> = { opened: 1, dismissed: 1, ignored: 
 const EXPLAIN_THRESHOLD = 0.3;
 const MAX_REASONS = 3;
 
-/** 2 added the open rates; a state of format 1 starts over from the static order. */
-export const RANKER_STATE_FORMAT = 'tidings-ranker/2';
+/**
+ * 2 added the open rates; 3 counts a sender across categories, against what
+ * the categories predicted, instead of per category × sender (a state of
+ * format 2 is read and converted, see `fromFormat2`); a state of format 1
+ * starts over from the static order.
+ */
+export const RANKER_STATE_FORMAT = 'tidings-ranker/3';
 
-const savedSchema = z.strictObject({
-  format: z.literal(RANKER_STATE_FORMAT),
+const rateEntry = z.tuple([z.string().max(200), z.number().finite().min(0), z.number().finite().min(0), z.number().finite()]);
+const savedFields = {
   tableBits: z.literal(TABLE_BITS),
   /** z then n, TABLE_SIZE float32 each, little-endian, base64. */
   table: z.base64().length(Math.ceil((TABLE_SIZE * 8) / 3) * 4),
   opens: z.array(z.tuple([z.string().max(200), z.number().finite()])).max(RECENT_OPENS_CAPACITY),
-  /** [key, opens, outcomes, when last counted]: opens never more than outcomes. */
+};
+
+const savedSchema = z.strictObject({
+  format: z.literal(RANKER_STATE_FORMAT),
+  ...savedFields,
+  /** [key, opens, outcomes, when last counted]: opens never more than outcomes, except a sender's (opens, expected opens). */
   rates: z
-    .array(z.tuple([z.string().max(200), z.number().finite().min(0), z.number().finite().min(0), z.number().finite()]).refine(([, opens, seen]) => opens <= seen))
+    .array(rateEntry.refine(([key, opens, seen]) => key.startsWith(SENDER_PREFIX) || opens <= seen))
     .max(OPEN_RATES_CAPACITY),
 });
 export type SavedRanker = z.infer<typeof savedSchema>;
+
+const savedFormat2Schema = z.strictObject({
+  format: z.literal('tidings-ranker/2'),
+  ...savedFields,
+  /** Keys `*`, `c=<category>` and `c=<category>|s=<sender>`. */
+  rates: z.array(rateEntry.refine(([, opens, seen]) => opens <= seen)).max(OPEN_RATES_CAPACITY),
+});
+
+/**
+ * A state of format 2 as format 3: the table and recent opens as they are;
+ * each sender's per-category counts summed into one, their outcomes turned
+ * into the opens their category's counted rate predicted.
+ */
+function fromFormat2(saved: z.infer<typeof savedFormat2Schema>, settings: OpenRateSettings): SavedRanker {
+  const kept = saved.rates.filter(([key]) => !key.includes('|s='));
+  const rates = new OpenRates(settings, kept);
+  const senders = new Map<string, OpenRateEntry>();
+  for (const [key, opens, seen, at] of saved.rates) {
+    const pair = /^c=(.*)\|s=(.*)$/.exec(key);
+    if (!pair) continue;
+    const senderKey = `${SENDER_PREFIX}${pair[2]}`;
+    const expected = seen * rates.categoryRate(pair[1]!, at);
+    const sum = senders.get(senderKey) ?? [senderKey, 0, 0, at];
+    senders.set(senderKey, [senderKey, sum[1] + opens, sum[2] + expected, Math.max(sum[3], at)]);
+  }
+  return { ...saved, format: RANKER_STATE_FORMAT, rates: new OpenRates(settings, [...kept, ...senders.values()]).entries() };
+}
+
+/** A saved state this version can read, converted to the current format; undefined for one it cannot. */
+function readSaved(saved: unknown, settings: OpenRateSettings): SavedRanker | undefined {
+  const current = savedSchema.safeParse(saved);
+  if (current.success) return current.data;
+  const format2 = savedFormat2Schema.safeParse(saved);
+  return format2.success ? fromFormat2(format2.data, settings) : undefined;
+}
 
 /** Bytes of the saved table: fixed, whatever was learned; beside it the recent-opens list (at most 64 keys) and the open rates (at most 256). */
 export const SAVED_TABLE_BYTES = Math.ceil((TABLE_SIZE * 8) / 3) * 4;
 
 export function createRanker(saved?: unknown, options: RankerOptions = {}): Ranker {
-  const restored = saved === undefined ? undefined : savedSchema.safeParse(saved);
+  const openRateSettings = options.openRates ?? DEFAULT_OPEN_RATES;
   // A state this version cannot read starts over from the static order rather than failing the inbox.
-  const state = restored?.success ? restored.data : undefined;
+  const state = saved === undefined ? undefined : readSaved(saved, openRateSettings);
   const { z: zs, n: ns } = state ? decodeTable(state.table) : { z: undefined, n: undefined };
   const model = new FtrlModel(TABLE_SIZE, options.ftrl ?? RANKER_FTRL, zs, ns);
   const opens = RecentOpens.from(state?.opens ?? []);
-  const rates = new OpenRates(options.openRates ?? DEFAULT_OPEN_RATES, state?.rates ?? []);
+  const rates = new OpenRates(openRateSettings, state?.rates ?? []);
   const rateTerm = (message: Message, now: number) => rates.term(message.category, message.sender?.id, now);
   const timeZone = options.timeZone ?? 'UTC';
   const msPerLogit = HOUR_MS / (options.priorLogitsPerHour ?? PRIOR_LOGITS_PER_HOUR);
@@ -145,7 +200,9 @@ export function createRanker(saved?: unknown, options: RankerOptions = {}): Rank
       const createdAtMs = Date.parse(message.createdAt);
       const slots = slotsOf(featuresOf(message, createdAtMs, now));
       const label = outcome === 'opened' ? 1 : 0;
-      const prior = (staticRank(message, createdAtMs) - now) / msPerLogit + ratesOf(rateTerm(message, now));
+      // The shopper's own level is in the offset: otherwise the weights would soak part of it up, and a
+      // level that is not learned about this kind of message would sink every unguarded one against the guarded.
+      const prior = (staticRank(message, createdAtMs) - now) / msPerLogit + rates.overall(now) + ratesOf(rateTerm(message, now));
       model.update(slots, prior, label, IMPORTANCE[outcome]);
       rates.record(message.category, message.sender?.id, label, IMPORTANCE[outcome], now);
       // Recorded after learning: the example is judged as it looked before this open.
