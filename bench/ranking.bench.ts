@@ -6,6 +6,7 @@
  * are learned. Run: `npm run bench:ranking [-- --shoppers 300 --seed 1]`.
  * The table goes to stdout; docs/smart-inbox.md explains every figure.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -41,6 +42,7 @@ const { values } = parseArgs({
     l2: { type: 'string' },
     'prior-per-hour': { type: 'string' },
     'rate-strength': { type: 'string' },
+    'sender-strength': { type: 'string' },
     'rate-half-life': { type: 'string' },
   },
 });
@@ -56,6 +58,7 @@ const RANKER_OPTIONS = {
   },
   openRates: {
     strength: values['rate-strength'] ? Number(values['rate-strength']) : DEFAULT_OPEN_RATES.strength,
+    senderStrength: values['sender-strength'] ? Number(values['sender-strength']) : DEFAULT_OPEN_RATES.senderStrength,
     halfLifeDays: values['rate-half-life'] ? Number(values['rate-half-life']) : DEFAULT_OPEN_RATES.halfLifeDays,
   },
   ...(values['prior-per-hour'] ? { priorLogitsPerHour: Number(values['prior-per-hour']) } : {}),
@@ -248,6 +251,7 @@ async function timings(ranker: Ranker): Promise<string[]> {
   return lines;
 }
 
+const loadAtStart = os.loadavg();
 const started = performance.now();
 const results = Array.from({ length: SHOPPERS }, (_, id) => {
   if (id % 50 === 0) process.stderr.write(`shopper ${id}/${SHOPPERS}\n`);
@@ -257,6 +261,7 @@ const pct = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`;
 const num = (v: number) => v.toFixed(3);
 const lines: string[] = [];
 lines.push(`Smart inbox ranker vs static "priority then time": ${SHOPPERS} shoppers, seed ${SEED}, ${INTERACTIONS} interactions each`);
+lines.push(`load average at start (1, 5, 15 min): ${loadAtStart.map((load) => load.toFixed(2)).join(', ')}`);
 lines.push('');
 lines.push('| interactions | visits | MRR static | MRR ranker | MRR change [95% CI] | NDCG@5 static | NDCG@5 ranker | NDCG@5 change [95% CI] | oracle MRR, NDCG@5 change |');
 lines.push('|---|---|---|---|---|---|---|---|---|');

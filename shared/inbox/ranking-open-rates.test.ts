@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OPEN_RATES_CAPACITY, OpenRates } from './ranking-open-rates.js';
+import { DEFAULT_OPEN_RATES, OPEN_RATES_CAPACITY, OpenRates } from './ranking-open-rates.js';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 2, 10, 12);
@@ -34,13 +34,28 @@ describe('open rates', () => {
     expect(rates.term('chat', 'seller-0', NOW).sender).toBeGreaterThan(0);
   });
 
+  it('judge a sender across the categories they send in, against what those categories predicted', () => {
+    const rates = new OpenRates();
+    // Offers are mostly skipped, chats mostly opened; seller-1's offers are opened as often as anyone's chats.
+    for (let i = 0; i < 20; i++) {
+      rates.record('promotion', `seller-${2 + (i % 4)}`, 0, 1, NOW);
+      rates.record('chat', 'seller-9', i % 5 === 0 ? 0 : 1, 1, NOW);
+    }
+    for (let i = 0; i < 6; i++) rates.record('promotion', 'seller-1', i === 0 ? 0 : 1, 1, NOW);
+    // Above expectation for offers: a favourite, and that shows in their chats too, where nothing was counted yet.
+    expect(rates.term('promotion', 'seller-1', NOW).sender).toBeGreaterThan(0.5);
+    expect(rates.term('chat', 'seller-1', NOW).sender).toBe(rates.term('promotion', 'seller-1', NOW).sender);
+    // A seller of skipped offers is skipped no more than offers are: little said about the seller.
+    expect(Math.abs(rates.term('promotion', 'seller-2', NOW).sender)).toBeLessThan(0.3);
+  });
+
   it('fade with their half-life: old evidence counts half as much', () => {
-    const rates = new OpenRates({ strength: 4, halfLifeDays: 30 });
+    const rates = new OpenRates({ ...DEFAULT_OPEN_RATES, strength: 4, halfLifeDays: 30 });
     for (let i = 0; i < 8; i++) rates.record('review', undefined, 0, 1, NOW);
     rates.record('order', undefined, 1, 8, NOW);
     const fresh = rates.term('review', undefined, NOW).category;
     const later = rates.term('review', undefined, NOW + 30 * DAY).category;
-    const fresher = new OpenRates({ strength: 4, halfLifeDays: 30 });
+    const fresher = new OpenRates({ ...DEFAULT_OPEN_RATES, strength: 4, halfLifeDays: 30 });
     for (let i = 0; i < 4; i++) fresher.record('review', undefined, 0, 1, NOW);
     fresher.record('order', undefined, 1, 4, NOW);
     expect(later).toBeGreaterThan(fresh);
@@ -52,7 +67,8 @@ describe('open rates', () => {
     for (let i = 0; i < OPEN_RATES_CAPACITY; i++) rates.record('chat', `seller-${i}`, 0, 1, NOW + i);
     const entries = rates.entries();
     expect(entries).toHaveLength(OPEN_RATES_CAPACITY);
-    expect(entries.map(([key]) => key)).not.toContain('c=chat|s=seller-0');
+    expect(entries.map(([key]) => key)).not.toContain('s=seller-0');
+    expect(entries.map(([key]) => key)).toContain(`s=seller-${OPEN_RATES_CAPACITY - 1}`);
     expect(entries.map(([key]) => key)).toContain('c=chat');
   });
 

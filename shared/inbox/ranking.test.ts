@@ -186,6 +186,42 @@ describe('ranker learning', () => {
     expect(RANKER_STATE_FORMAT).toBe(saved.format);
   });
 
+  it('reads a state of format 2: the table and opens as saved, each sender\'s per-category counts as one', () => {
+    const good = createRanker();
+    trained(good);
+    const { table, opens } = good.save() as { table: string; opens: unknown[] };
+    // As format 2 saved it: rates per category × sender.
+    const format2 = {
+      format: 'tidings-ranker/2',
+      tableBits: 12,
+      table,
+      opens,
+      rates: [
+        ['*', 20, 40, NOW],
+        ['c=chat', 10, 20, NOW],
+        ['c=chat|s=seller-1', 6, 8, NOW],
+        ['c=review|s=seller-1', 3, 4, NOW],
+        ['c=chat|s=seller-2', 0, 8, NOW],
+        ['c=promotion', 2, 12, NOW],
+      ],
+    };
+    const restored = createRanker(format2);
+    const state = restored.save() as { format: string; table: string; opens: unknown[]; rates: [string, number, number, number][] };
+    expect(state.format).toBe(RANKER_STATE_FORMAT);
+    expect(state.table).toBe(table);
+    expect(state.opens).toEqual(opens);
+    const keys = state.rates.map(([key]) => key);
+    expect(keys).toEqual(['*', 'c=chat', 'c=promotion', 's=seller-1', 's=seller-2']);
+    // Both of seller-1's keys count: 9 opens of 12 outcomes.
+    expect(state.rates.find(([key]) => key === 's=seller-1')?.[1]).toBe(9);
+    const chatFrom = (id: string) => message({ category: 'chat', type: 'user', sender: { id, name: id } });
+    expect(restored.score(chatFrom('seller-1'), NOW)).toBeGreaterThan(restored.score(chatFrom('seller-2'), NOW));
+    // And it reads back as format 3, to the same scores.
+    const again = createRanker(state);
+    const probe = chatFrom('seller-2');
+    expect(again.score(probe, NOW)).toBe(restored.score(probe, NOW));
+  });
+
   it('starts over from the static order on a state saved by the version before the open rates', () => {
     const good = createRanker();
     trained(good);

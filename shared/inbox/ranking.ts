@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { DEFAULT_FTRL, FtrlModel, type FtrlSettings } from './ftrl.js';
 import { guardedMargin, isGuarded, keepFirstScreen } from './guarded.js';
 import { compareForDisplay, rankOf } from './ordering.js';
@@ -16,16 +15,21 @@ import {
   type RankingMessage,
   type ScoringContext,
 } from './ranking-features.js';
-import { DEFAULT_OPEN_RATES, OPEN_RATES_CAPACITY, OpenRates, type OpenRateSettings, type OpenRateTerm } from './ranking-open-rates.js';
-import { RECENT_OPENS_CAPACITY, RecentOpens } from './recent-opens.js';
+import { DEFAULT_OPEN_RATES, OpenRates, type OpenRateSettings, type OpenRateTerm } from './ranking-open-rates.js';
+import { decodeTable, encodeTable, RANKER_STATE_FORMAT, readSaved, type SavedRanker } from './ranking-state.js';
+import { RecentOpens } from './recent-opens.js';
+
+export { RANKER_STATE_FORMAT, SAVED_TABLE_BYTES, type SavedRanker } from './ranking-state.js';
 
 /**
  * The smart inbox's ranker: online logistic regression of "will the shopper
  * open this?", learned on the device from this shopper's own interactions.
  *
- *   logit = prior + rates + bias + learned
- *   prior = (static rank − now) × PRIOR_LOGITS_PER_HOUR / 1 h       (fixed)
- *   rates = open rate of the category and of its sender, in logits  (counted, ranking-open-rates.ts)
+ *   logit = prior + overall + rates + bias + learned
+ *   prior   = (static rank − now) × PRIOR_LOGITS_PER_HOUR / 1 h       (fixed)
+ *   overall = the shopper's overall open rate, in logits              (counted, ranking-open-rates.ts)
+ *   rates   = open rate of the category and of the sender, against
+ *             the overall and the category's, in logits              (counted)
  *   bias + learned = Σ weights of the message's hashed features      (FTRL-Proximal)
  *
  * The static rank is the "priority then time" key of shared/inbox/ordering.ts,
@@ -70,7 +74,7 @@ export interface RankerOptions {
 const HOUR_MS = 3_600_000;
 export const PRIOR_LOGITS_PER_HOUR = 0.03;
 /** The hashed weights learn the rest, after the open rates: slowly, so one outcome moves little. */
-export const RANKER_FTRL: FtrlSettings = { ...DEFAULT_FTRL, alpha: 0.25 };
+export const RANKER_FTRL: FtrlSettings = { ...DEFAULT_FTRL, alpha: 0.05 };
 
 /** How much each outcome counts: leaving a message alone says less than dismissing it. */
 const IMPORTANCE: Record<Outcome, number> = { opened: 1, dismissed: 1, ignored: 0.5 };
@@ -79,33 +83,14 @@ const IMPORTANCE: Record<Outcome, number> = { opened: 1, dismissed: 1, ignored: 
 const EXPLAIN_THRESHOLD = 0.3;
 const MAX_REASONS = 3;
 
-/** 2 added the open rates; a state of format 1 starts over from the static order. */
-export const RANKER_STATE_FORMAT = 'tidings-ranker/2';
-
-const savedSchema = z.strictObject({
-  format: z.literal(RANKER_STATE_FORMAT),
-  tableBits: z.literal(TABLE_BITS),
-  /** z then n, TABLE_SIZE float32 each, little-endian, base64. */
-  table: z.base64().length(Math.ceil((TABLE_SIZE * 8) / 3) * 4),
-  opens: z.array(z.tuple([z.string().max(200), z.number().finite()])).max(RECENT_OPENS_CAPACITY),
-  /** [key, opens, outcomes, when last counted]: opens never more than outcomes. */
-  rates: z
-    .array(z.tuple([z.string().max(200), z.number().finite().min(0), z.number().finite().min(0), z.number().finite()]).refine(([, opens, seen]) => opens <= seen))
-    .max(OPEN_RATES_CAPACITY),
-});
-export type SavedRanker = z.infer<typeof savedSchema>;
-
-/** Bytes of the saved table: fixed, whatever was learned; beside it the recent-opens list (at most 64 keys) and the open rates (at most 256). */
-export const SAVED_TABLE_BYTES = Math.ceil((TABLE_SIZE * 8) / 3) * 4;
-
 export function createRanker(saved?: unknown, options: RankerOptions = {}): Ranker {
-  const restored = saved === undefined ? undefined : savedSchema.safeParse(saved);
+  const openRateSettings = options.openRates ?? DEFAULT_OPEN_RATES;
   // A state this version cannot read starts over from the static order rather than failing the inbox.
-  const state = restored?.success ? restored.data : undefined;
+  const state = saved === undefined ? undefined : readSaved(saved, openRateSettings);
   const { z: zs, n: ns } = state ? decodeTable(state.table) : { z: undefined, n: undefined };
   const model = new FtrlModel(TABLE_SIZE, options.ftrl ?? RANKER_FTRL, zs, ns);
   const opens = RecentOpens.from(state?.opens ?? []);
-  const rates = new OpenRates(options.openRates ?? DEFAULT_OPEN_RATES, state?.rates ?? []);
+  const rates = new OpenRates(openRateSettings, state?.rates ?? []);
   const rateTerm = (message: Message, now: number) => rates.term(message.category, message.sender?.id, now);
   const timeZone = options.timeZone ?? 'UTC';
   const msPerLogit = HOUR_MS / (options.priorLogitsPerHour ?? PRIOR_LOGITS_PER_HOUR);
@@ -145,7 +130,9 @@ export function createRanker(saved?: unknown, options: RankerOptions = {}): Rank
       const createdAtMs = Date.parse(message.createdAt);
       const slots = slotsOf(featuresOf(message, createdAtMs, now));
       const label = outcome === 'opened' ? 1 : 0;
-      const prior = (staticRank(message, createdAtMs) - now) / msPerLogit + ratesOf(rateTerm(message, now));
+      // The shopper's own level is in the offset: otherwise the weights would soak part of it up, and a
+      // level that is not learned about this kind of message would sink every unguarded one against the guarded.
+      const prior = (staticRank(message, createdAtMs) - now) / msPerLogit + rates.overall(now) + ratesOf(rateTerm(message, now));
       model.update(slots, prior, label, IMPORTANCE[outcome]);
       rates.record(message.category, message.sender?.id, label, IMPORTANCE[outcome], now);
       // Recorded after learning: the example is judged as it looked before this open.
@@ -235,32 +222,4 @@ function learnedReasons(message: Message, contributions: readonly (readonly [Fea
     .filter(([, sum]) => sum > 0 || !isGuarded(message))
     .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]) || (a[0] < b[0] ? -1 : 1))
     .map(([key]) => ({ key, values: values(key) }));
-}
-
-function encodeTable(zs: Float32Array, ns: Float32Array): string {
-  const view = new DataView(new ArrayBuffer(TABLE_SIZE * 8));
-  for (let i = 0; i < TABLE_SIZE; i++) {
-    view.setFloat32(i * 4, zs[i]!, true);
-    view.setFloat32((TABLE_SIZE + i) * 4, ns[i]!, true);
-  }
-  const bytes = new Uint8Array(view.buffer);
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
-function decodeTable(table: string): { z: Float32Array; n: Float32Array } {
-  const binary = atob(table);
-  const view = new DataView(new ArrayBuffer(binary.length));
-  for (let i = 0; i < binary.length; i++) view.setUint8(i, binary.charCodeAt(i));
-  const zs = new Float32Array(TABLE_SIZE);
-  const ns = new Float32Array(TABLE_SIZE);
-  for (let i = 0; i < TABLE_SIZE; i++) {
-    zs[i] = view.getFloat32(i * 4, true);
-    // A negative or non-finite sum of squares cannot come from learning; read it as untouched.
-    const n = view.getFloat32((TABLE_SIZE + i) * 4, true);
-    ns[i] = Number.isFinite(n) && n > 0 ? n : 0;
-    if (!Number.isFinite(zs[i]!)) zs[i] = 0;
-  }
-  return { z: zs, n: ns };
 }

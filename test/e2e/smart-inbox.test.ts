@@ -92,6 +92,11 @@ describe('the smart inbox in Chromium', () => {
     await page.waitForTimeout(1_500);
     await page.reload();
     await page.getByRole('status', { name: 'Live' }).waitFor();
+    // The ordering chosen is kept on the device: the reloaded inbox is still the smart one.
+    expect(await page.getByRole('combobox', { name: 'Sort order' }).inputValue()).toBe('smart');
+    await expect.poll(async () => above(await titles(page), 'Rate your blender', 'A question about sizes'), EVENTUALLY).toBe(true);
+    await order(page, 'Priority first');
+    await expect.poll(async () => above(await titles(page), 'Rate your blender', 'A question about sizes'), EVENTUALLY).toBe(false);
     const reloadedPriority = await titles(page);
     await order(page, 'Smart');
     await expect.poll(async () => above(await titles(page), 'Rate your blender', 'A question about sizes'), EVENTUALLY).toBe(true);

@@ -7,6 +7,7 @@ import { countUnread } from '../db/message.repository.js';
 import { smartInbox } from '../smart/smart-inbox-state.svelte.js';
 import { rowsToRead } from '../smart/smart-page.js';
 import { ExpiryTimer, soonestExpiry } from './expiry-timer.js';
+import { rememberOrdering, savedOrdering } from './ordering-choice.js';
 
 export const PAGE_SIZE = 50;
 
@@ -30,7 +31,8 @@ const CLOCK_TICK_MS = 60_000;
  */
 export class InboxView {
   view = $state<ViewName>('inbox');
-  ordering = $state<InboxOrdering>('priority');
+  /** The last choice made on this device (ordering-choice.ts). */
+  ordering = $state<InboxOrdering>(savedOrdering());
   filter = $state<InboxFilter>({});
   messages = $state<StoredMessage[]>([]);
   /** Messages per thread, by threadKey, for the heads listed. */
@@ -142,6 +144,7 @@ export class InboxView {
 
   setOrdering(ordering: InboxOrdering): void {
     this.ordering = ordering;
+    rememberOrdering(ordering);
     this.limit = PAGE_SIZE;
   }
 

@@ -2,6 +2,7 @@ import { DEFAULT_PREFERENCES, preferencesSchema, type Preferences } from '../../
 import { browserTimeZone, currentPreferences, pendingPreferences, saveLocalPreferences } from '../db/preferences.repository.js';
 import { outboxSync } from '../sync/outbox-sync.js';
 import { applyAppearance, type Appearance } from './appearance.js';
+import { applyEdits } from './preferences-edits.js';
 
 /**
  * The preferences this device holds, read through the shared schema: a row
@@ -31,25 +32,45 @@ async function syncPreferences(): Promise<boolean> {
   return (await pendingPreferences()) === undefined;
 }
 
-/** The last language or theme change's local write: the next one reads after it. */
-let appearanceWritten: Promise<unknown> = Promise.resolve();
+/** The last read-modify-write of the preferences on this device: the next one reads after it. */
+let lastUpdate: Promise<unknown> = Promise.resolve();
+
+/**
+ * A change to the preferences as they are when it is written: `update` gets
+ * what this device holds then, and its result is saved (and synced). Changes
+ * are written one after another, each reading what the one before wrote, so
+ * two made quickly (a theme and then a language, a suggestion accepted while
+ * Settings saves) both stay. Resolves to whether the server has it already.
+ */
+export async function updatePreferences(update: (current: Preferences) => Preferences, now: Date = new Date()): Promise<boolean> {
+  const written = lastUpdate.then(async () => {
+    await saveLocalPreferences(update(await loadPreferences()), now.toISOString());
+  });
+  lastUpdate = written.catch(() => undefined);
+  await written;
+  return syncPreferences();
+}
 
 /**
  * Language or theme chosen in Settings: applied at once, without waiting
  * for the rest of the form's Save, and saved (and synced) with the
- * preferences this device holds. Changes are written one after another, so
- * a theme and then a language chosen quickly both stay (each reads what the
- * one before wrote). Resolves to whether the server has it already.
+ * preferences this device holds.
  */
-export async function saveAppearance(change: Partial<Appearance>, now: Date = new Date()): Promise<boolean> {
-  const written = appearanceWritten.then(async () => {
-    const next = { ...(await loadPreferences()), ...change };
+export function saveAppearance(change: Partial<Appearance>, now: Date = new Date()): Promise<boolean> {
+  return updatePreferences((current) => {
+    const next = { ...current, ...change };
     applyAppearance(next);
-    await saveLocalPreferences(next, now.toISOString());
-  });
-  appearanceWritten = written.catch(() => undefined);
-  await written;
-  return syncPreferences();
+    return next;
+  }, now);
+}
+
+/**
+ * The Settings form's Save: what the shopper changed since the form loaded
+ * `loaded`, put onto the preferences as they are now (preferences-edits.ts),
+ * so a change made meanwhile elsewhere is not undone by the form's old copy.
+ */
+export function saveEditedPreferences(loaded: Preferences, edited: Preferences, now: Date = new Date()): Promise<boolean> {
+  return updatePreferences((current) => applyEdits(loaded, edited, current), now);
 }
 
 /** Every IANA zone the browser knows, for the time-zone picker. */

@@ -15,7 +15,7 @@ let clock: number;
 const smartInbox = () =>
   new SmartInbox({
     loadPreferences: async () => preferences,
-    savePreferences: async (next) => (preferences = next),
+    updatePreferences: async (update) => (preferences = update(preferences)),
     now: () => clock,
   });
 
@@ -73,9 +73,12 @@ describe('SmartInbox', () => {
   it('reads the clock in the time zone the shopper chose, keeping what it learned', async () => {
     const inbox = smartInbox();
     await inbox.load();
-    // Every evening (UTC) for two weeks.
-    for (let day = 0; day < 15; day++) {
-      clock += 24 * HOUR;
+    // For a month: offers opened every evening (UTC) and dismissed every morning; chats dismissed.
+    for (let day = 0; day < 30; day++) {
+      clock += 12 * HOUR;
+      await inbox.learn(message('promotion'), 'dismissed');
+      await inbox.learn(message('chat'), 'dismissed');
+      clock += 12 * HOUR;
       await inbox.learn(message('promotion'), 'opened');
     }
     const offer = message('promotion');

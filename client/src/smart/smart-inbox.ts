@@ -17,7 +17,8 @@ import { smartPage } from './smart-page.js';
 
 export interface SmartInboxDeps {
   loadPreferences: () => Promise<Preferences>;
-  savePreferences: (preferences: Preferences) => Promise<unknown>;
+  /** A change to the preferences as they are when it is written (preferences.service.ts). */
+  updatePreferences: (update: (current: Preferences) => Preferences) => Promise<unknown>;
   now?: () => number;
 }
 
@@ -114,7 +115,7 @@ export class SmartInbox {
     if (!suggestion) return;
     this.suggestion = undefined;
     this.changed();
-    await this.deps.savePreferences(applySuggestion(await this.deps.loadPreferences(), suggestion));
+    await this.deps.updatePreferences((current) => applySuggestion(current, suggestion));
   }
 
   /** "Not now": not offered again for 30 days, and only on new evidence. */
