@@ -44,7 +44,11 @@ describe.each([
     const text = await (await fetch(`${server.url}/metrics`)).text();
     return Number(/^tidings_scheduler_steps_total (\d+)$/m.exec(text)?.[1]);
   }
-  /** Moves the simulated clock and waits for two whole scheduler passes at the new time. */
+  /**
+   * Moves the simulated clock and waits for two whole scheduler passes at the new time. Every
+   * test starts this way too: a pass that read the previous test's later clock may still be
+   * running its queries (PostgreSQL), and would deliver a message sent now as long overdue.
+   */
   async function setClock(iso: string) {
     clock = Date.parse(iso);
     const before = await schedulerPasses();
@@ -58,7 +62,7 @@ describe.each([
     await livesIn(`${p}-berlin`, 'Europe/Berlin');
     await livesIn(`${p}-la`, 'America/Los_Angeles');
     const users = [`${p}-shanghai`, `${p}-berlin`, `${p}-la`, `${p}-nozone`];
-    clock = Date.parse('2026-03-07T12:00:00Z');
+    await setClock('2026-03-07T12:00:00Z');
     // Los Angeles jumps from 02:00 to 03:00 on 8 March: its 02:30 does not exist and is delivered at 03:00 PDT (10:00 UTC).
     const sent = await api(server.url, 'POST', '/messages', messageTo(users, { deliverAtLocal: '2026-03-08T02:30', fallbackTz: 'Asia/Tokyo' }));
     expect(sent.status).toBe(202);
@@ -111,7 +115,7 @@ describe.each([
     await livesIn(`${p}-berlin`, 'Europe/Berlin');
     await livesIn(`${p}-la`, 'America/Los_Angeles');
     // 08:00 UTC: 09:00 has passed in Shanghai (01:00 UTC) and Berlin (07:00 UTC), not in Los Angeles (16:00 UTC).
-    clock = Date.parse('2026-06-15T08:00:00Z');
+    await setClock('2026-06-15T08:00:00Z');
     const sent = await api(server.url, 'POST', '/messages', messageTo([`${p}-shanghai`, `${p}-berlin`, `${p}-la`], { deliverAtLocal: '2026-06-15T09:00' }));
     const id = sent.body.id as string;
     // No clock move: the scheduler, woken by the accept, sends the late ones now.
@@ -129,7 +133,7 @@ describe.each([
     const topic = `birthdays-${name.toLowerCase()}`;
     await livesIn(`${p}-shanghai`, 'Asia/Shanghai');
     await livesIn(`${p}-la`, 'America/Los_Angeles');
-    clock = Date.parse('2026-06-14T00:00:00Z');
+    await setClock('2026-06-14T00:00:00Z');
     for (const user of [`${p}-shanghai`, `${p}-la`, `${p}-utc`]) await server.store.lifecycle.subscribeTopic(user, topic, clock);
     const sent = await api(server.url, 'POST', '/messages', {
       to: { topic },
@@ -156,7 +160,7 @@ describe.each([
   it.skipIf(skip)('keeps the zone a shopper had when it was accepted, whatever they change later', async () => {
     const p = `${name}-moved`;
     await livesIn(`${p}-mover`, 'Europe/Berlin');
-    clock = Date.parse('2026-09-01T00:00:00Z');
+    await setClock('2026-09-01T00:00:00Z');
     const sent = await api(server.url, 'POST', '/messages', messageTo([`${p}-mover`], { deliverAtLocal: '2026-09-01T09:00' }));
     await livesIn(`${p}-mover`, 'America/Los_Angeles');
     await setClock('2026-09-01T07:00:00Z'); // 09:00 in Berlin
@@ -170,7 +174,7 @@ describe.each([
     await livesIn(`${p}-berlin`, 'Europe/Berlin');
     await livesIn(`${p}-la`, 'America/Los_Angeles');
     // A year ahead of the real clock: expiresAt must be in the future when the request is checked.
-    clock = Date.parse('2027-06-14T00:00:00Z');
+    await setClock('2027-06-14T00:00:00Z');
     const body = messageTo([`${p}-berlin`, `${p}-la`], { deliverAtLocal: '2027-06-15T09:00', expiresAt: '2027-06-15T12:00:00Z' });
     const partly = (await api(server.url, 'POST', '/messages', body)).body.id as string;
     const never = (await api(server.url, 'POST', '/messages', { ...body, expiresAt: '2027-06-15T06:00:00Z' })).body.id as string;
@@ -184,7 +188,7 @@ describe.each([
 
   it.skipIf(skip)('plans once for a retry with the same Idempotency-Key', async () => {
     const p = `${name}-retry`;
-    clock = Date.parse('2026-10-01T00:00:00Z');
+    await setClock('2026-10-01T00:00:00Z');
     const body = messageTo([`${p}-a`, `${p}-b`], { deliverAtLocal: '2026-10-01T09:00', fallbackTz: 'Europe/Berlin' });
     const headers = { 'idempotency-key': `${p}-key` };
     const first = await api(server.url, 'POST', '/messages', body, { headers });
@@ -199,7 +203,7 @@ describe.each([
     const p = `${name}-cancel`;
     await livesIn(`${p}-berlin`, 'Europe/Berlin');
     await livesIn(`${p}-la`, 'America/Los_Angeles');
-    clock = Date.parse('2026-07-01T00:00:00Z');
+    await setClock('2026-07-01T00:00:00Z');
     const sent = await api(server.url, 'POST', '/messages', messageTo([`${p}-berlin`, `${p}-la`], { deliverAtLocal: '2026-07-01T09:00' }));
     const id = sent.body.id as string;
     await setClock('2026-07-01T07:00:00Z');
@@ -214,7 +218,7 @@ describe.each([
     const p = `${name}-repeat`;
     await livesIn(`${p}-shanghai`, 'Asia/Shanghai');
     await livesIn(`${p}-la`, 'America/Los_Angeles');
-    clock = Date.parse('2026-08-01T00:00:00Z');
+    await setClock('2026-08-01T00:00:00Z');
     const sent = await api(server.url, 'POST', '/messages', messageTo([`${p}-shanghai`, `${p}-la`], { repeat: { cron: '0 9 * * *', tz: 'recipient' } }));
     expect(sent.body.status).toBe('scheduled');
     const id = sent.body.id as string;
@@ -231,7 +235,7 @@ describe.each([
   });
 
   it.skipIf(skip)('refuses bad local-time requests with a 400 naming the field, storing nothing', async () => {
-    clock = Date.parse('2026-08-01T00:00:00Z');
+    await setClock('2026-08-01T00:00:00Z');
     const user = `${name}-bad`;
     const cases: [Record<string, unknown>, string][] = [
       [{ deliverAtLocal: '2026-08-01 09:00' }, 'deliverAtLocal'],
