@@ -177,6 +177,33 @@ describe('the smart inbox in Chromium', () => {
     expect(lessons.some(([id]) => id === oldestId)).toBe(false);
     await context.close();
   });
+
+  it('does not carry the ordering chosen over to another shopper signing in on the same browser', async () => {
+    const context = await app.browser.newContext({ viewport: VIEWPORT });
+    const page = await openInbox(context, app.server, 'e2e-smart-alice');
+    const sortOrder = () => page.getByRole('combobox', { name: 'Sort order' }).inputValue();
+    const followLink = async (userId: string) => {
+      const token = await app.server.tokenFor(userId);
+      await page.evaluate((t) => (location.hash = `#token=${t}`), token);
+    };
+    await order(page, 'Smart');
+
+    // Another shopper's link followed in the open app: once the server names them, the inbox is theirs.
+    await followLink('e2e-smart-bob');
+    await expect.poll(sortOrder, EVENTUALLY).toBe('priority');
+    await order(page, 'Smart');
+
+    // Sign-out, and another shopper signs in without a reload.
+    await appMenu(page, 'Sign out');
+    await page.getByRole('heading', { level: 1, name: 'Sign in to see your messages' }).waitFor(EVENTUALLY);
+    await followLink('e2e-smart-carol');
+    await page.getByRole('status', { name: 'Live' }).waitFor(EVENTUALLY);
+    expect(await sortOrder()).toBe('priority');
+    await page.reload();
+    await page.getByRole('status', { name: 'Live' }).waitFor(EVENTUALLY);
+    expect(await sortOrder()).toBe('priority');
+    await context.close();
+  });
 });
 
 /** The "taught" list of the smart inbox's saved state, read from the page's IndexedDB. */
