@@ -36,6 +36,11 @@ export function readSession(): Promise<Session | undefined> {
   return get<Session>('session');
 }
 
+/** Whose messages the tables hold; undefined while they are whoever the current token belongs to. */
+export function readOwner(): Promise<string | undefined> {
+  return get<string>('owner');
+}
+
 export async function readCursor(): Promise<Cursor> {
   return (await get<Cursor>('cursor')) ?? INITIAL_CURSOR;
 }
