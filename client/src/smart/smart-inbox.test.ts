@@ -187,11 +187,14 @@ describe('SmartInbox', () => {
     expect((await saved()).taught).toHaveLength(1);
   });
 
-  it('is wiped with the inbox when another shopper signs in on this device', async () => {
+  it('is wiped with the inbox when another shopper signs in on this device, the Suggest-mutes switch included', async () => {
     const inbox = await offersOpenedByAlice();
-    await inbox.save();
+    await inbox.setSuggestionsOn(false);
     await signIn('token-bob', 'bob');
     expect(await saved()).toEqual({});
+    await inbox.load();
+    expect(inbox.suggestionsOn).toBe(true);
+    expect(inbox.explain(message('promotion'), clock).map((r) => r.key)).toEqual(['ranking.priorityThenTime']);
   });
 
   it('does not hand a save that was waiting at sign-out to the next shopper', async () => {
