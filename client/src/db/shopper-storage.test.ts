@@ -1,6 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { LOCALE_STORAGE_KEY } from '../i18n/i18n.js';
 import { THEME_STORAGE_KEY } from '../preferences/theme.js';
@@ -13,21 +10,17 @@ const KEPT: Record<string, string> = {
   'tidings:console-merchant-key': "the merchant console's, in sessionStorage, gone with the tab",
 };
 
-const CLIENT = fileURLToPath(new URL('..', import.meta.url));
-
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sources(path);
-    return /\.(ts|svelte)$/.test(entry.name) && !entry.name.includes('.test.') ? [path] : [];
-  });
-}
+/** Every source of the app (tests left out), as text. */
+const SOURCES: Record<string, string> = import.meta.glob(['../**/*.ts', '../**/*.svelte', '!../**/*.test.ts'], {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+});
 
 describe('what the app keeps in web storage', () => {
   it("is either the shopper's, forgotten with their inbox, or kept on purpose", () => {
     const used = new Set<string>();
-    for (const path of sources(CLIENT)) {
-      const text = readFileSync(path, 'utf8');
+    for (const text of Object.values(SOURCES)) {
       if (!/localStorage|sessionStorage/.test(text)) continue;
       for (const [, key] of text.matchAll(/'(tidings:[\w-]+)'/g)) used.add(key!);
     }
