@@ -177,7 +177,64 @@ describe('the smart inbox in Chromium', () => {
     expect(lessons.some(([id]) => id === oldestId)).toBe(false);
     await context.close();
   });
+
+  it('does not carry the ordering chosen over to another shopper signing in on the same browser', async () => {
+    const context = await app.browser.newContext({ viewport: VIEWPORT });
+    const page = await openInbox(context, app.server, 'e2e-smart-alice');
+    const sortOrder = () => sortOrderOf(page);
+    const followLink = (userId: string) => followLinkOf(page, userId);
+    await order(page, 'Smart');
+
+    // Another shopper's link followed in the open app: once the server names them, the inbox is theirs.
+    await followLink('e2e-smart-bob');
+    await expect.poll(sortOrder, EVENTUALLY).toBe('priority');
+    await order(page, 'Smart');
+
+    // Sign-out, and another shopper signs in without a reload.
+    await appMenu(page, 'Sign out');
+    await page.getByRole('heading', { level: 1, name: 'Sign in to see your messages' }).waitFor(EVENTUALLY);
+    await followLink('e2e-smart-carol');
+    await page.getByRole('status', { name: 'Live' }).waitFor(EVENTUALLY);
+    expect(await sortOrder()).toBe('priority');
+    await page.reload();
+    await page.getByRole('status', { name: 'Live' }).waitFor(EVENTUALLY);
+    expect(await sortOrder()).toBe('priority');
+    await context.close();
+  });
+
+  it('does not carry it over either when the stream is blocked and the app syncs over HTTP', async () => {
+    const context = await app.browser.newContext({ viewport: VIEWPORT });
+    const page = await openInbox(context, app.server, 'e2e-smart-dave');
+    await order(page, 'Smart');
+    // A proxy that lets no WebSocket through: the server never names the shopper of the next link, the inbox is released before paging /me/sync.
+    await page.evaluate(() => {
+      class BlockedSocket {
+        onopen: (() => void) | null = null;
+        onmessage: (() => void) | null = null;
+        onclose: ((event: CloseEvent) => void) | null = null;
+        constructor() {
+          setTimeout(() => this.onclose?.(new CloseEvent('close', { code: 1006 })), 10);
+        }
+        send(): void {}
+        close(): void {}
+      }
+      (window as unknown as { WebSocket: unknown }).WebSocket = BlockedSocket;
+    });
+    await followLinkOf(page, 'e2e-smart-erin');
+    await expect.poll(() => sortOrderOf(page), EVENTUALLY).toBe('priority');
+    await context.close();
+  });
 });
+
+function sortOrderOf(page: Page): Promise<string> {
+  return page.getByRole('combobox', { name: 'Sort order' }).inputValue();
+}
+
+/** Follows a sign-in link of `userId` in the open app, as the shop links to it again. */
+async function followLinkOf(page: Page, userId: string): Promise<void> {
+  const token = await app.server.tokenFor(userId);
+  await page.evaluate((t) => (location.hash = `#token=${t}`), token);
+}
 
 /** The "taught" list of the smart inbox's saved state, read from the page's IndexedDB. */
 function taught(page: Page): Promise<[string, string][]> {

@@ -1,5 +1,6 @@
 import { INITIAL_CURSOR, type Cursor } from '../../../shared/event.schema.js';
 import { db, type MetaKey } from './db.js';
+import { forgetShopperStorage } from './shopper-storage.js';
 
 /**
  * The shopper's sign-in as this device holds it. `userId` is null while the
@@ -15,7 +16,9 @@ export interface Session {
 
 /*
  * (The smart inbox keeps its model in a `smartInbox` row, see
- * smart-inbox.repository.ts: it is this shopper's too, and goes with the inbox.)
+ * smart-inbox.repository.ts, and the inbox ordering and muted senders' names
+ * are in localStorage, see shopper-storage.ts: they are this shopper's too,
+ * and go with the inbox.)
  *
  * Three rows: `session` (above), `cursor` (seq of the last applied event) and
  * `owner` (the user whose messages the tables hold; absent means "whoever the
@@ -33,6 +36,11 @@ export function readSession(): Promise<Session | undefined> {
   return get<Session>('session');
 }
 
+/** Whose messages the tables hold; undefined while they are whoever the current token belongs to. */
+export function readOwner(): Promise<string | undefined> {
+  return get<string>('owner');
+}
+
 export async function readCursor(): Promise<Cursor> {
   return (await get<Cursor>('cursor')) ?? INITIAL_CURSOR;
 }
@@ -42,8 +50,9 @@ export async function writeCursor(cursor: Cursor): Promise<void> {
   await db.meta.put({ key: 'cursor', value: cursor });
 }
 
-/** Drops every message, queued change and preference; the next sync starts from the beginning. */
+/** Drops every message, queued change, preference and device-local choice of the shopper; the next sync starts from the beginning. */
 async function wipeInbox(): Promise<void> {
+  forgetShopperStorage();
   await db.messages.clear();
   await db.outbox.clear();
   await db.retracted.clear();
@@ -113,6 +122,7 @@ export function markSessionExpired(): Promise<void> {
 /** Sign-out: nothing of the shopper stays on the device. */
 export function signOut(): Promise<void> {
   return db.transaction('rw', [db.meta, db.messages, db.outbox, db.retracted, db.skipped], async () => {
+    forgetShopperStorage();
     await db.messages.clear();
     await db.outbox.clear();
     await db.retracted.clear();

@@ -14,12 +14,36 @@ export interface SmartInboxRow {
   taught?: unknown;
 }
 
-export async function readSmartInbox(): Promise<SmartInboxRow> {
-  const row = await db.meta.get('smartInbox');
-  const value = row?.value;
-  return typeof value === 'object' && value !== null ? (value as SmartInboxRow) : {};
+/** The state, and whose inbox it was read from: the `owner` row (undefined while the server has not named the shopper). */
+export interface SavedSmartInbox {
+  state: SmartInboxRow;
+  owner: string | undefined;
 }
 
-export async function writeSmartInbox(state: SmartInboxRow): Promise<void> {
-  await db.meta.put({ key: 'smartInbox', value: state });
+export function readSmartInbox(): Promise<SavedSmartInbox> {
+  return db.transaction('r', db.meta, async () => {
+    const [row, owner] = await db.meta.bulkGet(['smartInbox', 'owner']);
+    const value = row?.value;
+    return {
+      state: typeof value === 'object' && value !== null ? (value as SmartInboxRow) : {},
+      owner: typeof owner?.value === 'string' ? owner.value : undefined,
+    };
+  });
+}
+
+/**
+ * Writes what was learned for `learnedFor` (the owner `readSmartInbox` gave)
+ * unless the inbox changed hands since: signed out, or wiped for another
+ * shopper. A save that was waiting then (the last lesson's, the page being
+ * hidden) must not hand one shopper's model to the next. An owner unknown
+ * when read became whoever the server named, without a wipe: theirs.
+ * Resolves to whether it was written.
+ */
+export function writeSmartInbox(state: SmartInboxRow, learnedFor: string | undefined): Promise<boolean> {
+  return db.transaction('rw', db.meta, async () => {
+    const [session, owner] = await db.meta.bulkGet(['session', 'owner']);
+    if (session === undefined || (learnedFor !== undefined && owner?.value !== learnedFor)) return false;
+    await db.meta.put({ key: 'smartInbox', value: state });
+    return true;
+  });
 }

@@ -148,6 +148,11 @@ export class InboxView {
     this.limit = PAGE_SIZE;
   }
 
+  /** The ordering kept on this device, read again for the shopper now signed in: the last one's went with their inbox (ordering-choice.ts). */
+  followSavedOrdering(): void {
+    this.ordering = savedOrdering();
+  }
+
   setFilter(filter: InboxFilter): void {
     this.filter = filter;
     this.limit = PAGE_SIZE;

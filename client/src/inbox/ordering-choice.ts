@@ -1,13 +1,15 @@
 import { INBOX_ORDERINGS, type InboxOrdering } from '../../../shared/inbox/ordering.js';
+import { SHOPPER_STORAGE_KEYS } from '../db/shopper-storage.js';
 
 /**
  * The inbox ordering chosen on this device, kept across reloads. Device-local
  * like the theme's boot copy and the muted senders' names (localStorage, not
  * the synced preferences): "Smart" orders by what this device learned, and a
  * phone and a laptop may well be read differently. Read synchronously, so the
- * first list drawn is already in the chosen order.
+ * first list drawn is already in the chosen order. It is the shopper's, not
+ * the device's: forgotten with their inbox (db/shopper-storage.ts).
  */
-export const ORDERING_STORAGE_KEY = 'tidings:inbox-ordering';
+export const ORDERING_STORAGE_KEY = SHOPPER_STORAGE_KEYS.inboxOrdering;
 
 export const DEFAULT_ORDERING: InboxOrdering = 'priority';
 

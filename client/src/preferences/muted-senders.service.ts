@@ -1,6 +1,6 @@
 import type { Message } from '../../../shared/message.schema.js';
 import { MAX_MUTED_SENDERS } from '../../../shared/preferences.schema.js';
-import { loadPreferences, savePreferences } from './preferences.service.js';
+import { updatePreferences } from './preferences.service.js';
 import { rememberSenderName } from './sender-names.js';
 
 type Sender = NonNullable<Message['sender']>;
@@ -13,18 +13,23 @@ type Sender = NonNullable<Message['sender']>;
 export type MuteOutcome = { kind: 'full' } | { kind: 'saved'; synced: boolean };
 
 /**
- * Mutes or unmutes one sender from one of their messages: the whole
- * preferences are saved, as the settings screen does, so every device and
- * the server's push filter get the same list. The message stays in the
- * inbox either way; only alerts stop (see shouldNotify).
+ * Mutes or unmutes one sender from one of their messages: a change to the
+ * preferences as they are when it is written (updatePreferences), so a
+ * theme, a suggestion or a Settings save made in the same instant is kept,
+ * and the bound is checked against the list as it is then. Every device and
+ * the server's push filter get the same list. The message stays in the inbox
+ * either way; only alerts stop (see shouldNotify).
  */
 export async function setSenderMuted(sender: Sender, muted: boolean, now: Date = new Date()): Promise<MuteOutcome> {
-  const preferences = await loadPreferences();
-  const others = preferences.mutedSenders.filter((id) => id !== sender.id);
-  if (muted) {
-    if (others.length >= MAX_MUTED_SENDERS) return { kind: 'full' };
+  let full = false;
+  const synced = await updatePreferences((current) => {
+    const others = current.mutedSenders.filter((id) => id !== sender.id);
+    if (!muted) return { ...current, mutedSenders: others };
+    full = others.length >= MAX_MUTED_SENDERS;
+    if (full) return null;
+    // Before the preferences change, so the Settings list that follows them already has the name.
     rememberSenderName(sender);
-  }
-  const mutedSenders = muted ? [...others, sender.id] : others;
-  return { kind: 'saved', synced: await savePreferences({ ...preferences, mutedSenders }, now) };
+    return { ...current, mutedSenders: [...others, sender.id] };
+  }, now);
+  return full ? { kind: 'full' } : { kind: 'saved', synced };
 }

@@ -40,15 +40,19 @@ let lastUpdate: Promise<unknown> = Promise.resolve();
  * what this device holds then, and its result is saved (and synced). Changes
  * are written one after another, each reading what the one before wrote, so
  * two made quickly (a theme and then a language, a suggestion accepted while
- * Settings saves) both stay. Resolves to whether the server has it already.
+ * Settings saves, a sender muted meanwhile) all stay. `update` returns null
+ * to refuse the change (the muted senders are full): nothing is written or
+ * sent. Resolves to whether the server has what this device holds.
  */
-export async function updatePreferences(update: (current: Preferences) => Preferences, now: Date = new Date()): Promise<boolean> {
+export async function updatePreferences(update: (current: Preferences) => Preferences | null, now: Date = new Date()): Promise<boolean> {
   const written = lastUpdate.then(async () => {
-    await saveLocalPreferences(update(await loadPreferences()), now.toISOString());
+    const next = update(await loadPreferences());
+    if (next === null) return false;
+    await saveLocalPreferences(next, now.toISOString());
+    return true;
   });
   lastUpdate = written.catch(() => undefined);
-  await written;
-  return syncPreferences();
+  return (await written) ? syncPreferences() : (await pendingPreferences()) === undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { MAX_MUTED_SENDERS } from '../../../shared/preferences.schema.js';
+import { SHOPPER_STORAGE_KEYS } from '../db/shopper-storage.js';
 
 /**
  * Display names of the senders the shopper muted on this device, for the
@@ -6,10 +7,11 @@ import { MAX_MUTED_SENDERS } from '../../../shared/preferences.schema.js';
  * index finds a sender's messages by id. Kept in localStorage, bounded to as
  * many entries as there can be muted senders; a sender muted on another
  * device shows by id until muted or seen here. Only a nicety: losing it
- * loses names, never a preference.
+ * loses names, never a preference. Forgotten with the shopper's inbox, as it
+ * tells whom they muted (db/shopper-storage.ts).
  */
 
-const STORAGE_KEY = 'tidings:sender-names';
+const STORAGE_KEY = SHOPPER_STORAGE_KEYS.senderNames;
 
 function readAll(): Record<string, string> {
   try {

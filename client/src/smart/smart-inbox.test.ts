@@ -3,8 +3,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Message } from '../../../shared/inbox/ranking.js';
 import { DEFAULT_PREFERENCES, type Preferences } from '../../../shared/preferences.schema.js';
 import { db } from '../db/db.js';
-import { signIn } from '../db/meta.repository.js';
-import { readSmartInbox, writeSmartInbox } from '../db/smart-inbox.repository.js';
+import { confirmUser, signIn, signOut } from '../db/meta.repository.js';
+import { readSmartInbox, writeSmartInbox, type SmartInboxRow } from '../db/smart-inbox.repository.js';
 import { SmartInbox } from './smart-inbox.js';
 
 const HOUR = 3_600_000;
@@ -29,8 +29,19 @@ const message = (category: string, priority = 3): Message => ({
   createdAt: new Date(clock - HOUR).toISOString(),
 });
 
-beforeEach(async () => {
+/** A shopper of this device, as the app has one whenever the smart inbox learns. */
+async function signedIn(): Promise<void> {
   await db.meta.clear();
+  await signIn('token-1', 'shopper-1');
+}
+
+/** What the device holds of the smart inbox. */
+async function saved(): Promise<SmartInboxRow> {
+  return (await readSmartInbox()).state;
+}
+
+beforeEach(async () => {
+  await signedIn();
   preferences = { ...DEFAULT_PREFERENCES, timeZone: 'UTC' };
   clock = NOW;
 });
@@ -41,6 +52,15 @@ async function opensOffers(inbox: SmartInbox): Promise<void> {
     clock += HOUR;
     await inbox.learn(message('promotion'), 'opened');
   }
+}
+
+/** Alice's smart inbox on this device, after she opened 15 offers. */
+async function offersOpenedByAlice(): Promise<SmartInbox> {
+  await signIn('token-alice', 'alice');
+  const inbox = smartInbox();
+  await inbox.load();
+  await opensOffers(inbox);
+  return inbox;
 }
 
 describe('SmartInbox', () => {
@@ -94,12 +114,12 @@ describe('SmartInbox', () => {
   it('learns an interaction once per message', async () => {
     const offer = message('promotion');
     const learnedAfter = async (times: number) => {
-      await db.meta.clear();
+      await signedIn();
       const inbox = smartInbox();
       await inbox.load();
       for (let i = 0; i < times; i++) await inbox.learn(offer, 'opened');
       await inbox.save();
-      return readSmartInbox();
+      return saved();
     };
     const once = await learnedAfter(1);
     expect(once).not.toEqual(await learnedAfter(0));
@@ -141,7 +161,7 @@ describe('SmartInbox', () => {
     for (let i = 0; i < 20; i++) await off.learn(message('review'), 'dismissed');
     expect(off.suggestion).toBeUndefined();
 
-    await db.meta.clear();
+    await signedIn();
     const inbox = smartInbox();
     await inbox.load();
     for (let i = 0; i < 20; i++) await inbox.learn(message('review'), 'dismissed');
@@ -157,23 +177,55 @@ describe('SmartInbox', () => {
   });
 
   it('starts over from a damaged saved state instead of failing', async () => {
-    await writeSmartInbox({ ranker: { format: 'something else' }, suggester: 42, taught: 'nope' });
+    await writeSmartInbox({ ranker: { format: 'something else' }, suggester: 42, taught: 'nope' }, 'shopper-1');
     const inbox = smartInbox();
     await inbox.load();
     expect(inbox.explain(message('promotion'), clock).map((r) => r.key)).toEqual(['ranking.priorityThenTime']);
     expect(inbox.suggestionsOn).toBe(true);
     await inbox.learn(message('promotion'), 'opened');
     await inbox.save();
-    expect((await readSmartInbox()).taught).toHaveLength(1);
+    expect((await saved()).taught).toHaveLength(1);
   });
 
-  it('is wiped with the inbox when another shopper signs in on this device', async () => {
-    await signIn('token-alice', 'alice');
-    const inbox = smartInbox();
+  it('is wiped with the inbox when another shopper signs in on this device, the Suggest-mutes switch included', async () => {
+    const inbox = await offersOpenedByAlice();
+    await inbox.setSuggestionsOn(false);
+    await signIn('token-bob', 'bob');
+    expect(await saved()).toEqual({});
     await inbox.load();
-    await opensOffers(inbox);
+    expect(inbox.suggestionsOn).toBe(true);
+    expect(inbox.explain(message('promotion'), clock).map((r) => r.key)).toEqual(['ranking.priorityThenTime']);
+  });
+
+  it('does not hand a save that was waiting at sign-out to the next shopper', async () => {
+    const inbox = await offersOpenedByAlice();
+    await signOut();
+    // The last lesson's timer, or the page being hidden, saves after the inbox went.
     await inbox.save();
     await signIn('token-bob', 'bob');
-    expect(await readSmartInbox()).toEqual({});
+    expect(await saved()).toEqual({});
+  });
+
+  it("does not write one shopper's model into the inbox another shopper's sign-in wiped", async () => {
+    const inbox = await offersOpenedByAlice();
+    await signIn('token-bob', 'bob');
+    await inbox.save();
+    expect(await saved()).toEqual({});
+    // Bob's own lessons, once his inbox is loaded, are kept.
+    await inbox.load();
+    await inbox.learn(message('chat'), 'opened');
+    await inbox.save();
+    expect((await saved()).taught).toHaveLength(1);
+  });
+
+  it('keeps what it learned before the server named the shopper of a first link', async () => {
+    await db.meta.clear();
+    await signIn('link-token', null);
+    const inbox = smartInbox();
+    await inbox.load();
+    await inbox.learn(message('chat'), 'opened');
+    await confirmUser('carol');
+    await inbox.save();
+    expect((await saved()).taught).toHaveLength(1);
   });
 });

@@ -39,6 +39,8 @@ export class SmartInbox {
   private suggester: Suggester = createSuggester();
   private taught = new TaughtOutcomes();
   private timeZone = 'UTC';
+  /** Whose inbox the state was restored from: saved only while it still is theirs (smart-inbox.repository.ts). */
+  private learnedFor: string | undefined;
   /** Settles when the state is restored; until the first `load`, lessons wait rather than teach a model about to be replaced. */
   private ready: Promise<void>;
   private firstLoaded: () => void = () => undefined;
@@ -58,7 +60,8 @@ export class SmartInbox {
   load(): Promise<void> {
     clearTimeout(this.saveTimer);
     const loading = (async () => {
-      const [row, preferences] = await Promise.all([readSmartInbox(), this.deps.loadPreferences()]);
+      const [{ state: row, owner }, preferences] = await Promise.all([readSmartInbox(), this.deps.loadPreferences()]);
+      this.learnedFor = owner;
       this.timeZone = preferences.timeZone;
       this.ranker = createRanker(row.ranker, { timeZone: this.timeZone });
       this.suggester = createSuggester(row.suggester);
@@ -149,11 +152,11 @@ export class SmartInbox {
     await this.save();
   }
 
-  /** Writes the state now (the page is being hidden, or a control was used). */
+  /** Writes the state now (the page is being hidden, or a control was used); not once the shopper it was learned for has gone. */
   async save(): Promise<void> {
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
-    await writeSmartInbox({ ranker: this.ranker.save(), suggester: this.suggester.save(), taught: this.taught.entries() });
+    await writeSmartInbox({ ranker: this.ranker.save(), suggester: this.suggester.save(), taught: this.taught.entries() }, this.learnedFor);
   }
 
   /** Saves when the page is hidden or left, if a lesson is waiting; call from an `$effect`. Returns the cleanup. */
