@@ -20,7 +20,8 @@ export const SHOPPER_STORAGE_KEYS = {
 export function forgetShopperStorage(): void {
   for (const key of Object.values(SHOPPER_STORAGE_KEYS)) {
     try {
-      globalThis.localStorage?.removeItem(key);
+      // Through a narrow type: the service worker (which has no localStorage) compiles this module too.
+      (globalThis as { localStorage?: { removeItem(key: string): void } }).localStorage?.removeItem(key);
     } catch {
       // Storage refused (private mode): nothing could have been kept there either.
     }
