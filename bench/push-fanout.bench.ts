@@ -17,12 +17,18 @@
  *   stock     a loop over `webpush.sendNotification` at the same concurrency
  *             (Node's https agent: HTTP/1.1).
  *
- *   node --import tsx bench/push-fanout.bench.ts [--subs 20000] [--concurrency 64] [--rounds 3] [--encrypt-threads N]
+ *   node --import tsx bench/push-fanout.bench.ts [--subs 20000] [--concurrency 64] [--rounds 3] [--encrypt-threads N] [--profile]
+ *
+ * `--profile` samples this process's main thread (the event loop) during each
+ * tidings row of the last round and writes a `.cpuprofile` per row into a
+ * temp directory it prints; profiling slows those rows, so their figures are
+ * not comparable with an unprofiled run.
  */
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -49,6 +55,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string' },
     rounds: { type: 'string' },
     'encrypt-threads': { type: 'string' },
+    profile: { type: 'boolean', default: false },
   },
 });
 const SUBS = integerOption('subs', values.subs, 20_000);
@@ -200,6 +207,12 @@ async function startTidings(name: string, protocol: Protocol) {
     leaseMs: 60_000,
   });
   worker.start();
+  // The finish line is read on a connection of the bench's own, columns only: store.getMessage would
+  // parse the message on every poll and charge that to the sender's CPU per push.
+  const reader = new Database(path.join(dataDir, SQLITE_FILE_NAME), { readonly: true });
+  const pushCounts = reader.prepare<[string], { targets: number; settled: number; pushed: number }>(
+    `SELECT push_targets AS targets, pushed + push_failed + push_skipped AS settled, pushed FROM messages WHERE id = ?`,
+  );
 
   /** One message to all N through lifecycle.accept (as POST /api/v1/messages stores it), until every push is settled. */
   async function run(round: number): Promise<number> {
@@ -209,8 +222,8 @@ async function startTidings(name: string, protocol: Protocol) {
     worker.wake();
     const deadline = Date.now() + 10 * 60_000;
     for (;;) {
-      const { push } = (await store.getMessage(msg.id))!;
-      if (push.pushed + push.failed + push.skipped === push.targets) {
+      const push = pushCounts.get(msg.id)!;
+      if (push.settled === push.targets) {
         if (push.pushed !== SUBS) throw new Error(`${name}: ${push.pushed} pushed of ${SUBS}`);
         break;
       }
@@ -224,6 +237,7 @@ async function startTidings(name: string, protocol: Protocol) {
   async function close(): Promise<void> {
     await worker.stop();
     await sender.close();
+    reader.close();
     await store.close();
   }
   return { run, close };
@@ -249,12 +263,25 @@ const header = `Push fan-out: ${SUBS} distinct subscriptions, concurrency ${CONC
 const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 process.stderr.write(`${header}\nloadavg at start: ${loadavg()}\n`);
 // Round 0 warms up (JIT, TLS sessions, SQLite pages, threads) and is not counted; contenders alternate within each round.
+const profileDir = values.profile ? fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-push-prof-')) : undefined;
+const profiler = profileDir ? new Session() : undefined;
+profiler?.connect();
 for (let round = 0; round <= ROUNDS; round++) {
   for (const [name, run] of Object.entries(contenders) as [Contender, (round: number) => Promise<number>][]) {
+    const profiled = profiler && round === ROUNDS && name.startsWith('tidings');
+    if (profiled) {
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.setSamplingInterval', { interval: 200 });
+      await profiler.post('Profiler.start');
+    }
     await ask('reset');
     const cpuBefore = process.cpuUsage();
     const rate = await run(round);
     const cpu = process.cpuUsage(cpuBefore);
+    if (profiled) {
+      const { profile } = await profiler.post('Profiler.stop');
+      fs.writeFileSync(path.join(profileDir!, `${name}.cpuprofile`), JSON.stringify(profile));
+    }
     const { cpuMs } = await ask<{ cpuMs: number }>('stats');
     if (round === 0) continue;
     results[name].push(rate);
@@ -286,6 +313,7 @@ process.stdout.write(
     row(`tidings → HTTP/1.1-only push service, ${threads}`, 'tidingsH1'),
     row('stock webpush.sendNotification loop (HTTP/1.1)', 'stock'),
     '',
+    ...(profileDir ? [`CPU profiles of the last round's tidings rows (event loop only): ${profileDir}`, ''] : []),
     `goal: tidings ≥ 0.8× the ceiling on the same threads (h2 ${(m.tidingsH2 / m.ceiling).toFixed(2)}×, HTTP/1.1 ${(m.tidingsH1 / m.ceiling).toFixed(2)}×) and ≥ 4× stock (h2 ${(m.tidingsH2 / m.stock).toFixed(2)}×, HTTP/1.1 ${(m.tidingsH1 / m.stock).toFixed(2)}×)`,
     '',
   ].join('\n'),

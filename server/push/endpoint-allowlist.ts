@@ -72,6 +72,11 @@ export class EndpointAllowlist {
     } catch {
       return false;
     }
+    return this.allowsUrl(url);
+  }
+
+  /** `allows` for an endpoint already parsed (the sender parses each once per push). */
+  allowsUrl(url: URL): boolean {
     if (url.username || url.password) return false;
     for (const rule of this.rules) {
       if (rule.kind === 'origin') {

@@ -30,14 +30,22 @@ export function topicOf(collapseKey: string): string {
   return crypto.createHash('sha256').update(collapseKey).digest('base64url').slice(0, 32);
 }
 
-/** TTL counts from the moment of sending, so a retried push never outlives the message's expiry. */
-export function pushOptionsFor(message: Message, now: number): PushOptions {
+/**
+ * TTL counts from the moment of sending, so a retried push never outlives the
+ * message's expiry. `topic` is `topicOf(message.collapseKey)`, passed by
+ * callers that hashed it once for all of a message's pushes.
+ */
+export function pushOptionsFor(
+  message: Message,
+  now: number,
+  topic = message.collapseKey ? topicOf(message.collapseKey) : undefined,
+): PushOptions {
   const ttl = message.expiresAt
     ? Math.max(0, Math.floor((Date.parse(message.expiresAt) - now) / 1000))
     : DEFAULT_TTL_SECONDS;
   return {
     ttl,
     urgency: URGENCY_BY_PRIORITY[message.priority] ?? 'normal',
-    ...(message.collapseKey ? { topic: topicOf(message.collapseKey) } : {}),
+    ...(topic ? { topic } : {}),
   };
 }

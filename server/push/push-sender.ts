@@ -3,6 +3,7 @@ import { Agent, buildConnector } from 'undici';
 import { EncryptPool, defaultEncryptThreads, encryptInline } from './encrypt-pool.js';
 import type { EndpointAllowlist } from './endpoint-allowlist.js';
 import type { PushOptions } from './push-options.js';
+import { PushResponseHandler, type PushResponse } from './push-response-handler.js';
 import { parseRetryAfter } from './retry-policy.js';
 import type { VapidSigner } from './vapid-signer.js';
 
@@ -89,50 +90,56 @@ export class PushSender {
   }
 
   async send(target: PushTarget, plaintext: string | Buffer, push: PushOptions): Promise<PushResult> {
+    const url = parseEndpoint(target.endpoint);
     // Checked again at send time: the allowlist may have been narrowed since the shopper subscribed.
-    if (!this.options.allowlist.allows(target.endpoint)) {
+    if (!url || !this.options.allowlist.allowsUrl(url)) {
       return { kind: 'rejected', status: 0, reason: 'endpoint not in PUSH_ENDPOINT_ALLOWLIST' };
     }
-    const url = new URL(target.endpoint);
-    const paused = this.pausedUntil.get(url.origin);
+    const { origin } = url;
+    const paused = this.pausedUntil.get(origin);
     if (paused !== undefined) {
       const left = paused - this.now();
       if (left > 0) return { kind: 'retry', retryAfterMs: left, reason: 'push service asked to slow down' };
-      this.pausedUntil.delete(url.origin);
+      this.pausedUntil.delete(origin);
     }
 
     const job = { p256dh: target.p256dh, auth: target.auth, plaintext };
     const cipherText = this.pool ? await this.pool.encrypt(job) : encryptInline(job);
-    const headers: Record<string, string> = {
-      authorization: this.options.signer.authorizationFor(url.origin),
-      'content-encoding': 'aes128gcm',
-      'content-type': 'application/octet-stream',
-      'content-length': String(cipherText.length),
-      ttl: String(push.ttl),
-      urgency: push.urgency,
-    };
-    if (push.topic) headers.topic = push.topic;
+    // A flat array is what undici keeps internally; content-length it takes from the Buffer body.
+    const headers = [
+      'authorization',
+      this.options.signer.authorizationFor(origin),
+      'content-encoding',
+      'aes128gcm',
+      'content-type',
+      'application/octet-stream',
+      'ttl',
+      String(push.ttl),
+      'urgency',
+      push.urgency,
+    ];
+    if (push.topic) headers.push('topic', push.topic);
 
     let status: number;
     let retryAfter: string | undefined;
-    let reason = '';
+    let reason: string;
     try {
-      const response = await this.agent.request({
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
-        method: 'POST',
-        headers,
-        body: cipherText,
-        // undici keeps a request not marked idempotent alone on its connection. On h2 that would
-        // mean one stream per connection; on HTTP/1.1 it rules out pipelining, which stays so.
-        // Marking a push so is sound: the queue already promises at least once, not exactly once.
-        idempotent: this.h2Origins.has(url.origin),
-      });
-      status = response.statusCode;
-      const header = response.headers['retry-after'];
-      retryAfter = Array.isArray(header) ? header[0] : header;
-      if (status >= 200 && status < 300) await response.body.dump();
-      else reason = (await response.body.text()).slice(0, 200);
+      ({ status, retryAfter, reason } = await new Promise<PushResponse>((resolve, reject) => {
+        this.agent.dispatch(
+          {
+            origin,
+            path: `${url.pathname}${url.search}`,
+            method: 'POST',
+            headers,
+            body: cipherText,
+            // undici keeps a request not marked idempotent alone on its connection. On h2 that would
+            // mean one stream per connection; on HTTP/1.1 it rules out pipelining, which stays so.
+            // Marking a push so is sound: the queue already promises at least once, not exactly once.
+            idempotent: this.h2Origins.has(origin),
+          },
+          new PushResponseHandler(resolve, reject),
+        );
+      }));
     } catch (err) {
       return { kind: 'retry', reason: err instanceof Error ? err.message : String(err) };
     }
@@ -141,7 +148,7 @@ export class PushSender {
     if (status === 404 || status === 410) return { kind: 'gone', status };
     if (status === 429 || status >= 500) {
       const retryAfterMs = parseRetryAfter(retryAfter, this.now());
-      if (status === 429 && retryAfterMs !== undefined) this.pausedUntil.set(url.origin, this.now() + retryAfterMs);
+      if (status === 429 && retryAfterMs !== undefined) this.pausedUntil.set(origin, this.now() + retryAfterMs);
       return { kind: 'retry', status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), reason: reason || `HTTP ${status}` };
     }
     return { kind: 'rejected', status, reason: reason || `HTTP ${status}` };
@@ -150,5 +157,13 @@ export class PushSender {
   /** Closes idle connections and stops the encryption threads; requests still in flight are aborted. */
   async close(): Promise<void> {
     await Promise.all([this.agent.destroy(), this.pool?.close()]);
+  }
+}
+
+function parseEndpoint(endpoint: string): URL | undefined {
+  try {
+    return new URL(endpoint);
+  } catch {
+    return undefined;
   }
 }

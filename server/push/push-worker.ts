@@ -3,7 +3,7 @@ import type { Message } from '../../shared/message.schema.js';
 import type { Metrics } from '../metrics.js';
 import { digestHoldKey, QUIET_HOURS_HOLD, type DigestSpec } from '../store/held-push-store.js';
 import type { ClaimedPushJob, PushJobOutcome, Store } from '../store/store.js';
-import { pushOptionsFor } from './push-options.js';
+import { pushOptionsFor, topicOf } from './push-options.js';
 import { buildPushPayload, buildRetractionPayload } from './push-payload.js';
 import type { PushResult, PushTarget } from './push-sender.js';
 import type { PushOptions } from './push-options.js';
@@ -61,6 +61,8 @@ interface Prepared {
   retracted: boolean;
   /** Sent with a digest: its pushes are held and summarised (see held-push-store.ts). */
   digest?: DigestSpec;
+  /** The Topic header, hashed once per message rather than once per push. */
+  topic: string | undefined;
 }
 
 const MESSAGE_CACHE_SIZE = 256;
@@ -158,18 +160,21 @@ export class PushWorker extends LoopWorker {
   }
 
   private async process(job: ClaimedPushJob): Promise<PushJobOutcome> {
-    const prepared = await this.prepare(job.messageId);
+    // Most jobs find their message cached: no await (and its microtask hops) for those.
+    const prepared = this.messages.get(job.messageId) ?? (await this.prepare(job.messageId));
     const now = this.now();
     const { subscription } = job;
     if (!prepared) return { id: job.id, kind: 'skipped' };
-    const { message, plaintext, retracted } = prepared;
+    const { message, plaintext, retracted, topic } = prepared;
     if (!retracted && message.expiresAt && Date.parse(message.expiresAt) <= now) return { id: job.id, kind: 'skipped' };
     if (subscription.expirationTime !== null && subscription.expirationTime <= now) {
       return { id: job.id, kind: 'gone', endpoint: subscription.endpoint };
     }
     // A retraction only removes what a push put there, so preferences never hold it back.
-    if (!retracted && (await this.heldBack(subscription.userId, prepared))) return { id: job.id, kind: 'skipped' };
-    const result = await this.options.transport.send(subscription, plaintext, pushOptionsFor(message, now));
+    // Without a policy or a digest nothing can hold a push back: no need to ask.
+    const mayHold = this.options.policy !== undefined || prepared.digest !== undefined;
+    if (!retracted && mayHold && (await this.heldBack(subscription.userId, prepared))) return { id: job.id, kind: 'skipped' };
+    const result = await this.options.transport.send(subscription, plaintext, pushOptionsFor(message, now, topic));
     switch (result.kind) {
       case 'delivered':
         return { id: job.id, kind: 'pushed' };
@@ -239,7 +244,8 @@ export class PushWorker extends LoopWorker {
     const retracted = (await this.options.store.lifecycle.getStatus(messageId))?.status === 'retracted';
     const plaintext = retracted ? buildRetractionPayload(messageId) : buildPushPayload(stored.message);
     const digest = retracted ? undefined : await this.options.store.lifecycle.heldPushes.digestOf(messageId);
-    const prepared = { message: stored.message, plaintext, retracted, ...(digest ? { digest } : {}) };
+    const topic = stored.message.collapseKey ? topicOf(stored.message.collapseKey) : undefined;
+    const prepared = { message: stored.message, plaintext, retracted, topic, ...(digest ? { digest } : {}) };
     if (this.messages.size >= MESSAGE_CACHE_SIZE) this.messages.delete(this.messages.keys().next().value!);
     this.messages.set(messageId, prepared);
     return prepared;

@@ -138,11 +138,30 @@ export class SqliteEventOutbox implements WebhookStore {
    * with none accepted and no live delivery recorded, is `message.failed`.
    */
   recordPushOutcomes(pushed: readonly Pair[], failed: readonly Pair[]): void {
-    for (const { messageId, userId } of pushed) this.recordForMessage(deliveredFact(messageId, userId, 'push'));
-    for (const { messageId, userId } of failed) {
-      if (this.s.pendingPushJobs.get(messageId, userId) || this.s.eventExists.get(deliveredKey(messageId, userId))) continue;
-      this.recordForMessage(failedFact(messageId, userId));
+    // A settle batch is mostly one broadcast's pushes: who listens is looked up once per message,
+    // not twice per push, and a shop without webhooks or sinks pays nothing more per push.
+    const listeners = new Map<string, string | undefined>();
+    const listenerOf = (messageId: string) => {
+      if (!listeners.has(messageId)) listeners.set(messageId, this.listeningMerchantOf(messageId));
+      return listeners.get(messageId);
+    };
+    for (const { messageId, userId } of pushed) {
+      const merchantId = listenerOf(messageId);
+      if (merchantId !== undefined) this.record(merchantId, deliveredFact(messageId, userId, 'push'));
     }
+    for (const { messageId, userId } of failed) {
+      const merchantId = listenerOf(messageId);
+      if (merchantId === undefined) continue;
+      if (this.s.pendingPushJobs.get(messageId, userId) || this.s.eventExists.get(deliveredKey(messageId, userId))) continue;
+      this.record(merchantId, failedFact(messageId, userId));
+    }
+  }
+
+  /** The merchant who sent the message when someone listens for its events (as in recordForMessage and record). */
+  private listeningMerchantOf(messageId: string): string | undefined {
+    const row = this.s.merchantOf.get(messageId);
+    if (!row || row.status === 'reply' || !this.s.listening.get(row.merchant_id)) return undefined;
+    return row.merchant_id;
   }
 
   async createWebhook(webhook: NewWebhook): Promise<void> {
