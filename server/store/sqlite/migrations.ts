@@ -329,4 +329,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (user_id, hold_key, message_id)
   );
   `,
+  // A message's push jobs by message: retraction drops them and the webhook check on a failed push
+  // asks about one (message, shopper), and both scanned the whole queue (PostgreSQL has had this index).
+  `
+  CREATE INDEX push_jobs_by_message ON push_jobs (message_id, user_id);
+  `,
 ];

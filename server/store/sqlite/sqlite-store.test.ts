@@ -23,6 +23,18 @@ describe('SqliteStore', () => {
     db.close();
   });
 
+  it('finds a message\'s push jobs by index, not by scanning the queue', async () => {
+    const dir = tempDir();
+    await SqliteStore.open(dir).close();
+    const db = new Database(path.join(dir, SQLITE_FILE_NAME));
+    const plan = (sql: string, ...params: string[]) =>
+      db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params).map((row) => (row as { detail: string }).detail);
+    const byIndex = [expect.stringContaining('USING COVERING INDEX push_jobs_by_message')];
+    expect(plan('SELECT 1 FROM push_jobs WHERE message_id = ? AND user_id = ? LIMIT 1', 'm', 'u')).toEqual(byIndex);
+    expect(plan('DELETE FROM push_jobs WHERE message_id = ?', 'm')).toEqual(byIndex);
+    db.close();
+  });
+
   it('keeps data across reopening and does not rerun migrations', async () => {
     const dir = tempDir();
     const first = SqliteStore.open(dir);
