@@ -4,7 +4,7 @@ import type { MessageState, StateField } from '../../shared/message-state-merge.
 import { RECIPIENT_ZONE } from '../../shared/recurrence.js';
 import { messageSchema, type Message, type Recipients } from '../../shared/message.schema.js';
 import type { MessageStatus, MessageStatusRecord, ScheduledSummary, SentSummary } from './message-lifecycle.js';
-import type { ClaimedPushJob, MerchantRecord, PushJobOutcome, PushSubscriptionRecord, StoredMessage } from './store.js';
+import type { ClaimedPushJob, MerchantRecord, PushJobOutcome, PushSubscriptionRecord, StoredEvent, StoredMessage } from './store.js';
 
 /**
  * The rows both stores read (same tables, same snake_case columns) and their
@@ -200,6 +200,7 @@ export function toClaimedJobs(
 export interface ReadEventRow {
   seq: number;
   kind: string;
+  message_id: string | null;
   message_json: string | null;
   payload_json: string | null;
 }
@@ -234,6 +235,14 @@ export function toEvent(row: ReadEventRow): SyncEvent {
     return { seq: row.seq, kind: row.kind, ...JSON.parse(row.payload_json) } as SyncEvent;
   }
   throw new Error(`event ${row.seq} has unknown kind ${row.kind}`);
+}
+
+/** The row as a replay reads it: a message's stored text is kept as it is, not parsed. */
+export function toStoredEvent(row: ReadEventRow): StoredEvent {
+  if (row.kind === 'message' && row.message_json !== null && row.message_id !== null) {
+    return { seq: row.seq, kind: 'message', messageId: row.message_id, messageJson: row.message_json };
+  }
+  return toEvent(row) as StoredEvent;
 }
 
 /** A flag column: PostgreSQL keeps a boolean, SQLite 0 or 1; null until the field was first set. */

@@ -12,13 +12,14 @@ import type {
   PushSubscriptionRecord,
   SavePushSubscriptionResult,
   Store,
+  StoredEvent,
   StoredMessage,
   MessageStatesResult,
   MessageStateUpdate,
   StoredPreferences,
 } from '../store.js';
 import type { MessageState } from '../../../shared/message-state-merge.js';
-import { MERCHANT_COLUMNS, toClaimedJobs, toEvent, toMerchant, toStoredMessage, toSubscription } from '../store-rows.js';
+import { MERCHANT_COLUMNS, toClaimedJobs, toEvent, toMerchant, toStoredEvent, toStoredMessage, toSubscription } from '../store-rows.js';
 import type { LeasedJobRow, MerchantRow, MessageCountsRow, ReadEventRow, SubscriptionRow } from '../store-rows.js';
 import { GroupCommit } from './group-commit.js';
 import { SqliteLifecycle } from './sqlite-lifecycle.js';
@@ -148,7 +149,7 @@ export class SqliteStore implements Store {
       syncNormal: this.db.prepare('PRAGMA synchronous = NORMAL'),
       syncFull: this.db.prepare('PRAGMA synchronous = FULL'),
       readEvents: this.db.prepare<[string, number, number], ReadEventRow>(
-        `SELECT e.seq, e.kind, m.message_json, e.payload_json FROM events e
+        `SELECT e.seq, e.kind, e.message_id, m.message_json, e.payload_json FROM events e
          LEFT JOIN messages m ON m.id = e.message_id
          WHERE e.user_id = ? AND e.seq > ? ORDER BY e.seq LIMIT ?`,
       ),
@@ -311,5 +312,9 @@ export class SqliteStore implements Store {
 
   async readEvents(userId: string, afterSeq: number, limit: number): Promise<SyncEvent[]> {
     return this.statements.readEvents.all(userId, afterSeq, limit).map(toEvent);
+  }
+
+  async readStoredEvents(userId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    return this.statements.readEvents.all(userId, afterSeq, limit).map(toStoredEvent);
   }
 }
