@@ -237,12 +237,17 @@ export function toEvent(row: ReadEventRow): SyncEvent {
   throw new Error(`event ${row.seq} has unknown kind ${row.kind}`);
 }
 
+/**
+ * The same row as an array, in the order of ReadEventRow's columns. A replay in a reconnect storm
+ * reads a million rows, and a driver builds an array for a row in about two thirds of the time it
+ * takes to build an object with named columns.
+ */
+export type ReadEventTuple = [seq: number, kind: string, messageId: string | null, messageJson: string | null, payloadJson: string | null];
+
 /** The row as a replay reads it: a message's stored text is kept as it is, not parsed. */
-export function toStoredEvent(row: ReadEventRow): StoredEvent {
-  if (row.kind === 'message' && row.message_json !== null && row.message_id !== null) {
-    return { seq: row.seq, kind: 'message', messageId: row.message_id, messageJson: row.message_json };
-  }
-  return toEvent(row) as StoredEvent;
+export function toStoredEvent([seq, kind, messageId, messageJson, payloadJson]: ReadEventTuple): StoredEvent {
+  if (kind === 'message' && messageJson !== null && messageId !== null) return { seq, kind, messageId, messageJson };
+  return toEvent({ seq, kind, message_id: messageId, message_json: messageJson, payload_json: payloadJson }) as StoredEvent;
 }
 
 /** A flag column: PostgreSQL keeps a boolean, SQLite 0 or 1; null until the field was first set. */

@@ -18,7 +18,7 @@ import type {
   StoredPreferences,
 } from '../store.js';
 import { MERCHANT_COLUMNS, toClaimedJobs, toEvent, toMerchant, toStoredEvent, toStoredMessage, toSubscription } from '../store-rows.js';
-import type { LeasedJobRow, MerchantRow, MessageCountsRow, ReadEventRow, SubscriptionRow } from '../store-rows.js';
+import type { LeasedJobRow, MerchantRow, MessageCountsRow, ReadEventRow, ReadEventTuple, SubscriptionRow } from '../store-rows.js';
 import { READ_EVENTS_SQL } from './postgres-event-log.js';
 import { PostgresDeliveryStats } from './postgres-delivery-stats.js';
 import { PostgresLifecycle } from './postgres-lifecycle.js';
@@ -232,7 +232,7 @@ export class PostgresStore implements Store {
   }
 
   async readStoredEvents(userId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
-    const { rows } = await this.pool.query<ReadEventRow>(READ_EVENTS_SQL, [userId, afterSeq, limit]);
+    const { rows } = await this.pool.query<ReadEventTuple>({ text: READ_EVENTS_SQL, values: [userId, afterSeq, limit], rowMode: 'array' });
     return rows.map(toStoredEvent);
   }
 
