@@ -46,10 +46,10 @@ const PARTS: [string, Matcher][] = [
   ['fan-out loop (job, subscribers, status)', (name) => name === 'fanOutBatch' || name === 'fanOutJob'],
   ['socket writes (writev, kernel)', (name) => /writev|_writeGeneric|clearBuffer|uncork/.test(name)],
   ['ws framing', (_, url) => url.includes('ws/lib/sender')],
-  ['frame text (JSON)', (name, url) => ['send', 'sendText', 'eventFrame'].includes(name) && url.includes('stream')],
+  ['frame text (JSON)', (name, url) => ['send', 'sendText', 'eventFrame', 'storedEventFrame'].includes(name) && url.includes('stream')],
   ['bus and gate (publish, onLiveEvent, sendEvent)', (name, url) =>
     ['publish', 'publishCommitted', 'onLiveEvent', 'sendEvent'].includes(name) && /bus|stream|services/.test(url)],
-  ['replay reads (SQL, message parse)', (name) => name === 'readEvents' || name === 'catchUp'],
+  ['replay reads (SQL, message parse)', (name) => ['readEvents', 'readStoredEvents', 'catchUp', 'replayPage'].includes(name)],
   ['stream upgrades and hellos (HTTP, handshake, token)', (name) =>
     ['handleUpgrade', 'completeUpgrade', 'onParserExecute', 'onFrame'].includes(name)],
   ['garbage collection', (name) => name === '(garbage collector)'],

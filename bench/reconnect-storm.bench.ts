@@ -16,17 +16,16 @@
  * synced when its ready frame arrives; every seq it read is checked against
  * exactly (cursor, head]. See bench/README.md.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import type { Message } from '../shared/message.schema.js';
 import { SQLITE_FILE_NAME, SqliteStore } from '../server/store/sqlite/sqlite-store.js';
 import { storeMessage } from '../server/test-support/store-messages.js';
 import { integerOption } from './options.js';
+import { stormBroadcast } from './storm-broadcast.js';
 import { percentile } from './report.js';
 import { acceptQueue, cpuSeconds, guardBenchmark, runBenchmark, rssBytes, startBare, startTidings, type Target } from './targets.js';
 
@@ -70,17 +69,7 @@ async function seedLog(dataDir: string, userIds: string[]): Promise<void> {
     const [merchant] = await store.listMerchants();
     const t0 = Date.now() - head * 60_000;
     for (let i = 0; i < head; i++) {
-      const createdAt = new Date(t0 + i * 60_000).toISOString();
-      const message: Message = {
-        id: crypto.randomUUID(),
-        type: 'system',
-        category: 'promotion',
-        priority: 3,
-        title: `storm-${i}`,
-        body: 'Flash sale: 50% off for the next hour.',
-        createdAt,
-      };
-      await storeMessage(store, message, merchant!.id, userIds);
+      await storeMessage(store, stormBroadcast(i, new Date(t0 + i * 60_000).toISOString()), merchant!.id, userIds);
     }
   } finally {
     await store.close();

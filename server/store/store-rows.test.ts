@@ -10,16 +10,16 @@ describe('toEvent', () => {
   it('parses a broadcast read back by many recipients once: one shared message object', () => {
     const text = stored('Flash sale');
     // Texts as a driver returns them: equal, but separate strings.
-    const first = toEvent({ seq: 7, kind: 'message', message_json: text.slice(0), payload_json: null });
-    const second = toEvent({ seq: 41, kind: 'message', message_json: `${text} `.trimEnd(), payload_json: null });
+    const first = toEvent({ seq: 7, kind: 'message', message_id: 'b1', message_json: text.slice(0), payload_json: null });
+    const second = toEvent({ seq: 41, kind: 'message', message_id: 'b1', message_json: `${text} `.trimEnd(), payload_json: null });
     expect(messageOf(first)).toBe(messageOf(second));
     expect([first.seq, second.seq]).toEqual([7, 41]);
     expect(messageOf(first)).toEqual(JSON.parse(text));
   });
 
   it('gives a corrected message (another text, same id) its own object, never the stale one', () => {
-    const before = toEvent({ seq: 1, kind: 'message', message_json: stored('Sale'), payload_json: null });
-    const after = toEvent({ seq: 2, kind: 'message', message_json: stored('Sale, corrected'), payload_json: null });
+    const before = toEvent({ seq: 1, kind: 'message', message_id: 'b1', message_json: stored('Sale'), payload_json: null });
+    const after = toEvent({ seq: 2, kind: 'message', message_id: 'b1', message_json: stored('Sale, corrected'), payload_json: null });
     expect(messageOf(after)).not.toBe(messageOf(before));
     expect(messageOf(after)?.title).toBe('Sale, corrected');
   });

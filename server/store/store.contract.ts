@@ -4,6 +4,7 @@ import type { Message } from '../../shared/message.schema.js';
 import type { Store } from './store.js';
 import type { WebhookEventType } from '../../shared/webhook.schema.js';
 import { storeMessage } from '../test-support/store-messages.js';
+import { eventFrame, storedEventFrame } from '../stream/event-frame.js';
 
 function message(id: string, title = id): Message {
   return { id, type: 'system', category: 'order', priority: 3, title, createdAt: new Date().toISOString() };
@@ -93,6 +94,22 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect((await store.readEvents('u1', 1, 2)).map((e) => e.seq)).toEqual([2, 3]);
       expect(await store.readEvents('u1', 4, 10)).toEqual([]);
       expect(await store.readEvents('nobody', 0, 10)).toEqual([]);
+    });
+
+    it('reads the same events for a replay, a message as its stored text, framed byte for byte alike', async () => {
+      for (const id of ['a', 'b']) await storeMessage(store, message(id, `Sale "${id}" — 限时`), 'm1', ['u1', 'u2']);
+      await store.applyMessageStates('u1', [{ messageId: 'a', state: { read: { value: true, at: new Date().toISOString() } } }]);
+      const events = await store.readEvents('u1', 0, 10);
+      const stored = await store.readStoredEvents('u1', 0, 10);
+      expect(stored.map((e) => [e.seq, e.kind, e.kind === 'message' ? e.messageId : undefined])).toEqual([
+        [1, 'message', 'a'],
+        [2, 'message', 'b'],
+        [3, 'state', undefined],
+      ]);
+      expect(stored.map(storedEventFrame)).toEqual(events.map(eventFrame));
+      expect((await store.readStoredEvents('u1', 1, 1)).map((e) => e.seq)).toEqual([2]);
+      expect(await store.readStoredEvents('u1', 3, 10)).toEqual([]);
+      expect(await store.readStoredEvents('nobody', 0, 10)).toEqual([]);
     });
 
     it('stores nothing when a message insert fails', async () => {

@@ -79,6 +79,15 @@ export interface AppendedEvent {
 }
 
 /** One change a device made to a message's state. */
+/**
+ * A log entry as read for a replay: a message event carries its message's id and stored
+ * JSON text, unparsed, which the stream splices into the frame as it is (see
+ * stream/event-frame.ts); any other kind is the parsed event.
+ */
+export type StoredEvent =
+  | { seq: number; kind: 'message'; messageId: string; messageJson: string }
+  | Exclude<SyncEvent, { kind: 'message' }>;
+
 export interface MessageStateUpdate {
   messageId: string;
   state: MessageStateChange;
@@ -162,6 +171,9 @@ export interface Store {
 
   /** Events of one shopper with seq > afterSeq, oldest first. */
   readEvents(userId: string, afterSeq: number, limit: number): Promise<SyncEvent[]>;
+
+  /** The same events as `readEvents`, a message event's message left as its stored JSON text (for the stream's replay). */
+  readStoredEvents(userId: string, afterSeq: number, limit: number): Promise<StoredEvent[]>;
 
   /**
    * Applies read/archived/deleted changes of one shopper, per field last

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SyncEvent } from '../../shared/event.schema.js';
 import type { Message } from '../../shared/message.schema.js';
 import { serverFrameSchema } from '../../shared/stream.schema.js';
-import { eventFrame } from './event-frame.js';
+import { eventFrame, storedEventFrame } from './event-frame.js';
 
 const message: Message = {
   id: 'm1',
@@ -37,5 +37,14 @@ describe('eventFrame', () => {
     const other: Message = { ...message, id: 'm2', title: 'Another' };
     expect(eventFrame({ seq: 3, kind: 'message', message })).toContain('"id":"m1"');
     expect(eventFrame({ seq: 3, kind: 'message', message: other })).toContain('"id":"m2"');
+  });
+
+  it('writes a replayed message event, its stored text spliced in, as eventFrame writes the parsed one', () => {
+    const messageJson = JSON.stringify(message);
+    for (const seq of [1, 40_000]) {
+      expect(storedEventFrame({ seq, kind: 'message', messageId: 'm1', messageJson })).toBe(eventFrame({ seq, kind: 'message', message }));
+    }
+    const retracted: SyncEvent = { seq: 9, kind: 'retracted', messageId: 'm1' };
+    expect(storedEventFrame(retracted)).toBe(JSON.stringify({ type: 'event', event: retracted }));
   });
 });

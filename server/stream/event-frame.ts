@@ -1,5 +1,6 @@
 import type { Message } from '../../shared/message.schema.js';
 import type { SyncEvent } from '../../shared/event.schema.js';
+import type { StoredEvent } from '../store/store.js';
 
 /**
  * The text of an `event` frame, byte for byte what `JSON.stringify({ type: 'event', event })`
@@ -18,4 +19,15 @@ export function eventFrame(event: SyncEvent): string {
     afterSeq.set(event.message, tail);
   }
   return `{"type":"event","event":{"seq":${event.seq}${tail}`;
+}
+
+/**
+ * The same frame for an event read back for a replay: the message's stored text goes in as it
+ * is, with no parse and no lookup (the baseline push server's way). The store wrote that text
+ * with `JSON.stringify`, so the frame is byte for byte what `eventFrame` gives for the parsed
+ * message.
+ */
+export function storedEventFrame(event: StoredEvent): string {
+  if (event.kind !== 'message') return eventFrame(event);
+  return `{"type":"event","event":{"seq":${event.seq},"kind":"message","message":${event.messageJson}}}`;
 }

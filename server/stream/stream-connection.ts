@@ -9,8 +9,8 @@ import {
 } from '../../shared/stream.schema.js';
 import type { ShopperTokens } from '../auth/shopper-tokens.js';
 import type { Bus } from '../bus/bus.js';
-import type { Store } from '../store/store.js';
-import { eventFrame } from './event-frame.js';
+import type { Store, StoredEvent } from '../store/store.js';
+import { eventFrame, storedEventFrame } from './event-frame.js';
 
 /** Corked frames past this many bytes are written at once rather than at the end of the turn. */
 const CORK_FLUSH_BYTES = 64 * 1024;
@@ -33,8 +33,8 @@ export interface StreamOptions {
   replayPageSize: number;
   /** Told of every message event written to this stream, for the merchant's "delivered live" count. */
   deliveries?: { count(messageId: string, userId: string): void };
-  /** Each replay page waits for a grant (see replay-turns.ts); omitted: pages run at once. */
-  replayTurns?: { take(): Promise<void> };
+  /** Each replay page waits for its turn (see replay-turns.ts); omitted: pages run at once. */
+  replayTurns?: { run<T>(page: () => Promise<T>): Promise<T> };
   /** The per-shopper cap (see stream-limits.ts): asked at hello, told when an admitted stream ends. */
   shopperSlots?: { admitShopper(userId: string): boolean; releaseShopper(userId: string): void };
 }
@@ -199,11 +199,10 @@ export class StreamConnection {
       do {
         this.pendingCatchUp = false;
         for (;;) {
-          await this.options.replayTurns?.take();
+          const turns = this.options.replayTurns;
+          const read = turns ? await turns.run(() => this.replayPage()) : await this.replayPage();
           if (this.closed) return;
-          const events = await this.options.store.readEvents(this.userId!, this.lastSent, this.options.replayPageSize);
-          for (const event of events) this.sendEvent(event);
-          if (events.length < this.options.replayPageSize) break;
+          if (read < this.options.replayPageSize) break;
         }
       } while (this.pendingCatchUp);
     } finally {
@@ -211,11 +210,26 @@ export class StreamConnection {
     }
   }
 
-  private sendEvent(event: SyncEvent): void {
+  /** Reads the next page of the log after lastSent and writes it; returns how many events it read. */
+  private async replayPage(): Promise<number> {
+    if (this.closed) return 0;
+    const events = await this.options.store.readStoredEvents(this.userId!, this.lastSent, this.options.replayPageSize);
+    for (const event of events) this.sendEvent(event);
+    return events.length;
+  }
+
+  /** A live event as the bus hands it, or a replayed one as the store read it. */
+  private sendEvent(event: SyncEvent | StoredEvent): void {
     if (event.seq <= this.lastSent) return;
     this.lastSent = event.seq;
-    this.sendText(eventFrame(event));
-    if (event.kind === 'message') this.options.deliveries?.count(event.message.id, this.userId!);
+    if (event.kind !== 'message') this.sendText(eventFrame(event));
+    else if ('messageJson' in event) {
+      this.sendText(storedEventFrame(event));
+      this.options.deliveries?.count(event.messageId, this.userId!);
+    } else {
+      this.sendText(eventFrame(event));
+      this.options.deliveries?.count(event.message.id, this.userId!);
+    }
   }
 
   private send(frame: ServerFrame): void {

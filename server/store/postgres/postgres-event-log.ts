@@ -51,6 +51,6 @@ function byteOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export const READ_EVENTS_SQL = `SELECT e.seq, e.kind, m.message_json, e.payload_json FROM events e
+export const READ_EVENTS_SQL = `SELECT e.seq, e.kind, e.message_id, m.message_json, e.payload_json FROM events e
   LEFT JOIN messages m ON m.id = e.message_id
   WHERE e.user_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3`;

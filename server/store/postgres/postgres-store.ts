@@ -13,11 +13,12 @@ import type {
   PushSubscriptionRecord,
   SavePushSubscriptionResult,
   Store,
+  StoredEvent,
   StoredMessage,
   StoredPreferences,
 } from '../store.js';
-import { MERCHANT_COLUMNS, toClaimedJobs, toEvent, toMerchant, toStoredMessage, toSubscription } from '../store-rows.js';
-import type { LeasedJobRow, MerchantRow, MessageCountsRow, ReadEventRow, SubscriptionRow } from '../store-rows.js';
+import { MERCHANT_COLUMNS, toClaimedJobs, toEvent, toMerchant, toStoredEvent, toStoredMessage, toSubscription } from '../store-rows.js';
+import type { LeasedJobRow, MerchantRow, MessageCountsRow, ReadEventRow, ReadEventTuple, SubscriptionRow } from '../store-rows.js';
 import { READ_EVENTS_SQL } from './postgres-event-log.js';
 import { PostgresDeliveryStats } from './postgres-delivery-stats.js';
 import { PostgresLifecycle } from './postgres-lifecycle.js';
@@ -228,6 +229,11 @@ export class PostgresStore implements Store {
   async readEvents(userId: string, afterSeq: number, limit: number): Promise<SyncEvent[]> {
     const { rows } = await this.pool.query<ReadEventRow>(READ_EVENTS_SQL, [userId, afterSeq, limit]);
     return rows.map(toEvent);
+  }
+
+  async readStoredEvents(userId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    const { rows } = await this.pool.query<ReadEventTuple>({ text: READ_EVENTS_SQL, values: [userId, afterSeq, limit], rowMode: 'array' });
+    return rows.map(toStoredEvent);
   }
 
   async applyMessageStates(userId: string, changes: readonly MessageStateUpdate[]): Promise<MessageStatesResult> {

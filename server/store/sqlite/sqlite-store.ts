@@ -12,20 +12,25 @@ import type {
   PushSubscriptionRecord,
   SavePushSubscriptionResult,
   Store,
+  StoredEvent,
   StoredMessage,
   MessageStatesResult,
   MessageStateUpdate,
   StoredPreferences,
 } from '../store.js';
 import type { MessageState } from '../../../shared/message-state-merge.js';
-import { MERCHANT_COLUMNS, toClaimedJobs, toEvent, toMerchant, toStoredMessage, toSubscription } from '../store-rows.js';
-import type { LeasedJobRow, MerchantRow, MessageCountsRow, ReadEventRow, SubscriptionRow } from '../store-rows.js';
+import { MERCHANT_COLUMNS, toClaimedJobs, toEvent, toMerchant, toStoredEvent, toStoredMessage, toSubscription } from '../store-rows.js';
+import type { LeasedJobRow, MerchantRow, MessageCountsRow, ReadEventRow, ReadEventTuple, SubscriptionRow } from '../store-rows.js';
 import { GroupCommit } from './group-commit.js';
 import { SqliteLifecycle } from './sqlite-lifecycle.js';
 import { ShopperStateTables } from './shopper-state-tables.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { SqliteEventOutbox } from './sqlite-event-outbox.js';
 import { SqliteDeliveryStats } from './sqlite-delivery-stats.js';
+
+const READ_EVENTS_SQL = `SELECT e.seq, e.kind, e.message_id, m.message_json, e.payload_json FROM events e
+  LEFT JOIN messages m ON m.id = e.message_id
+  WHERE e.user_id = ? AND e.seq > ? ORDER BY e.seq LIMIT ?`;
 
 export const SQLITE_FILE_NAME = 'tidings.sqlite';
 
@@ -147,11 +152,8 @@ export class SqliteStore implements Store {
       countSkipped: this.db.prepare<[number, string]>('UPDATE messages SET push_skipped = push_skipped + ? WHERE id = ?'),
       syncNormal: this.db.prepare('PRAGMA synchronous = NORMAL'),
       syncFull: this.db.prepare('PRAGMA synchronous = FULL'),
-      readEvents: this.db.prepare<[string, number, number], ReadEventRow>(
-        `SELECT e.seq, e.kind, m.message_json, e.payload_json FROM events e
-         LEFT JOIN messages m ON m.id = e.message_id
-         WHERE e.user_id = ? AND e.seq > ? ORDER BY e.seq LIMIT ?`,
-      ),
+      readEvents: this.db.prepare<[string, number, number], ReadEventRow>(READ_EVENTS_SQL),
+      readStoredEvents: this.db.prepare<[string, number, number], ReadEventTuple>(READ_EVENTS_SQL).raw(),
     };
   }
 
@@ -311,5 +313,9 @@ export class SqliteStore implements Store {
 
   async readEvents(userId: string, afterSeq: number, limit: number): Promise<SyncEvent[]> {
     return this.statements.readEvents.all(userId, afterSeq, limit).map(toEvent);
+  }
+
+  async readStoredEvents(userId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    return this.statements.readStoredEvents.all(userId, afterSeq, limit).map(toStoredEvent);
   }
 }
