@@ -40,7 +40,6 @@ if (values.help) {
   process.exit(0);
 }
 
-
 const quick = values.quick;
 const envN = process.env.BENCH_N?.split(',');
 const sweep = (values.n ?? envN ?? (quick ? ['100'] : ['100', '1000', '2000']))

@@ -40,7 +40,6 @@ if (values.help) {
   process.exit(0);
 }
 
-
 const TOPIC = 'flash-sale';
 const config = {
   subscribers: integerOption('subscribers', values.subscribers, 1_000, 1),

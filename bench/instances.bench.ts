@@ -35,7 +35,6 @@ if (values.help) {
   process.exit(0);
 }
 
-
 const config = {
   n: integerOption('n', values.n, 200),
   messages: integerOption('messages', values.messages, 2000),

@@ -45,7 +45,6 @@ if (values.help) {
   process.exit(0);
 }
 
-
 const TOPIC = 'steady';
 const config = {
   shoppers: integerOption('shoppers', values.shoppers, 10_000, 1),

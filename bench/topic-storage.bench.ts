@@ -52,7 +52,6 @@ if (values.help) {
   process.exit(0);
 }
 
-
 const stores: Dialect[] = values.store === 'both' ? ['sqlite', 'postgres'] : [values.store as Dialect];
 if (!stores.every((s) => s === 'sqlite' || s === 'postgres')) {
   process.stderr.write(`--store must be sqlite, postgres or both, got ${JSON.stringify(values.store)}\n${USAGE}`);
