@@ -236,9 +236,8 @@ export class PushWorker extends LoopWorker {
   }
 
   /** Messages are immutable, so the payload is built once per message, not once per subscription. */
+  /** Reads and prepares a message its caller did not find in the cache, and caches it. */
   private async prepare(messageId: string): Promise<Prepared | undefined> {
-    const cached = this.messages.get(messageId);
-    if (cached) return cached;
     const stored = await this.options.store.getMessage(messageId);
     if (!stored) return undefined;
     const retracted = (await this.options.store.lifecycle.getStatus(messageId))?.status === 'retracted';

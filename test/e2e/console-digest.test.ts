@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { TestServer } from '../../server/test-support/test-server.js';
 import { axeViolations } from './support/axe.js';
 import { expectNoOverflow } from './support/layout-checks.js';
-import { startDemoShop, stopDemoShop } from './support/demo-shop.js';
+import { sentMessageIds, startDemoShop, stopDemoShop } from './support/demo-shop.js';
 
 /*
  * The send form's "Group pushes (digest)" fieldset (issue 15) at a 375 × 812
@@ -26,11 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => stopDemoShop({ browser, server }));
 
-async function sentIds(): Promise<string[]> {
-  const res = await fetch(`${server.url}/api/v1/messages`, { headers: { authorization: `Bearer ${merchantKey}` } });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { messages: { id: string }[] }).messages.map((message) => message.id);
-}
+const sentIds = () => sentMessageIds(server, merchantKey);
 
 async function openConsole(): Promise<Page> {
   const context = await browser.newContext({ viewport: PHONE, locale: 'en-GB' });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { TestServer } from '../../server/test-support/test-server.js';
-import { startDemoShop, stopDemoShop } from './support/demo-shop.js';
+import { sentMessageIds, startDemoShop, stopDemoShop } from './support/demo-shop.js';
 
 let browser: Browser;
 let server: TestServer;
@@ -17,12 +17,7 @@ afterAll(() => stopDemoShop({ browser, server }));
 const PHONE = { width: 375, height: 812 };
 const DESKTOP = { width: 1280, height: 800 };
 
-/** The ids of everything the demo merchant has sent, as the server lists them. */
-async function sentIds(): Promise<string[]> {
-  const res = await fetch(`${server.url}/api/v1/messages`, { headers: { authorization: `Bearer ${merchantKey}` } });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { messages: { id: string }[] }).messages.map((message) => message.id);
-}
+const sentIds = () => sentMessageIds(server, merchantKey);
 
 async function openConsole(viewport: { width: number; height: number }, locale = 'en-GB'): Promise<Page> {
   const context = await browser.newContext({ viewport, locale });

@@ -28,3 +28,10 @@ export async function stopDemoShop(shop: { browser?: Browser; server?: TestServe
   await shop.server?.close();
   await shop.browser?.close();
 }
+
+/** The ids of everything a merchant has sent, as GET /api/v1/messages lists them. */
+export async function sentMessageIds(server: TestServer, merchantKey: string): Promise<string[]> {
+  const res = await fetch(`${server.url}/api/v1/messages`, { headers: { authorization: `Bearer ${merchantKey}` } });
+  if (res.status !== 200) throw new Error(`GET /api/v1/messages answered ${res.status}`);
+  return ((await res.json()) as { messages: { id: string }[] }).messages.map((message) => message.id);
+}
