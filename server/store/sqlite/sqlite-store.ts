@@ -21,6 +21,7 @@ import type {
 import type { MessageState } from '../../../shared/message-state-merge.js';
 import { MERCHANT_COLUMNS, toClaimedJobs, toEvent, toMerchant, toStoredEvent, toStoredMessage, toSubscription } from '../store-rows.js';
 import type { LeasedJobRow, MerchantRow, MessageCountsRow, ReadEventRow, ReadEventTuple, SubscriptionRow } from '../store-rows.js';
+import { Checkpointer } from './checkpointer.js';
 import { GroupCommit } from './group-commit.js';
 import { SqliteLifecycle } from './sqlite-lifecycle.js';
 import { ShopperStateTables } from './shopper-state-tables.js';
@@ -57,6 +58,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly statements;
   private readonly groupCommit: GroupCommit;
+  private readonly checkpointer: Checkpointer | undefined;
   readonly lifecycle: SqliteLifecycle;
   private readonly shopperState: ShopperStateTables;
   readonly webhooks: SqliteEventOutbox;
@@ -75,6 +77,8 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
+    // A database in memory has no WAL (and no second connection could open it).
+    this.checkpointer = file === ':memory:' ? undefined : new Checkpointer(this.db, file);
     this.groupCommit = new GroupCommit(this.db);
     this.webhooks = new SqliteEventOutbox(this.db);
     this.stats = new SqliteDeliveryStats(this.db);
@@ -158,6 +162,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     this.db.close();
   }
 

@@ -1,0 +1,112 @@
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
+
+export interface CheckpointerOptions {
+  /**
+   * How often the thread copies what is committed into the database file (default 250 ms; a page
+   * written several times in between is copied once).
+   */
+  intervalMs?: number;
+  /**
+   * The event loop's own automatic checkpoint, in WAL pages (default 4,096: 16 MiB). It is what
+   * starts the WAL over under writes that never pause (see the class comment), and what bounds the
+   * WAL should the thread stop; by the time it runs, the thread has copied most of the WAL.
+   */
+  walPages?: number;
+}
+
+export interface CheckpointStats {
+  /** PASSIVE checkpoints run. */
+  passes: number;
+  /** The longest WAL, in pages, a checkpoint has seen. */
+  longestWal: number;
+}
+
+/*
+ * Plain CommonJS, run with `eval` so the same text works under tsx and from dist/. The driver's
+ * path is resolved by the parent and passed in: an eval'd worker has no module of its own to
+ * resolve from.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 5000');
+const stats = { passes: 0, longestWal: 0 };
+const pass = () => {
+  try {
+    const [wal] = db.pragma('wal_checkpoint(PASSIVE)');
+    stats.passes++;
+    stats.longestWal = Math.max(stats.longestWal, wal.log);
+  } catch (error) {
+    parentPort.postMessage({ type: 'error', message: String(error) });
+  }
+};
+const timer = setInterval(pass, workerData.intervalMs);
+parentPort.on('message', (request) => {
+  if (request === 'stats') return parentPort.postMessage({ type: 'stats', stats });
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+});
+`;
+
+/**
+ * WAL checkpoints on a thread of their own. SQLite's automatic checkpoint runs inside whichever
+ * COMMIT takes the WAL past its threshold (1,000 pages): on the event loop, it copies the WAL's
+ * pages into the database file and fsyncs that. In the flash sale that was about half of every
+ * fan-out commit's time (bench/README.md). Here a worker thread with its own connection runs a
+ * PASSIVE checkpoint every `intervalMs`, which copies what is committed without taking the write
+ * lock; when writes pause, the next one starts the WAL over. Under writes that never pause long
+ * enough, the event loop's automatic checkpoint at `walPages` does that, and by then the thread has
+ * copied most of what it would have had to. Nothing stronger than PASSIVE runs on the thread: a
+ * RESTART or TRUNCATE holds the write lock, and a transaction on the event loop that had read before
+ * writing then fails with SQLITE_BUSY instead of waiting (a test holds this). Crash safety is
+ * SQLite's own: a checkpoint copies only committed pages, and one cut short is redone from the WAL
+ * at the next open.
+ */
+export class Checkpointer {
+  private readonly worker: Worker;
+  private readonly exited: Promise<number>;
+
+  constructor(db: Database.Database, file: string, options: CheckpointerOptions = {}) {
+    db.pragma(`wal_autocheckpoint = ${options.walPages ?? 4_096}`);
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+        file,
+        intervalMs: options.intervalMs ?? 250,
+      },
+    });
+    // A failed pass is retried at the next interval; the fallback bounds the WAL meanwhile.
+    this.worker.on('message', (message: { type: string; message?: string }) => {
+      if (message.type === 'error') process.emitWarning(`WAL checkpoint failed: ${message.message}`);
+    });
+    this.worker.on('error', (error) => process.emitWarning(`WAL checkpoint thread stopped: ${error.message}`));
+    this.exited = new Promise((resolve) => this.worker.once('exit', resolve));
+    this.worker.unref();
+  }
+
+  /** What the thread has done so far (for tests and benchmarks). */
+  async stats(): Promise<CheckpointStats> {
+    this.worker.ref();
+    try {
+      for (;;) {
+        this.worker.postMessage('stats');
+        const [reply] = (await once(this.worker, 'message')) as [{ type: string; stats?: CheckpointStats }];
+        if (reply.stats) return reply.stats;
+      }
+    } finally {
+      this.worker.unref();
+    }
+  }
+
+  /** Stops the thread and closes its connection; the WAL is left to the event loop's connection. */
+  async stop(): Promise<void> {
+    this.worker.postMessage('stop');
+    await this.exited;
+  }
+}
