@@ -35,13 +35,17 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 5000');
 const stats = { passes: 0, longestWal: 0 };
+let lastError = '';
 const pass = () => {
   try {
     const [wal] = db.pragma('wal_checkpoint(PASSIVE)');
     stats.passes++;
     stats.longestWal = Math.max(stats.longestWal, wal.log);
+    lastError = '';
   } catch (error) {
-    parentPort.postMessage({ type: 'error', message: String(error) });
+    // Reported once until it changes or a pass succeeds: a full disk would otherwise warn 4 times a second.
+    if (String(error) !== lastError) parentPort.postMessage({ type: 'error', message: String(error) });
+    lastError = String(error);
   }
 };
 const timer = setInterval(pass, workerData.intervalMs);
