@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { ShopperFleet, Sender } from './load.js';
 import { percentile } from './report.js';
-import { guardBenchmark, runBenchmark, rssBytes, startBare, startTidings, type Target } from './targets.js';
+import { cpuSeconds, guardBenchmark, runBenchmark, rssBytes, startBare, startTidings, type Target } from './targets.js';
 import { integerOption } from './options.js';
 
 const { values } = parseArgs({
@@ -60,6 +60,9 @@ interface Burst {
   p99: number;
   delivered: number;
   expected: number;
+  /** CPU time per delivery, in µs, of the server process (every thread) and of this load generator. */
+  serverCpuUs: number;
+  generatorCpuUs: number;
 }
 
 /** `messages` broadcasts, `inFlight` outstanding; waits until every copy arrived (or the drain timed out). */
@@ -69,6 +72,8 @@ async function burst(target: Target, fleet: ShopperFleet, prefix: string, messag
   const copies = fleet.userIds.length;
   let issued = 0;
   let accepted = 0;
+  const serverCpuBefore = cpuSeconds(target.pid);
+  const generatorCpuBefore = process.cpuUsage();
   const start = performance.now();
   const worker = async () => {
     while (issued < messages) {
@@ -78,14 +83,19 @@ async function burst(target: Target, fleet: ShopperFleet, prefix: string, messag
   };
   await Promise.all(Array.from({ length: config.inFlight }, worker));
   await fleet.waitForReceived(accepted * copies, config.drainMs);
+  const serverCpu = cpuSeconds(target.pid) - serverCpuBefore;
+  const generatorCpu = process.cpuUsage(generatorCpuBefore);
   await sender.close();
   const seconds = (fleet.lastReceivedAt - start) / 1000;
+  const perDelivery = (cpuSeconds: number) => (cpuSeconds * 1e6) / Math.max(1, fleet.received);
   return {
     deliveriesPerSecond: fleet.received / seconds,
     p50: percentile(fleet.latencies, 50),
     p99: percentile(fleet.latencies, 99),
     delivered: fleet.received,
     expected: messages * copies,
+    serverCpuUs: perDelivery(serverCpu),
+    generatorCpuUs: perDelivery((generatorCpu.user + generatorCpu.system) / 1e6),
   };
 }
 
@@ -135,13 +145,17 @@ function table(tidings: Measured, bare: Measured): string {
     ['latency p50 ms', (m) => m.bursts.map((b) => b.p50)],
     ['latency p99 ms', (m) => m.bursts.map((b) => b.p99)],
     ['delivered', (m) => m.bursts.map((b) => b.delivered / b.expected)],
+    ['server CPU µs / delivery', (m) => m.bursts.map((b) => b.serverCpuUs)],
+    ['load generator CPU µs / delivery', (m) => m.bursts.map((b) => b.generatorCpuUs)],
+    // Both processes share the machine's cores: the most deliveries/s they could reach with every core busy.
+    ['cores ÷ (server + generator CPU per delivery), /s', (m) => m.bursts.map((b) => (os.cpus().length * 1e6) / (b.serverCpuUs + b.generatorCpuUs))],
   ];
   const lines = ['| figure (median of rounds; range) | Tidings | bare ws | Tidings/bare |', '| --- | ---: | ---: | ---: |'];
   if (config.messages > 0) {
     for (const [label, of] of rows) {
       const t = of(tidings);
       const b = of(bare);
-      const digits = label === 'delivered' ? 3 : 0;
+      const digits = label === 'delivered' ? 3 : label.includes('µs') ? 1 : 0;
       lines.push(`| ${label} | ${median(t).toFixed(digits)} (${spread(t, digits)}) | ${median(b).toFixed(digits)} (${spread(b, digits)}) | ` +
         `${(median(t) / median(b)).toFixed(2)}× |`);
     }
