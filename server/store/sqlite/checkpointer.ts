@@ -110,6 +110,9 @@ export class Checkpointer {
 
   /** Stops the thread and closes its connection; the WAL is left to the event loop's connection. */
   async stop(): Promise<void> {
+    // Held until it exits: an unref'd thread lets the process end before its 'exit' arrives, and
+    // whatever the caller does after `await close()` (closing the database, too) would never run.
+    this.worker.ref();
     this.worker.postMessage('stop');
     await this.exited;
   }
