@@ -127,4 +127,22 @@ describe('Checkpointer', () => {
     );
     expect(run.stdout.trim()).toBe('after stop');
   });
+
+  it('warns once about a checkpoint that keeps failing the same way', async () => {
+    const file = path.join(tempDir(), 'not-a-database.sqlite');
+    fs.writeFileSync(file, 'x'.repeat(2 * PAGE));
+    const db = new Database(':memory:');
+    const checkpointer = new Checkpointer(db, file, { intervalMs: 1 });
+    open.push({ db, checkpointer });
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    try {
+      await vi.waitFor(async () => expect((await checkpointer.stats()).failed).toBeGreaterThanOrEqual(20));
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((message) => message.startsWith('WAL checkpoint failed'))).toHaveLength(1);
+  });
 });
