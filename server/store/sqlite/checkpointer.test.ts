@@ -1,7 +1,11 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PACKAGE_ROOT } from '../../config.js';
 import { tempDir } from '../../test-support/test-server.js';
 import { Checkpointer, type CheckpointerOptions } from './checkpointer.js';
 
@@ -105,5 +109,40 @@ describe('Checkpointer', () => {
     });
     expect(reopened.pragma('integrity_check', { simple: true })).toBe('ok');
     reopened.close();
+  });
+
+  it('lets the process go on after stop() when nothing else keeps it alive', async () => {
+    // In a process of its own: the test runner keeps this one alive whatever the thread does.
+    const file = path.join(tempDir(), 'test.sqlite');
+    const script = `
+      import Database from 'better-sqlite3';
+      import { Checkpointer } from ${JSON.stringify(pathToFileURL(path.join(PACKAGE_ROOT, 'server/store/sqlite/checkpointer.ts')).href)};
+      const db = new Database(${JSON.stringify(file)});
+      db.pragma('journal_mode = WAL');
+      await new Checkpointer(db, ${JSON.stringify(file)}).stop();
+      db.close();
+      console.log('after stop');`;
+    const run = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: PACKAGE_ROOT }).catch(
+      (error: { stdout: string }) => error,
+    );
+    expect(run.stdout.trim()).toBe('after stop');
+  });
+
+  it('warns once about a checkpoint that keeps failing the same way', async () => {
+    const file = path.join(tempDir(), 'not-a-database.sqlite');
+    fs.writeFileSync(file, 'x'.repeat(2 * PAGE));
+    const db = new Database(':memory:');
+    const checkpointer = new Checkpointer(db, file, { intervalMs: 1 });
+    open.push({ db, checkpointer });
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    try {
+      await vi.waitFor(async () => expect((await checkpointer.stats()).failed).toBeGreaterThanOrEqual(20));
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((message) => message.startsWith('WAL checkpoint failed'))).toHaveLength(1);
   });
 });

@@ -22,6 +22,8 @@ export interface CheckpointStats {
   passes: number;
   /** The longest WAL, in pages, a checkpoint has seen. */
   longestWal: number;
+  /** Passes that failed (each failure warned about once until it changes or a pass succeeds). */
+  failed: number;
 }
 
 /*
@@ -34,7 +36,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 5000');
-const stats = { passes: 0, longestWal: 0 };
+const stats = { passes: 0, longestWal: 0, failed: 0 };
 let lastError = '';
 const pass = () => {
   try {
@@ -43,6 +45,7 @@ const pass = () => {
     stats.longestWal = Math.max(stats.longestWal, wal.log);
     lastError = '';
   } catch (error) {
+    stats.failed++;
     // Reported once until it changes or a pass succeeds: a full disk would otherwise warn 4 times a second.
     if (String(error) !== lastError) parentPort.postMessage({ type: 'error', message: String(error) });
     lastError = String(error);
@@ -110,6 +113,9 @@ export class Checkpointer {
 
   /** Stops the thread and closes its connection; the WAL is left to the event loop's connection. */
   async stop(): Promise<void> {
+    // Held until it exits: an unref'd thread lets the process end before its 'exit' arrives, and
+    // whatever the caller does after `await close()` (closing the database, too) would never run.
+    this.worker.ref();
     this.worker.postMessage('stop');
     await this.exited;
   }
