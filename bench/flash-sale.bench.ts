@@ -20,6 +20,7 @@ import { ShopperFleet, Sender } from './load.js';
 import { percentile } from './report.js';
 import { cpuSeconds, guardBenchmark, runBenchmark, rssBytes, startBare, startTidings, type Target } from './targets.js';
 import { integerOption } from './options.js';
+import { SQLITE_FILE_NAME } from '../server/store/sqlite/sqlite-store.js';
 
 const { values } = parseArgs({
   options: {
@@ -63,6 +64,8 @@ interface Burst {
   /** CPU time per delivery, in µs, of the server process (every thread) and of this load generator. */
   serverCpuUs: number;
   generatorCpuUs: number;
+  /** Tidings: the largest its SQLite WAL file grew during the round, in bytes (sampled every 100 ms). */
+  walBytes: number;
 }
 
 /** `messages` broadcasts, `inFlight` outstanding; waits until every copy arrived (or the drain timed out). */
@@ -72,6 +75,12 @@ async function burst(target: Target, fleet: ShopperFleet, prefix: string, messag
   const copies = fleet.userIds.length;
   let issued = 0;
   let accepted = 0;
+  let walBytes = 0;
+  const walFile = target.dataDir && path.join(target.dataDir, `${SQLITE_FILE_NAME}-wal`);
+  const sampleWal = () => {
+    if (walFile && fs.existsSync(walFile)) walBytes = Math.max(walBytes, fs.statSync(walFile).size);
+  };
+  const walSampler = setInterval(sampleWal, 100);
   const serverCpuBefore = cpuSeconds(target.pid);
   const generatorCpuBefore = process.cpuUsage();
   const start = performance.now();
@@ -84,6 +93,8 @@ async function burst(target: Target, fleet: ShopperFleet, prefix: string, messag
   await Promise.all(Array.from({ length: config.inFlight }, worker));
   await fleet.waitForReceived(accepted * copies, config.drainMs);
   const serverCpu = cpuSeconds(target.pid) - serverCpuBefore;
+  clearInterval(walSampler);
+  sampleWal();
   const generatorCpu = process.cpuUsage(generatorCpuBefore);
   await sender.close();
   const seconds = (fleet.lastReceivedAt - start) / 1000;
@@ -96,6 +107,7 @@ async function burst(target: Target, fleet: ShopperFleet, prefix: string, messag
     expected: messages * copies,
     serverCpuUs: perDelivery(serverCpu),
     generatorCpuUs: perDelivery((generatorCpu.user + generatorCpu.system) / 1e6),
+    walBytes,
   };
 }
 
@@ -185,6 +197,10 @@ async function main(): Promise<void> {
     '',
     `1-min load average ${loadBefore.toFixed(2)} before, ${os.loadavg()[0]!.toFixed(2)} after`,
   ];
+  if (tidings.bursts.length > 0) {
+    const mib = tidings.bursts.map((b) => b.walBytes / 2 ** 20);
+    out.push(`Tidings' WAL file at its largest, per round: ${mib.map((m) => m.toFixed(1)).join(', ')} MiB`);
+  }
   if (profileDir) {
     out.push(`CPU profile of the Tidings child: ${profileDir} (${tidings.deliveredInAll} deliveries in all; ` +
       `per delivery: node --import tsx bench/profile-breakdown.ts <file> ${tidings.deliveredInAll})`);

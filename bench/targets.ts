@@ -25,6 +25,8 @@ export interface Target {
   hello(userId: string, after?: number): string;
   /** The frame type after which the connection receives live events. */
   readyFrame: 'synced' | 'ready';
+  /** Tidings: its SQLite data dir. */
+  dataDir?: string;
   stop(): Promise<void>;
 }
 
@@ -141,6 +143,7 @@ export async function startTidings(userIds: string[], options: TidingsOptions = 
   return {
     name: 'Tidings',
     pid: server.child.pid!,
+    dataDir,
     url: server.url,
     wsUrl: server.wsUrl,
     sendHeaders: auth,
