@@ -57,6 +57,9 @@ function prepare(db: Database.Database) {
     ),
     stopAll: p<[string]>('UPDATE local_time_zones SET due_at = NULL, pending = 0 WHERE message_id = ?'),
     dropRecipients: p<[string]>('DELETE FROM local_time_recipients WHERE message_id = ?'),
+    reached: p<[string], { one: number }>(
+      'SELECT 1 AS one FROM local_time_zones WHERE message_id = ? AND cron IS NULL AND sent > 0 LIMIT 1',
+    ),
     pendingZones: p<[string], { n: number }>('SELECT COUNT(*) AS n FROM local_time_zones WHERE message_id = ? AND due_at IS NOT NULL'),
     zonesOf: p<[string], LocalTimeZoneRow>('SELECT * FROM local_time_zones WHERE message_id = ?'),
     getMessage: p<[string], MessageRow>('SELECT id, merchant_id, message_json, status, target_json FROM messages WHERE id = ?'),
@@ -112,6 +115,11 @@ export class SqliteLocalTime implements LocalTimeStore {
   stop(messageId: string): void {
     this.s.stopAll.run(messageId);
     this.s.dropRecipients.run(messageId);
+  }
+
+  /** Inside the retract transaction: true when a one-off local-time message went out to some zone already. */
+  reached(messageId: string): boolean {
+    return this.s.reached.get(messageId) !== undefined;
   }
 
   async deliverDue(now: number, limit: number): Promise<LocalTimeDueResult> {
