@@ -277,6 +277,25 @@ describe.each([
     await api(server.url, 'DELETE', `/messages/${id}`);
   });
 
+  it.skipIf(skip)('retracting an occurrence some zones got keeps it from the zones still waiting; the next occurrence goes out', async () => {
+    const p = `${name}-retract-occurrence`;
+    await livesIn(`${p}-shanghai`, 'Asia/Shanghai');
+    await livesIn(`${p}-la`, 'America/Los_Angeles');
+    await setClock('2026-09-01T00:00:00Z');
+    const sent = await api(server.url, 'POST', '/messages', messageTo([`${p}-shanghai`, `${p}-la`], { repeat: { cron: '0 9 * * *', tz: 'recipient' } }));
+    const id = sent.body.id as string;
+    await setClock('2026-09-01T01:00:00Z'); // 09:00 in Shanghai
+    expect(await inbox(`${p}-shanghai`)).toEqual([`${id}.1`]);
+    expect((await api(server.url, 'POST', `/messages/${id}.1/retract`)).body).toEqual({ id: `${id}.1`, status: 'retracted', recipients: 1 });
+    await setClock('2026-09-01T16:00:00Z'); // 09:00 in Los Angeles
+    expect(await inbox(`${p}-la`)).toEqual([]);
+    await setClock('2026-09-02T16:00:00Z');
+    expect(await inbox(`${p}-shanghai`)).toEqual([`${id}.1`, `${id}.2`]);
+    expect(await inbox(`${p}-la`)).toEqual([`${id}.2`]);
+    expect(await status(`${id}.1`)).toMatchObject({ status: 'retracted', recipients: 1 });
+    await api(server.url, 'DELETE', `/messages/${id}`);
+  });
+
   it.skipIf(skip)('refuses bad local-time requests with a 400 naming the field, storing nothing', async () => {
     await setClock('2026-08-01T00:00:00Z');
     const user = `${name}-bad`;

@@ -114,7 +114,10 @@ export class PostgresLocalTime implements LocalTimeStore {
         }
         // Expiry wins over delivery: a promotion that ended while a zone waited is not sent there.
         const expired = template.expiresAt !== undefined && Date.parse(template.expiresAt) <= now;
-        const users = expired
+        // An occurrence retracted after the first zones got it reaches no other zone; the next one does.
+        // Locked, so a retraction of it running now is waited for (zones, then message: retract's order).
+        const retracted = zone.cron !== null && (await this.message(client, `${row.id}.${zone.occurrences + 1}`, true))?.status === 'retracted';
+        const users = expired || retracted
           ? []
           : (
               await client.query<{ user_id: string }>(

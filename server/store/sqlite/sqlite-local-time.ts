@@ -138,7 +138,9 @@ export class SqliteLocalTime implements LocalTimeStore {
         }
         // Expiry wins over delivery: a promotion that ended while a zone waited is not sent there.
         const expired = template.expiresAt !== undefined && Date.parse(template.expiresAt) <= now;
-        const users = expired ? [] : this.s.recipientsAfter.all(row.id, zone.zone, zone.after_user_id, budget).map((u) => u.user_id);
+        // An occurrence retracted after the first zones got it reaches no other zone; the next one does.
+        const retracted = zone.cron !== null && this.s.getMessage.get(`${row.id}.${zone.occurrences + 1}`)?.status === 'retracted';
+        const users = expired || retracted ? [] : this.s.recipientsAfter.all(row.id, zone.zone, zone.after_user_id, budget).map((u) => u.user_id);
         if (users.length > 0) {
           const message = zone.cron === null ? template : this.occurrence(template, row, zone, now);
           const events = this.appendMessage(message, users, now);
