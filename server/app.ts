@@ -176,6 +176,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     logger,
     policy: pushPolicy,
     leaseMs,
+    ...(pushDeps.retry ? { retry: pushDeps.retry } : {}),
     ...(clock ? { now: clock } : {}),
     ...(deps.lifecycle?.schedulerPollMs ? { pollMs: deps.lifecycle.schedulerPollMs } : {}),
   });

@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import type { Message } from '../../shared/message.schema.js';
-import type { SummaryPushPayload } from '../../shared/push.schema.js';
 import { LoopWorker } from '../scheduler/background-loop.js';
-import { isDigestHold, QUIET_HOURS_HOLD, type ClaimedHold } from '../store/held-push-store.js';
-import type { Store } from '../store/store.js';
+import { isDigestHold, QUIET_HOURS_HOLD, type ClaimedHold, type SummaryRetry } from '../store/held-push-store.js';
+import type { PushSummary, Store } from '../store/store.js';
 import { pushOptionsFor } from './push-options.js';
 import { buildSummaryPayload, summaryTitle } from './push-payload.js';
 import { PUSH_NOW, type PushPolicy, type PushTransport } from './push-worker.js';
+import { DEFAULT_RETRY_POLICY, retryDueAt, type RetryPolicy } from './retry-policy.js';
 
 export interface HeldPushReleaserOptions {
   store: Store;
@@ -20,6 +20,8 @@ export interface HeldPushReleaserOptions {
   /** How long a claimed hold is ours; must comfortably exceed sending one summary to every device. */
   leaseMs?: number;
   batchSize?: number;
+  /** The push queue's: a summary a push service asked to retry goes on there (see SummaryRetry). */
+  retry?: RetryPolicy;
 }
 
 /**
@@ -27,8 +29,10 @@ export interface HeldPushReleaserOptions {
  * quiet hours did) to every device of its shopper, then removes what it
  * summarised. Claimed under a lease, so one instance sends it; a crash
  * before the release sends it again once the lease runs out (at least once,
- * never lost). A summary is best effort per device: a push service that
- * asks for a retry does not hold back the others' summaries.
+ * never lost). A push service that asks for a retry does not hold back the
+ * others' summaries: that device's summary goes on in the durable push queue
+ * (queued with the release, in one transaction), retried like any push (backoff,
+ * Retry-After, the attempt limit) and sent to that device alone.
  */
 export class HeldPushReleaser extends LoopWorker {
   private readonly now: () => number;
@@ -78,25 +82,33 @@ export class HeldPushReleaser extends LoopWorker {
       await holds.release(hold);
       return;
     }
-    await this.sendSummary(hold, summaryOf(hold), message);
-    await holds.release(hold);
+    // Released with the retries queued in the same transaction: a crash before it sends the summary again, none is lost.
+    await holds.release(hold, await this.sendSummary(hold, summaryOf(hold), message));
   }
 
-  private async sendSummary(hold: ClaimedHold, summary: Pick<SummaryPushPayload, 'reason' | 'count' | 'title'>, newest: Message): Promise<void> {
+  /** Sends the summary to each device of the shopper; returns the retries of those whose push service asked for one. */
+  private async sendSummary(hold: ClaimedHold, summary: PushSummary, newest: Message): Promise<SummaryRetry[]> {
     const { store, transport, logger } = this.options;
     const plaintext = buildSummaryPayload(summary, newest);
     // No topic: a summary must not replace, on the push service, a pending push of one of its messages' collapse keys.
     const { topic: _topic, ...options } = pushOptionsFor(newest, Date.now());
+    const retries: SummaryRetry[] = [];
     for (const subscription of await store.listPushSubscriptions(hold.userId)) {
       const result = await transport.send(subscription, plaintext, options);
       if (result.kind === 'gone') await store.deletePushSubscription(hold.userId, subscription.endpoint);
-      else if (result.kind !== 'delivered') logger.warn({ userId: hold.userId, result: result.kind }, 'a held push summary was not accepted');
+      else if (result.kind === 'retry') {
+        // On into the push queue for this device alone, as its first attempt; the push worker's clock is the real one.
+        const dueAt = retryDueAt(this.options.retry ?? DEFAULT_RETRY_POLICY, 1, result.retryAfterMs, Date.now());
+        if (dueAt !== undefined) retries.push({ endpoint: subscription.endpoint, summary, dueAt });
+        else logger.warn({ userId: hold.userId, reason: result.reason }, 'a held push summary was given up');
+      } else if (result.kind !== 'delivered') logger.warn({ userId: hold.userId, result: result.kind }, 'a held push summary was not accepted');
     }
+    return retries;
   }
 }
 
 /** What the summary says: the merchant's digest title with the count, or the count alone for a localised one. */
-function summaryOf(hold: ClaimedHold): Pick<SummaryPushPayload, 'reason' | 'count' | 'title'> {
+function summaryOf(hold: ClaimedHold): PushSummary {
   const reason = isDigestHold(hold.holdKey) ? 'digest' : 'quiet-hours';
   return { reason, count: hold.count, ...(hold.title !== null ? { title: summaryTitle(hold.title, hold.count) } : {}) };
 }

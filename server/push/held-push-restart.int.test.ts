@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { summaryPushPayloadSchema } from '../../shared/push.schema.js';
 import { api, until } from '../test-support/api.js';
 import { LoopbackPushService } from '../test-support/push-service.js';
 import { startServerProcess, type ServerProcess } from '../test-support/server-process.js';
+import { SQLITE_FILE_NAME } from '../store/sqlite/sqlite-store.js';
 import { messageTo, tempDir } from '../test-support/test-server.js';
 
 const KEY = 'tdk_held-push-restart-key-0123456789abcdef';
@@ -19,9 +21,9 @@ afterEach(() => {
   for (const server of running.splice(0)) server.child.kill('SIGKILL');
 });
 
-/** A server process on SQLite in `dataDir` whose clock is the number in `clockFile`, pushing to the loopback service. */
-async function start(dataDir: string, clockFile: string): Promise<ServerProcess> {
-  const env = { DATA_DIR: dataDir, BOOTSTRAP_MERCHANT_KEY: KEY, CLOCK_FILE: clockFile, PUSH_ENDPOINT_ALLOWLIST: push.origin };
+/** A server process on SQLite in `dataDir` whose clock is the number in `clockFile`, pushing to the loopback service (or those allowed). */
+async function start(dataDir: string, clockFile: string, allowlist = push.origin): Promise<ServerProcess> {
+  const env = { DATA_DIR: dataDir, BOOTSTRAP_MERCHANT_KEY: KEY, CLOCK_FILE: clockFile, PUSH_ENDPOINT_ALLOWLIST: allowlist };
   const server = await startServerProcess(env, undefined, 'test-support/clock-server-child.ts');
   running.push(server);
   return server;
@@ -70,5 +72,61 @@ describe('a digest across SIGKILL', () => {
     await push.waitFor(() => push.receivedFor(device.json.endpoint).length === 2);
     const second = summaryPushPayloadSchema.parse(JSON.parse(push.receivedFor(device.json.endpoint)[1]!.plaintext));
     expect(second).toMatchObject({ count: 1, message: { title: 'Drop 4' } });
+  });
+});
+
+describe('a summary a push service asked to retry, across SIGKILL', () => {
+  it('is queued durably with the release, after Retry-After, and sent after a restart to that device alone', async () => {
+    // Two push services (Retry-After pauses a whole origin): device A's asks for a retry, B's takes the summary.
+    const other = await LoopbackPushService.start();
+    try {
+      const dataDir = tempDir();
+      const clockFile = path.join(dataDir, 'clock');
+      const setClock = (ms: number) => fs.writeFileSync(clockFile, String(ms));
+      const start0 = Date.parse('2026-01-05T12:00:00Z');
+      setClock(start0);
+      let server = await start(dataDir, clockFile, `${push.origin},${other.origin}`);
+      const { token } = (await api(server.url, 'POST', '/shopper-tokens', { userId: 'rr-shopper' }, { credential: KEY })).body as { token: string };
+      const [a, b] = [push.subscription('rr-a').json, other.subscription('rr-b').json];
+      for (const device of [a, b]) expect((await api(server.url, 'POST', '/me/push-subscriptions', device, { credential: token })).status).toBe(201);
+      const sent = await api(server.url, 'POST', '/messages', messageTo(['rr-shopper'], { title: 'Drop', digest: { key: 'drop', windowSeconds: 60 } }), { credential: KEY });
+      const id = sent.body.id as string;
+      await until(() => report(server, id), (r) => r.pushPending === 0 && r.pushSkipped === 2);
+
+      push.respondWith(429, 1, { 'retry-after': '3' });
+      const before = push.attempts.length;
+      setClock(start0 + 60_000);
+      await other.waitFor(() => other.receivedFor(b.endpoint).length === 1);
+      await push.waitFor(() => push.attempts.length - before === 1);
+      const asked = push.attempts[before]!;
+      expect([asked.endpoint, asked.status]).toEqual([a.endpoint, 429]);
+      // Released with the retry queued in the same commit: a push job for A alone, due after Retry-After.
+      const db = new Database(path.join(dataDir, SQLITE_FILE_NAME), { readonly: true });
+      const queued = () =>
+        db.prepare('SELECT endpoint, due_at, summary_json FROM push_jobs WHERE summary_json IS NOT NULL').all() as { endpoint: string; due_at: number; summary_json: string }[];
+      try {
+        await until(async () => queued().length, (n) => n === 1);
+        const [job] = queued();
+        expect(job!.endpoint).toBe(a.endpoint);
+        expect(job!.due_at).toBeGreaterThanOrEqual(asked.at + 3000);
+        expect(JSON.parse(job!.summary_json)).toEqual({ reason: 'digest', count: 1 });
+      } finally {
+        db.close();
+      }
+
+      server.child.kill('SIGKILL');
+      await server.exited;
+      const restartedAt = Date.now();
+      server = await start(dataDir, clockFile, `${push.origin},${other.origin}`);
+      await push.waitFor(() => push.receivedFor(a.endpoint).length === 1);
+      const retried = push.attempts.slice(before + 1);
+      expect(retried.map((attempt) => [attempt.endpoint, attempt.status])).toEqual([[a.endpoint, 201]]);
+      expect(retried[0]!.at).toBeGreaterThanOrEqual(restartedAt);
+      const summary = summaryPushPayloadSchema.parse(JSON.parse(push.receivedFor(a.endpoint)[0]!.plaintext));
+      expect(summary).toMatchObject({ reason: 'digest', count: 1, message: { id } });
+      expect(other.attempts.map((attempt) => attempt.status)).toEqual([201]);
+    } finally {
+      await other.close();
+    }
   });
 });

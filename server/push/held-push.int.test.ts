@@ -94,6 +94,72 @@ describe.each([
     });
   });
 
+  describe('a push service asking for a retry', () => {
+    it.skipIf(skip)('retries that device\'s summary alone through the push queue; the other device gets it once, no count changes', async () => {
+      const devices = [await bed.device('rt-shopper'), await bed.device('rt-shopper')].map((d) => d.json.endpoint);
+      const id = await bed.send(['rt-shopper'], { title: 'Drop', digest: { key: 'retry', windowSeconds: 60 } });
+      expect(await bed.settled(id)).toMatchObject({ pushTargets: 2, pushed: 0, pushSkipped: 2 });
+      // The summary's first request (whichever device it is) is asked to retry.
+      bed.push.respondWith(429);
+      const before = bed.push.attempts.length;
+      await advanceTo(new Date(clock + 60_000).toISOString());
+      await bed.push.waitFor(() => devices.every((endpoint) => bed.push.receivedFor(endpoint).length === 1));
+      const attempts = bed.push.attempts.slice(before);
+      const asked = attempts[0]!.endpoint;
+      expect(attempts.map((a) => [a.endpoint === asked, a.status])).toEqual([[true, 429], [false, 201], [true, 201]]);
+      for (const endpoint of devices) {
+        expect(summaryOf(bed.push.receivedFor(endpoint)[0]!)).toMatchObject({ kind: 'summary', reason: 'digest', count: 1, message: { id } });
+      }
+      // The retry is the summary's, not one of the message's pushes.
+      expect(await bed.settled(id)).toMatchObject({ pushTargets: 2, pushed: 0, pushFailed: 0, pushSkipped: 2 });
+    });
+
+    it.skipIf(skip)('gives a device\'s summary up after the push queue\'s attempts, sending it nowhere twice', async () => {
+      const devices = [await bed.device('rg-shopper'), await bed.device('rg-shopper')].map((d) => d.json.endpoint);
+      const id = await bed.send(['rg-shopper'], { title: 'Drop', digest: { key: 'give-up', windowSeconds: 60 } });
+      await bed.settled(id);
+      // First request 503, then the other device 201, then the first device's 5 retries (6 attempts in all) 503.
+      bed.push.respondWith(503);
+      bed.push.respondWith(201);
+      bed.push.respondWith(503, 5);
+      const before = bed.push.attempts.length;
+      await advanceTo(new Date(clock + 60_000).toISOString());
+      await bed.push.waitFor(() => bed.push.attempts.length - before === 7);
+      const asked = bed.push.attempts[before]!.endpoint;
+      const other = devices.find((endpoint) => endpoint !== asked)!;
+      expect(bed.push.attempts.slice(before).map((a) => [a.endpoint === asked, a.status])).toEqual([
+        [true, 503], [false, 201], [true, 503], [true, 503], [true, 503], [true, 503], [true, 503],
+      ]);
+      expect(bed.push.receivedFor(other)).toHaveLength(1);
+      expect(bed.push.receivedFor(asked)).toHaveLength(0);
+      expect(await bed.settled(id)).toMatchObject({ pushTargets: 2, pushed: 0, pushFailed: 0, pushSkipped: 2 });
+    });
+  });
+
+  describe('a summary waiting for its retry', () => {
+    const outcomes = async (kind: string) => {
+      const text = await (await fetch(`${bed.server.url}/metrics`)).text();
+      return Number(new RegExp(`^tidings_push_outcomes_total\\{outcome="${kind}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    };
+
+    it.skipIf(skip)('is not sent once its newest message was retracted', async () => {
+      const device = (await bed.device('rr-shopper')).json.endpoint;
+      const id = await bed.send(['rr-shopper'], { title: 'Wrong price', digest: { key: 'retracted', windowSeconds: 60 } });
+      await bed.settled(id);
+      // Asked to come back in a second (the whole push service pauses): the summary waits in the push queue.
+      bed.push.respondWith(429, 1, { 'retry-after': '1' });
+      const skippedBefore = await outcomes('skipped');
+      await advanceTo(new Date(clock + 60_000).toISOString());
+      expect(bed.push.attempts.at(-1)).toMatchObject({ endpoint: device, status: 429 });
+      const res = await fetch(`${bed.server.url}/api/v1/messages/${id}/retract`, { method: 'POST', headers: { authorization: `Bearer ${TEST_MERCHANT_KEY}` } });
+      expect(res.status).toBe(200);
+      // The retraction goes out; the summary's job is settled as skipped, unsent.
+      await bed.push.waitFor(() => bed.push.receivedFor(device).length === 1);
+      await until(() => outcomes('skipped'), (n) => n >= skippedBefore + 1);
+      expect(bed.push.receivedFor(device).map((p) => JSON.parse(p.plaintext).kind)).toEqual(['retracted']);
+    });
+  });
+
   describe('quiet hours that defer', () => {
     it.skipIf(skip)('holds 3 messages in quiet hours (an urgent one passes) and sends one summary when they end', async () => {
       const device = await bed.device('qd-shopper');

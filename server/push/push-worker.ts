@@ -2,13 +2,13 @@ import type { Logger } from 'pino';
 import type { Message } from '../../shared/message.schema.js';
 import type { Metrics } from '../metrics.js';
 import { digestHoldKey, QUIET_HOURS_HOLD, type DigestSpec } from '../store/held-push-store.js';
-import type { ClaimedPushJob, PushJobOutcome, Store } from '../store/store.js';
+import type { ClaimedPushJob, PushJobOutcome, PushSummary, Store } from '../store/store.js';
 import { pushOptionsFor, topicOf } from './push-options.js';
-import { buildPushPayload, buildRetractionPayload } from './push-payload.js';
+import { buildPushPayload, buildRetractionPayload, buildSummaryPayload } from './push-payload.js';
 import type { PushResult, PushTarget } from './push-sender.js';
 import type { PushOptions } from './push-options.js';
 import { LoopWorker } from '../scheduler/background-loop.js';
-import { backoffMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+import { DEFAULT_RETRY_POLICY, retryDueAt, type RetryPolicy } from './retry-policy.js';
 
 /**
  * Decides, at send time, whether to wake a shopper's device for a message
@@ -165,6 +165,7 @@ export class PushWorker extends LoopWorker {
     const now = this.now();
     const { subscription } = job;
     if (!prepared) return { id: job.id, kind: 'skipped' };
+    if (job.summary) return this.sendSummary(job, job.summary, prepared, now);
     const { message, plaintext, retracted, topic } = prepared;
     if (!retracted && message.expiresAt && Date.parse(message.expiresAt) <= now) return { id: job.id, kind: 'skipped' };
     if (subscription.expirationTime !== null && subscription.expirationTime <= now) {
@@ -175,11 +176,25 @@ export class PushWorker extends LoopWorker {
     const mayHold = this.options.policy !== undefined || prepared.digest !== undefined;
     if (!retracted && mayHold && (await this.heldBack(subscription.userId, prepared))) return { id: job.id, kind: 'skipped' };
     const result = await this.options.transport.send(subscription, plaintext, pushOptionsFor(message, now, topic));
+    return this.outcomeOf(job, result, message);
+  }
+
+  /**
+   * A held push summary a push service asked to retry (held-push-releaser.ts): built afresh from
+   * its newest message, without a topic like the first send, and never held back again.
+   */
+  private async sendSummary(job: ClaimedPushJob, summary: PushSummary, { message, retracted }: Prepared, now: number): Promise<PushJobOutcome> {
+    if (retracted) return { id: job.id, kind: 'skipped' };
+    const { topic: _topic, ...options } = pushOptionsFor(message, now);
+    return this.outcomeOf(job, await this.options.transport.send(job.subscription, buildSummaryPayload(summary, message), options), message);
+  }
+
+  private outcomeOf(job: ClaimedPushJob, result: PushResult, message: Message): PushJobOutcome {
     switch (result.kind) {
       case 'delivered':
         return { id: job.id, kind: 'pushed' };
       case 'gone':
-        return { id: job.id, kind: 'gone', endpoint: subscription.endpoint };
+        return { id: job.id, kind: 'gone', endpoint: job.subscription.endpoint };
       case 'rejected':
         this.options.logger.warn({ status: result.status, reason: result.reason, messageId: job.messageId }, 'push refused');
         return { id: job.id, kind: 'failed' };
@@ -212,12 +227,11 @@ export class PushWorker extends LoopWorker {
 
   private retryOutcome(job: ClaimedPushJob, result: PushResult & { kind: 'retry' }, message?: Message): PushJobOutcome {
     const attempt = job.attempts + 1;
-    if (attempt >= this.retry.maxAttempts) {
+    const dueAt = retryDueAt(this.retry, attempt, result.retryAfterMs, this.now());
+    if (dueAt === undefined) {
       this.options.logger.warn({ reason: result.reason, messageId: job.messageId, attempt }, 'push given up');
       return { id: job.id, kind: 'failed' };
     }
-    // Never earlier than the push service asked; backoff with jitter otherwise.
-    const dueAt = this.now() + Math.max(backoffMs(this.retry, attempt), result.retryAfterMs ?? 0);
     if (message?.expiresAt && Date.parse(message.expiresAt) <= dueAt) return { id: job.id, kind: 'skipped' };
     this.scheduleRetryWake(dueAt);
     return { id: job.id, kind: 'retry', dueAt };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, parseRetryAfter } from './retry-policy.js';
+import { backoffMs, parseRetryAfter, retryDueAt } from './retry-policy.js';
 
 const policy = { baseMs: 1000, maxDelayMs: 60_000, maxAttempts: 10 };
 
@@ -10,6 +10,17 @@ describe('backoffMs', () => {
     expect(backoffMs(policy, 4, () => 0)).toBe(4000);
     expect(backoffMs(policy, 4, () => 1)).toBe(8000);
     expect(backoffMs(policy, 40, () => 1)).toBe(60_000);
+  });
+});
+
+describe('retryDueAt', () => {
+  it('is never earlier than Retry-After nor the backoff, and undefined once the attempts are used up', () => {
+    expect(retryDueAt(policy, 1, 120_000, 5_000)).toBe(125_000);
+    const due = retryDueAt(policy, 4, 10, 5_000)!;
+    expect(due).toBeGreaterThanOrEqual(5_000 + 4000);
+    expect(due).toBeLessThanOrEqual(5_000 + 8000);
+    expect(retryDueAt(policy, 9, undefined, 0)).toBeDefined();
+    expect(retryDueAt(policy, 10, undefined, 0)).toBeUndefined();
   });
 });
 

@@ -26,6 +26,16 @@ export function backoffMs(policy: RetryPolicy, attempt: number, random: () => nu
 }
 
 /**
+ * When a push whose attempt `attempt` (1-based) was asked to retry goes
+ * again: never earlier than the push service asked (`retryAfterMs`), after
+ * the backoff otherwise; undefined once the policy's attempts are used up.
+ */
+export function retryDueAt(policy: RetryPolicy, attempt: number, retryAfterMs: number | undefined, now: number): number | undefined {
+  if (attempt >= policy.maxAttempts) return undefined;
+  return now + Math.max(backoffMs(policy, attempt), retryAfterMs ?? 0);
+}
+
+/**
  * Parses Retry-After: delay-seconds or an HTTP-date (RFC 9110 §10.2.3).
  * Returns milliseconds from `now`, or undefined when absent or unparseable.
  */

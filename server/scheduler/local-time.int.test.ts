@@ -56,6 +56,16 @@ describe.each([
     await until(schedulerPasses, (n) => n >= before + 2);
   }
 
+  /** 09:00 local in Berlin and Los Angeles, the clock at 09:00 in Berlin: sent to one zone, the other waiting. */
+  async function sentToBerlinNotYetLosAngeles(p: string): Promise<string> {
+    await livesIn(`${p}-berlin`, 'Europe/Berlin');
+    await livesIn(`${p}-la`, 'America/Los_Angeles');
+    await setClock('2026-07-01T00:00:00Z');
+    const sent = await api(server.url, 'POST', '/messages', messageTo([`${p}-berlin`, `${p}-la`], { deliverAtLocal: '2026-07-01T09:00' }));
+    await setClock('2026-07-01T07:00:00Z');
+    return sent.body.id as string;
+  }
+
   it.skipIf(skip)('delivers 02:30 on a spring-forward day at each shopper\'s local time, the gap at 03:00, each once', async () => {
     const p = `${name}-dst`;
     await livesIn(`${p}-shanghai`, 'Asia/Shanghai');
@@ -201,17 +211,50 @@ describe.each([
 
   it.skipIf(skip)('cancelling stops every zone still pending; those already reached keep it', async () => {
     const p = `${name}-cancel`;
-    await livesIn(`${p}-berlin`, 'Europe/Berlin');
-    await livesIn(`${p}-la`, 'America/Los_Angeles');
-    await setClock('2026-07-01T00:00:00Z');
-    const sent = await api(server.url, 'POST', '/messages', messageTo([`${p}-berlin`, `${p}-la`], { deliverAtLocal: '2026-07-01T09:00' }));
-    const id = sent.body.id as string;
-    await setClock('2026-07-01T07:00:00Z');
+    const id = await sentToBerlinNotYetLosAngeles(p);
     expect(await inbox(`${p}-berlin`)).toEqual([id]);
     expect((await api(server.url, 'DELETE', `/messages/${id}`)).body).toEqual({ id, status: 'cancelled' });
     await setClock('2026-07-01T16:00:00Z');
     expect(await inbox(`${p}-la`)).toEqual([]);
     expect(await status(id)).toMatchObject({ status: 'cancelled', localTime: { scheduled: 0, sent: 1 } });
+  });
+
+  it.skipIf(skip)('retracting a part-sent message stops the zones still waiting and retracts it from those reached', async () => {
+    const p = `${name}-retract`;
+    await livesIn(`${p}-tokyo`, 'Asia/Tokyo');
+    await livesIn(`${p}-berlin`, 'Europe/Berlin');
+    await livesIn(`${p}-la`, 'America/Los_Angeles');
+    const users = [`${p}-tokyo`, `${p}-berlin`, `${p}-la`];
+    await setClock('2026-06-30T20:00:00Z');
+    const sent = await api(server.url, 'POST', '/messages', messageTo(users, { deliverAtLocal: '2026-07-01T09:00' }));
+    const id = sent.body.id as string;
+    // Nothing went out yet: still a cancel, not a retraction.
+    expect((await api(server.url, 'POST', `/messages/${id}/retract`)).status).toBe(409);
+    await setClock('2026-07-01T07:00:00Z'); // Tokyo (00:00 UTC) and Berlin (07:00 UTC) got it
+    expect(await inbox(`${p}-tokyo`)).toEqual([id]);
+    const retracted = await api(server.url, 'POST', `/messages/${id}/retract`);
+    expect(retracted.status).toBe(200);
+    expect(retracted.body).toEqual({ id, status: 'retracted', recipients: 2 });
+    for (const reached of [`${p}-tokyo`, `${p}-berlin`]) {
+      expect((await server.store.readEvents(reached, 0, 100)).at(-1)).toMatchObject({ kind: 'retracted', messageId: id });
+    }
+    await setClock('2026-07-01T17:00:00Z'); // 10:00 in Los Angeles
+    expect(await inbox(`${p}-la`)).toEqual([]);
+    expect(await status(id)).toMatchObject({ status: 'retracted', localTime: { scheduled: 0, sent: 2 } });
+    expect((await api(server.url, 'POST', `/messages/${id}/retract`)).body).toEqual({ id, status: 'retracted', recipients: 0 });
+  });
+
+  it.skipIf(skip)('a part-sent message cancelled (the rest stopped) can still be retracted from those reached', async () => {
+    const p = `${name}-cancel-retract`;
+    const id = await sentToBerlinNotYetLosAngeles(p);
+    expect((await api(server.url, 'DELETE', `/messages/${id}`)).body).toEqual({ id, status: 'cancelled' });
+    expect((await api(server.url, 'POST', `/messages/${id}/retract`)).body).toEqual({ id, status: 'retracted', recipients: 1 });
+    expect((await server.store.readEvents(`${p}-berlin`, 0, 100)).at(-1)).toMatchObject({ kind: 'retracted', messageId: id });
+    await setClock('2026-07-01T17:00:00Z');
+    expect(await inbox(`${p}-la`)).toEqual([]);
+    expect(await status(id)).toMatchObject({ status: 'retracted', localTime: { scheduled: 0, sent: 1 } });
+    // Retracted: nothing left to cancel.
+    expect((await api(server.url, 'DELETE', `/messages/${id}`)).status).toBe(409);
   });
 
   it.skipIf(skip)('evaluates repeat.tz "recipient" in each shopper\'s zone: the n-th occurrence is one message', async () => {
@@ -231,6 +274,25 @@ describe.each([
     expect(await inbox(`${p}-la`)).toEqual([`${id}.1`]);
     expect(await status(`${id}.1`)).toMatchObject({ status: 'sent', recipients: 2 });
     expect(await status(id)).toMatchObject({ status: 'scheduled', localTime: { sent: 3, cron: '0 9 * * *', deliverAtLocal: null, fallbackTz: 'UTC' } });
+    await api(server.url, 'DELETE', `/messages/${id}`);
+  });
+
+  it.skipIf(skip)('retracting an occurrence some zones got keeps it from the zones still waiting; the next occurrence goes out', async () => {
+    const p = `${name}-retract-occurrence`;
+    await livesIn(`${p}-shanghai`, 'Asia/Shanghai');
+    await livesIn(`${p}-la`, 'America/Los_Angeles');
+    await setClock('2026-09-01T00:00:00Z');
+    const sent = await api(server.url, 'POST', '/messages', messageTo([`${p}-shanghai`, `${p}-la`], { repeat: { cron: '0 9 * * *', tz: 'recipient' } }));
+    const id = sent.body.id as string;
+    await setClock('2026-09-01T01:00:00Z'); // 09:00 in Shanghai
+    expect(await inbox(`${p}-shanghai`)).toEqual([`${id}.1`]);
+    expect((await api(server.url, 'POST', `/messages/${id}.1/retract`)).body).toEqual({ id: `${id}.1`, status: 'retracted', recipients: 1 });
+    await setClock('2026-09-01T16:00:00Z'); // 09:00 in Los Angeles
+    expect(await inbox(`${p}-la`)).toEqual([]);
+    await setClock('2026-09-02T16:00:00Z');
+    expect(await inbox(`${p}-shanghai`)).toEqual([`${id}.1`, `${id}.2`]);
+    expect(await inbox(`${p}-la`)).toEqual([`${id}.2`]);
+    expect(await status(`${id}.1`)).toMatchObject({ status: 'retracted', recipients: 1 });
     await api(server.url, 'DELETE', `/messages/${id}`);
   });
 

@@ -12,6 +12,8 @@
  * at least once, never lost.
  */
 
+import type { PushSummary } from './store.js';
+
 /** What a message's `digest` becomes in the store: the key is the merchant's own, prefixed by the merchant. */
 export interface DigestSpec {
   key: string;
@@ -53,6 +55,18 @@ export interface ClaimedHold {
   claimedAt: number;
 }
 
+/**
+ * A summary a device's push service asked to retry: it goes on in the push
+ * queue as a job for that device alone (message: the hold's newest), with
+ * one attempt made, so the queue's backoff and attempt limit carry on.
+ */
+export interface SummaryRetry {
+  endpoint: string;
+  summary: PushSummary;
+  /** Epoch ms on the push queue's clock. */
+  dueAt: number;
+}
+
 export interface HeldPushStore {
   /** The digest a message was sent with, or undefined. */
   digestOf(messageId: string): Promise<DigestSpec | undefined>;
@@ -66,9 +80,11 @@ export interface HeldPushStore {
   claimDue(now: number, leaseMs: number, limit: number): Promise<ClaimedHold[]>;
   /**
    * Removes what the summary covered. Messages held after the claim stay,
-   * due at once, so they get a summary of their own.
+   * due at once, so they get a summary of their own. In the same
+   * transaction, queues a push job carrying the summary for each device
+   * whose push service asked for a retry (see SummaryRetry).
    */
-  release(hold: ClaimedHold): Promise<void>;
+  release(hold: ClaimedHold, retries?: readonly SummaryRetry[]): Promise<void>;
   /** Keeps the hold for later (quiet hours still on): due at `dueAt`, unleased. */
   postpone(hold: ClaimedHold, dueAt: number): Promise<void>;
   /** Moves the hold's messages into another hold of the shopper (a digest ending in deferred quiet hours). */

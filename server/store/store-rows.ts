@@ -4,7 +4,7 @@ import type { MessageState, StateField } from '../../shared/message-state-merge.
 import { RECIPIENT_ZONE } from '../../shared/recurrence.js';
 import { messageSchema, type Message, type Recipients } from '../../shared/message.schema.js';
 import type { MessageStatus, MessageStatusRecord, ScheduledSummary, SentSummary } from './message-lifecycle.js';
-import type { ClaimedPushJob, MerchantRecord, PushJobOutcome, PushSubscriptionRecord, StoredEvent, StoredMessage } from './store.js';
+import type { ClaimedPushJob, MerchantRecord, PushJobOutcome, PushSubscriptionRecord, PushSummary, StoredEvent, StoredMessage } from './store.js';
 
 /**
  * The rows both stores read (same tables, same snake_case columns) and their
@@ -179,6 +179,7 @@ export interface LeasedJobRow {
   user_id: string;
   endpoint: string;
   attempts: number;
+  summary_json: string | null;
 }
 
 /** Pairs leased push jobs with their subscriptions (by endpoint); a job whose device is no longer its shopper's is an orphan. */
@@ -192,7 +193,12 @@ export function toClaimedJobs(
     const subscription = subscriptions.get(job.endpoint);
     // Unsubscribed, or the device now belongs to another shopper: this push is not theirs.
     if (!subscription || subscription.userId !== job.user_id) orphans.push({ id: job.id, kind: 'skipped' });
-    else claimed.push({ id: job.id, messageId: job.message_id, attempts: job.attempts, subscription });
+    else {
+      const claimedJob: ClaimedPushJob = { id: job.id, messageId: job.message_id, attempts: job.attempts, subscription };
+      // Written by the held push releaser (see held-push-store.ts SummaryRetry).
+      if (job.summary_json !== null) claimedJob.summary = JSON.parse(job.summary_json) as PushSummary;
+      claimed.push(claimedJob);
+    }
   }
   return { claimed, orphans };
 }

@@ -1,6 +1,7 @@
 import type { MerchantRole } from '../../shared/merchant-key.schema.js';
 import type { Message } from '../../shared/message.schema.js';
 import type { SyncEvent } from '../../shared/event.schema.js';
+import type { SummaryPushPayload } from '../../shared/push.schema.js';
 import type { MessageLifecycleStore } from './message-lifecycle.js';
 import type { MessageStateChange } from '../../shared/message-state.schema.js';
 import type { MessageState } from '../../shared/message-state-merge.js';
@@ -54,6 +55,9 @@ export interface PushSubscriptionRecord {
 /** Saved (with the shopper's device count and how many were evicted), or refused: the endpoint is another shopper's. */
 export type SavePushSubscriptionResult = { devices: number; evicted: number } | { conflict: 'held-by-another-shopper' };
 
+/** What a held push summary says beside its newest message (see held-push-store.ts). */
+export type PushSummary = Pick<SummaryPushPayload, 'reason' | 'count' | 'title'>;
+
 /** A push job leased to one worker until `leaseUntil`; the subscription as it is now. */
 export interface ClaimedPushJob {
   id: number;
@@ -61,6 +65,11 @@ export interface ClaimedPushJob {
   /** Attempts made before this one. */
   attempts: number;
   subscription: PushSubscriptionRecord;
+  /**
+   * Set on a held push summary being retried (`messageId` is its newest message): the job sends
+   * the summary, and its outcome counts in no message's push figures.
+   */
+  summary?: PushSummary;
 }
 
 /** How a claimed job ended; every kind but `retry` removes the job. */

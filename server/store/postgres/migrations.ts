@@ -309,6 +309,12 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (user_id, hold_key, message_id)
   );
   `,
+  // A held push summary a push service asked to retry rides the push queue to that one device
+  // (server/push/held-push-releaser.ts): the job carries the summary, its message is the newest
+  // summarised, and it counts in no message's push figures.
+  `
+  ALTER TABLE push_jobs ADD COLUMN summary_json TEXT;
+  `,
 ];
 
 /**

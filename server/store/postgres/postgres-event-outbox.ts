@@ -68,7 +68,7 @@ export async function recordPushOutcomes(client: PoolClient, pushed: readonly Pa
   for (const { messageId, userId } of pushed) await recordForMessage(client, deliveredFact(messageId, userId, 'push'));
   for (const { messageId, userId } of failed) {
     const { rowCount } = await client.query(
-      `SELECT 1 FROM push_jobs WHERE message_id = $1 AND user_id = $2
+      `SELECT 1 FROM push_jobs WHERE message_id = $1 AND user_id = $2 AND summary_json IS NULL
        UNION ALL SELECT 1 FROM event_outbox WHERE dedup_key = $3 LIMIT 1`,
       [messageId, userId, deliveredKey(messageId, userId)],
     );

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import type { ClaimedHold, DigestSpec, HeldPushStore, HoldInput } from '../held-push-store.js';
+import type { ClaimedHold, DigestSpec, HeldPushStore, HoldInput, SummaryRetry } from '../held-push-store.js';
 import { withTransaction } from './transaction.js';
 
 /** PostgreSQL side of held pushes, one to one with SqliteHeldPushes; claims skip rows another instance holds. */
@@ -71,8 +71,17 @@ export class PostgresHeldPushes implements HeldPushStore {
     });
   }
 
-  release(hold: ClaimedHold): Promise<void> {
-    return withTransaction(this.pool, (client) => this.dropCovered(client, hold));
+  release(hold: ClaimedHold, retries: readonly SummaryRetry[] = []): Promise<void> {
+    return withTransaction(this.pool, async (client) => {
+      if (retries.length > 0) {
+        await client.query(
+          `INSERT INTO push_jobs (message_id, user_id, endpoint, attempts, due_at, summary_json)
+           SELECT $1, $2, r.endpoint, 1, r.due, r.summary FROM unnest($3::text[], $4::bigint[], $5::text[]) AS r(endpoint, due, summary)`,
+          [hold.newestMessageId, hold.userId, retries.map((r) => r.endpoint), retries.map((r) => r.dueAt), retries.map((r) => JSON.stringify(r.summary))],
+        );
+      }
+      await this.dropCovered(client, hold);
+    });
   }
 
   async postpone(hold: ClaimedHold, dueAt: number): Promise<void> {

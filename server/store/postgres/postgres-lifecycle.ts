@@ -398,12 +398,18 @@ export class PostgresLifecycle implements MessageLifecycleStore {
 
   async retract(merchantId: string, id: string): Promise<LifecycleOutcome<AppendedEvent[]>> {
     return withTransaction(this.pool, async (client): Promise<LifecycleOutcome<AppendedEvent[]>> => {
+      const reached = await this.localTime.reached(client, id);
       const row = await getMessage(client, id, true);
       if (!row || row.merchant_id !== merchantId || row.status === 'reply') return { ok: false, reason: 'not-found' };
       if (row.status === 'retracted') return { ok: true, value: [] };
-      if (!DELIVERED.includes(row.status)) return { ok: false, reason: 'not-sent' };
+      // A local-time message some zones got (still waiting for the others, or cancelled since) is sent to them.
+      const partSent = (row.status === 'scheduled' || row.status === 'cancelled') && reached;
+      if (!DELIVERED.includes(row.status) && !partSent) return { ok: false, reason: 'not-sent' };
+      // The zones still waiting never get it.
+      if (partSent) await this.localTime.stop(client, id);
       // Pushes not yet sent are dropped (counted as skipped); the jobs queued next carry the retraction.
-      const dropped = (await client.query('DELETE FROM push_jobs WHERE message_id = $1', [id])).rowCount ?? 0;
+      // A held push summary's retry stays: the push worker sends it with the corrected message, or not at all once retracted.
+      const dropped = (await client.query('DELETE FROM push_jobs WHERE message_id = $1 AND summary_json IS NULL', [id])).rowCount ?? 0;
       if (dropped > 0) await client.query('UPDATE messages SET push_skipped = push_skipped + $1 WHERE id = $2', [dropped, id]);
       await client.query('DELETE FROM fanout_jobs WHERE message_id = $1', [id]);
       await this.setStatus(client, id, 'retracted');
@@ -420,7 +426,7 @@ export class PostgresLifecycle implements MessageLifecycleStore {
       const corrected = patch(messageSchema.parse(JSON.parse(row.message_json)));
       await client.query('UPDATE messages SET message_json = $1 WHERE id = $2', [JSON.stringify(corrected), id]);
       // Pushes still queued will carry the corrected text; new ones replace the tray entry (same tag).
-      await client.query('DELETE FROM push_jobs WHERE message_id = $1', [id]);
+      await client.query('DELETE FROM push_jobs WHERE message_id = $1 AND summary_json IS NULL', [id]);
       return { ok: true, value: await this.append(client, corrected, 'message', await this.recipientsOf(client, id), Date.now(), true) };
     });
   }

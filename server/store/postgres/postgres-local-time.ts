@@ -80,6 +80,19 @@ export class PostgresLocalTime implements LocalTimeStore {
     await client.query('DELETE FROM local_time_recipients WHERE message_id = $1', [messageId]);
   }
 
+  /**
+   * Inside the retract transaction, before it locks the message: true when a one-off local-time
+   * message went out to some zone already. Its zones are locked first, in the order deliverDue
+   * takes them (zones, then the message), so a zone being delivered right now is waited for.
+   */
+  async reached(client: PoolClient, messageId: string): Promise<boolean> {
+    const { rows } = await client.query<{ cron: string | null; sent: number }>(
+      'SELECT cron, sent FROM local_time_zones WHERE message_id = $1 FOR UPDATE',
+      [messageId],
+    );
+    return rows.some((zone) => zone.cron === null && zone.sent > 0);
+  }
+
   async deliverDue(now: number, limit: number): Promise<LocalTimeDueResult> {
     return withTransaction(this.pool, async (client): Promise<LocalTimeDueResult> => {
       const result: LocalTimeDueResult = { events: [], delivered: 0 };
@@ -101,7 +114,10 @@ export class PostgresLocalTime implements LocalTimeStore {
         }
         // Expiry wins over delivery: a promotion that ended while a zone waited is not sent there.
         const expired = template.expiresAt !== undefined && Date.parse(template.expiresAt) <= now;
-        const users = expired
+        // An occurrence retracted after the first zones got it reaches no other zone; the next one does.
+        // Locked, so a retraction of it running now is waited for (zones, then message: retract's order).
+        const retracted = zone.cron !== null && (await this.message(client, `${row.id}.${zone.occurrences + 1}`, true))?.status === 'retracted';
+        const users = expired || retracted
           ? []
           : (
               await client.query<{ user_id: string }>(

@@ -39,7 +39,9 @@ export async function settlePushJobs(client: PoolClient, outcomes: readonly Push
   for (const kind of ['pushed', 'failed', 'skipped'] as const) {
     if (done[kind].length === 0) continue;
     const { rows } = await client.query<{ message_id: string; user_id: string }>(
-      `WITH settled AS (DELETE FROM push_jobs WHERE id = ANY($1::bigint[]) RETURNING message_id, user_id),
+      // A held push summary's retry is none of its message's pushes: no count, no event.
+      `WITH deleted AS (DELETE FROM push_jobs WHERE id = ANY($1::bigint[]) RETURNING message_id, user_id, summary_json IS NULL AS counts),
+       settled AS (SELECT message_id, user_id FROM deleted WHERE counts),
        counted AS (
          UPDATE messages m SET ${COUNT_COLUMN[kind]} = m.${COUNT_COLUMN[kind]} + c.n
          FROM (SELECT message_id, COUNT(*)::int AS n FROM settled GROUP BY message_id) c WHERE m.id = c.message_id)

@@ -205,7 +205,7 @@ export class PostgresStore implements Store {
         `WITH due AS (
            SELECT id, due_at FROM push_jobs WHERE due_at <= $2 ORDER BY due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
          UPDATE push_jobs j SET due_at = $1, attempts = j.attempts + 1 FROM due WHERE j.id = due.id
-         RETURNING j.id, j.message_id, j.user_id, j.endpoint, j.attempts - 1 AS attempts, due.due_at`,
+         RETURNING j.id, j.message_id, j.user_id, j.endpoint, j.attempts - 1 AS attempts, j.summary_json, due.due_at`,
         [now + leaseMs, now, limit],
       );
       if (leased.length === 0) return [];

@@ -334,4 +334,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX push_jobs_by_message ON push_jobs (message_id, user_id);
   `,
+  // A held push summary a push service asked to retry rides the push queue to that one device
+  // (server/push/held-push-releaser.ts): the job carries the summary, its message is the newest
+  // summarised, and it counts in no message's push figures.
+  `
+  ALTER TABLE push_jobs ADD COLUMN summary_json TEXT;
+  `,
 ];

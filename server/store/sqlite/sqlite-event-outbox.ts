@@ -44,7 +44,8 @@ export class SqliteEventOutbox implements WebhookStore {
         `INSERT INTO event_deliveries (event_id, target, due_at, created_at) SELECT ?, 'sink:' || name, ?, ? FROM event_sinks`,
       ),
       pendingPushJobs: db.prepare<[string, string], { one: number }>(
-        'SELECT 1 AS one FROM push_jobs WHERE message_id = ? AND user_id = ? LIMIT 1',
+        // A held push summary's retry is not one of the message's pushes.
+        'SELECT 1 AS one FROM push_jobs WHERE message_id = ? AND user_id = ? AND summary_json IS NULL LIMIT 1',
       ),
       eventExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM event_outbox WHERE dedup_key = ?'),
       insertWebhook: db.prepare<[string, string, string, string, string, string]>(

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ClaimedHold, DigestSpec, HeldPushStore, HoldInput } from '../held-push-store.js';
+import type { ClaimedHold, DigestSpec, HeldPushStore, HoldInput, SummaryRetry } from '../held-push-store.js';
 
 interface HoldRow {
   user_id: string;
@@ -40,6 +40,9 @@ function prepare(db: Database.Database) {
     moveMessages: p<[string, string, string, number]>(
       `INSERT OR IGNORE INTO held_push_messages (user_id, hold_key, message_id, message_at, held_at)
        SELECT user_id, ?, message_id, message_at, held_at FROM held_push_messages WHERE user_id = ? AND hold_key = ? AND held_at <= ?`,
+    ),
+    queueSummaryRetry: p<[string, string, string, number, string]>(
+      'INSERT INTO push_jobs (message_id, user_id, endpoint, attempts, due_at, summary_json) VALUES (?, ?, ?, 1, ?, ?)',
     ),
     nextDue: p<[], { due_at: number }>('SELECT due_at FROM held_pushes ORDER BY due_at LIMIT 1'),
     digested: p<[string], { digested: number }>('SELECT digested FROM message_digests WHERE message_id = ?'),
@@ -88,8 +91,13 @@ export class SqliteHeldPushes implements HeldPushStore {
     })();
   }
 
-  async release(hold: ClaimedHold): Promise<void> {
-    this.db.transaction(() => this.dropCovered(hold))();
+  async release(hold: ClaimedHold, retries: readonly SummaryRetry[] = []): Promise<void> {
+    this.db.transaction(() => {
+      for (const retry of retries) {
+        this.s.queueSummaryRetry.run(hold.newestMessageId, hold.userId, retry.endpoint, retry.dueAt, JSON.stringify(retry.summary));
+      }
+      this.dropCovered(hold);
+    })();
   }
 
   async postpone(hold: ClaimedHold, dueAt: number): Promise<void> {

@@ -49,7 +49,8 @@ return {
       `INSERT INTO push_jobs (message_id, user_id, endpoint, due_at)
        SELECT ?, user_id, endpoint, ? FROM push_subscriptions WHERE user_id = ?`,
     ),
-    dropPushJobs: p<[string]>('DELETE FROM push_jobs WHERE message_id = ?'),
+    // A held push summary's retry stays: the push worker sends it with the corrected message, or not at all once retracted.
+    dropPushJobs: p<[string]>('DELETE FROM push_jobs WHERE message_id = ? AND summary_json IS NULL'),
     recipientsOf: p<[string], { user_id: string }>(
       `SELECT DISTINCT user_id FROM events WHERE message_id = ? AND kind = 'message' ORDER BY user_id`,
     ),

@@ -297,7 +297,11 @@ export class SqliteLifecycle implements MessageLifecycleStore {
       const row = this.s.getMessage.get(id);
       if (!row || row.merchant_id !== merchantId || row.status === 'reply') return { ok: false, reason: 'not-found' };
       if (row.status === 'retracted') return { ok: true, value: [] };
-      if (!DELIVERED.includes(row.status)) return { ok: false, reason: 'not-sent' };
+      // A local-time message some zones got (still waiting for the others, or cancelled since) is sent to them.
+      const partSent = (row.status === 'scheduled' || row.status === 'cancelled') && this.localTime.reached(id);
+      if (!DELIVERED.includes(row.status) && !partSent) return { ok: false, reason: 'not-sent' };
+      // The zones still waiting never get it.
+      if (partSent) this.localTime.stop(id);
       // Pushes not yet sent are dropped (counted as skipped); the jobs queued next carry the retraction.
       const dropped = this.s.dropPushJobs.run(id).changes;
       if (dropped > 0) this.s.addSkipped.run(dropped, id);

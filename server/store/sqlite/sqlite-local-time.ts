@@ -57,6 +57,9 @@ function prepare(db: Database.Database) {
     ),
     stopAll: p<[string]>('UPDATE local_time_zones SET due_at = NULL, pending = 0 WHERE message_id = ?'),
     dropRecipients: p<[string]>('DELETE FROM local_time_recipients WHERE message_id = ?'),
+    reached: p<[string], { one: number }>(
+      'SELECT 1 AS one FROM local_time_zones WHERE message_id = ? AND cron IS NULL AND sent > 0 LIMIT 1',
+    ),
     pendingZones: p<[string], { n: number }>('SELECT COUNT(*) AS n FROM local_time_zones WHERE message_id = ? AND due_at IS NOT NULL'),
     zonesOf: p<[string], LocalTimeZoneRow>('SELECT * FROM local_time_zones WHERE message_id = ?'),
     getMessage: p<[string], MessageRow>('SELECT id, merchant_id, message_json, status, target_json FROM messages WHERE id = ?'),
@@ -114,6 +117,11 @@ export class SqliteLocalTime implements LocalTimeStore {
     this.s.dropRecipients.run(messageId);
   }
 
+  /** Inside the retract transaction: true when a one-off local-time message went out to some zone already. */
+  reached(messageId: string): boolean {
+    return this.s.reached.get(messageId) !== undefined;
+  }
+
   async deliverDue(now: number, limit: number): Promise<LocalTimeDueResult> {
     return this.db.transaction((): LocalTimeDueResult => {
       const result: LocalTimeDueResult = { events: [], delivered: 0 };
@@ -130,7 +138,9 @@ export class SqliteLocalTime implements LocalTimeStore {
         }
         // Expiry wins over delivery: a promotion that ended while a zone waited is not sent there.
         const expired = template.expiresAt !== undefined && Date.parse(template.expiresAt) <= now;
-        const users = expired ? [] : this.s.recipientsAfter.all(row.id, zone.zone, zone.after_user_id, budget).map((u) => u.user_id);
+        // An occurrence retracted after the first zones got it reaches no other zone; the next one does.
+        const retracted = zone.cron !== null && this.s.getMessage.get(`${row.id}.${zone.occurrences + 1}`)?.status === 'retracted';
+        const users = expired || retracted ? [] : this.s.recipientsAfter.all(row.id, zone.zone, zone.after_user_id, budget).map((u) => u.user_id);
         if (users.length > 0) {
           const message = zone.cron === null ? template : this.occurrence(template, row, zone, now);
           const events = this.appendMessage(message, users, now);

@@ -142,14 +142,14 @@ export class SqliteStore implements Store {
       leaseDueJobs: this.db.prepare<[number, number, number], LeasedJobRow>(
         `UPDATE push_jobs SET due_at = ?, attempts = attempts + 1
          WHERE id IN (SELECT id FROM push_jobs WHERE due_at <= ? ORDER BY due_at LIMIT ?)
-         RETURNING id, message_id, user_id, endpoint, attempts - 1 AS attempts`,
+         RETURNING id, message_id, user_id, endpoint, attempts - 1 AS attempts, summary_json`,
       ),
       subscriptionsByEndpoint: this.db.prepare<[string], SubscriptionRow>(
         'SELECT * FROM push_subscriptions WHERE endpoint IN (SELECT value FROM json_each(?))',
       ),
       retryJob: this.db.prepare<[number, number]>('UPDATE push_jobs SET due_at = ? WHERE id = ?'),
-      deleteJobs: this.db.prepare<[string], { message_id: string; user_id: string }>(
-        'DELETE FROM push_jobs WHERE id IN (SELECT value FROM json_each(?)) RETURNING message_id, user_id',
+      deleteJobs: this.db.prepare<[string], { message_id: string; user_id: string; summary: number }>(
+        'DELETE FROM push_jobs WHERE id IN (SELECT value FROM json_each(?)) RETURNING message_id, user_id, summary_json IS NOT NULL AS summary',
       ),
       countPushed: this.db.prepare<[number, string]>('UPDATE messages SET pushed = pushed + ? WHERE id = ?'),
       countFailed: this.db.prepare<[number, string]>('UPDATE messages SET push_failed = push_failed + ? WHERE id = ?'),
@@ -264,7 +264,9 @@ export class SqliteStore implements Store {
       if (done[kind].length === 0) continue;
       // Jobs already settled (by whoever held them last) are not returned, so never counted twice.
       const perMessage = new Map<string, number>();
-      for (const { message_id, user_id } of this.statements.deleteJobs.all(JSON.stringify(done[kind]))) {
+      for (const { message_id, user_id, summary } of this.statements.deleteJobs.all(JSON.stringify(done[kind]))) {
+        // A held push summary's retry is none of its message's pushes: no count, no event.
+        if (summary) continue;
         perMessage.set(message_id, (perMessage.get(message_id) ?? 0) + 1);
         if (kind !== 'skipped') settled[kind].push({ messageId: message_id, userId: user_id });
       }
