@@ -65,12 +65,29 @@ parentPort.on('message', ({ id, plaintexts, jobs }) => {
 `;
 
 /**
- * Most jobs per postMessage. A turn's jobs (typically one claim's worth) are
- * split evenly over the threads, so each thread gets one message per claim;
- * the cap bounds how long the first push of a batch waits for the last one's
- * encryption (64 × ~0.1–0.25 ms).
+ * Most jobs per postMessage: bounds how long the first push of a batch waits
+ * for the last one's encryption (64 × ~0.1–0.25 ms).
  */
 const MAX_BATCH = 64;
+/** Fewest jobs per postMessage when a turn's jobs are split into pieces (below, batchSizeFor). */
+const MIN_BATCH = 8;
+/** Pieces per thread a turn's jobs are split into, when there are enough of them. */
+const PIECES_PER_THREAD = 4;
+
+/**
+ * Jobs per postMessage for `queued` jobs that arrived in one turn on `threads`
+ * threads. A claim's worth (32 at the default concurrency) goes in pieces of
+ * MIN_BATCH rather than in one message per thread: a thread answers piece by
+ * piece, so the first pushes of a claim are on the wire while the rest are
+ * still being encrypted. In one message, all of them waited for the last
+ * one's encryption and then went out together; over h2, where a claim's
+ * requests take about as long as the next claim's encryption, the encryption
+ * thread then sat idle 40% of the time (bench/README.md). A large queue (the
+ * ceiling row's 20,000) still goes in batches of MAX_BATCH.
+ */
+export function batchSizeFor(queued: number, threads: number): number {
+  return Math.min(MAX_BATCH, Math.max(MIN_BATCH, Math.ceil(queued / threads / PIECES_PER_THREAD)));
+}
 
 /**
  * Encryption threads by default: all cores but the one the event loop
@@ -91,8 +108,8 @@ export function defaultEncryptThreads(): number {
 /**
  * Encrypts pushes on worker threads, so the event loop keeps sending while
  * the ECDH and AES work for the next pushes runs on another core. Jobs that
- * arrive in the same turn of the event loop are split evenly into a batch per
- * thread, each posted to the thread with the fewest waiting. Threads start on first use
+ * arrive in the same turn of the event loop are split into batches
+ * (batchSizeFor), each posted to the thread with the fewest waiting. Threads start on first use
  * and only hold the process open while they have work.
  */
 export class EncryptPool {
@@ -130,9 +147,9 @@ export class EncryptPool {
   private flush(): void {
     this.flushScheduled = false;
     if (this.closed) return;
-    const perThread = Math.min(MAX_BATCH, Math.ceil(this.queue.length / this.size));
+    const size = batchSizeFor(this.queue.length, this.size);
     while (this.queue.length > 0) {
-      const chunk = this.queue.splice(0, perThread);
+      const chunk = this.queue.splice(0, size);
       this.post(this.leastBusy(), chunk);
     }
   }
