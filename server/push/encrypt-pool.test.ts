@@ -49,6 +49,21 @@ describe('EncryptPool', () => {
     expect(batchSizeFor(20_000, 7)).toBe(64);
   });
 
+  it('counts the time its threads had no batch to work on', async () => {
+    pool = new EncryptPool(1);
+    expect(pool.idleMs()).toBe(0);
+    const keys = browserKeys();
+    await pool.encrypt({ p256dh: keys.p256dh, auth: keys.auth, plaintext: 'first' });
+    // The thread has been idle since before this point (its answer came in first)...
+    const answered = performance.now();
+    const before = pool.idleMs();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // ...until after this one (the next batch is posted later in the turn).
+    const posted = performance.now();
+    await pool.encrypt({ p256dh: keys.p256dh, auth: keys.auth, plaintext: 'second' });
+    expect(pool.idleMs() - before).toBeGreaterThanOrEqual(posted - answered);
+  });
+
   it('takes a Buffer plaintext as well as a string', async () => {
     pool = new EncryptPool(1);
     const keys = browserKeys();

@@ -37,6 +37,10 @@ interface Thread {
   worker: Worker;
   /** Batches posted and not yet answered, by id, each with its jobs' callbacks in order. */
   batches: Map<number, Waiting[]>;
+  /** Milliseconds this thread had no batch to work on, up to `idleSince`. */
+  idleMs: number;
+  /** When its last batch was answered (performance.now()); undefined while it has work. */
+  idleSince: number | undefined;
 }
 
 /**
@@ -134,6 +138,20 @@ export class EncryptPool {
     });
   }
 
+  /**
+   * Milliseconds the threads had no batch to work on since they started,
+   * summed over threads and divided by their number: the time the event loop
+   * kept the encryption (most of a push's CPU) waiting. The benchmark reports
+   * it per row; it is not sampled anywhere on the send path.
+   */
+  idleMs(): number {
+    if (this.threads.length === 0) return 0;
+    const now = performance.now();
+    let total = 0;
+    for (const thread of this.threads) total += thread.idleMs + (thread.idleSince === undefined ? 0 : now - thread.idleSince);
+    return total / this.threads.length;
+  }
+
   /** Stops every thread; encryptions still waiting fail. */
   async close(): Promise<void> {
     this.closed = true;
@@ -177,19 +195,26 @@ export class EncryptPool {
       return [job.p256dh, job.auth, index];
     });
     const batch: Batch = { id: this.nextBatchId++, plaintexts, jobs };
-    if (thread.batches.size === 0) thread.worker.ref();
+    if (thread.batches.size === 0) {
+      thread.worker.ref();
+      if (thread.idleSince !== undefined) thread.idleMs += performance.now() - thread.idleSince;
+      thread.idleSince = undefined;
+    }
     thread.batches.set(batch.id, chunk.map(({ waiting }) => waiting));
     thread.worker.postMessage(batch);
   }
 
   private spawn(): Thread {
     const worker = new Worker(WORKER_SOURCE, { eval: true });
-    const thread: Thread = { worker, batches: new Map() };
+    const thread: Thread = { worker, batches: new Map(), idleMs: 0, idleSince: undefined };
     worker.on('message', ({ id, bodies, results }: BatchResult) => {
       const waiting = thread.batches.get(id);
       if (!waiting) return;
       thread.batches.delete(id);
-      if (thread.batches.size === 0) worker.unref();
+      if (thread.batches.size === 0) {
+        worker.unref();
+        thread.idleSince = performance.now();
+      }
       let offset = bodies.byteOffset;
       results.forEach((result, i) => {
         if (typeof result === 'string') return waiting[i]!.reject(new Error(result));
