@@ -71,7 +71,8 @@ const STREAM_PARTS: [string, Matcher][] = [
 const PUSH_PARTS: [string, Matcher][] = [
   ['accept: the message, its events and push jobs (group commit)', (_, url) => url.includes('group-commit')],
   ['claim: lease jobs, read their subscriptions', (name, url) => name === 'claimPushJobs' || (name === 'step' && url.includes('push-worker'))],
-  ['settle: delete jobs, counts, outcome events', (name) => name === 'settlePushJobs' || name === 'settlePending'],
+  ['settle: delete jobs, counts, outcome events', (name, url) =>
+    name === 'settlePushJobs' || name === 'settlePending' || (name === 'settle' && url.includes('sqlite-store'))],
   ['message preparation (once per message)', (name, url) => name === 'prepare' && url.includes('push-worker')],
   ['encryption hand-off (postMessage, results)', (_, url) => url.includes('encrypt-pool') || url === 'node:internal/worker'],
   ['requests out (undici write, TLS/TCP write)', (name, url) =>
@@ -110,7 +111,8 @@ profile.samples.forEach((id, i) => {
   totals.set(part, totals.get(part)! + dt);
 });
 
-process.stdout.write(`${(total / 1e6).toFixed(1)} s sampled, ${deliveries} deliveries\n\n| part | share | µs per delivery |\n| --- | ---: | ---: |\n`);
+const unit = values.parts === 'push' ? 'push' : 'delivery';
+process.stdout.write(`${(total / 1e6).toFixed(1)} s sampled, ${deliveries} ${values.parts === 'push' ? 'pushes' : 'deliveries'}\n\n| part | share | µs per ${unit} |\n| --- | ---: | ---: |\n`);
 for (const [part, micros] of totals) {
   process.stdout.write(`| ${part} | ${((100 * micros) / total).toFixed(1)}% | ${(micros / deliveries).toFixed(1)} |\n`);
 }
