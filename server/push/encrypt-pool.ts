@@ -86,7 +86,7 @@ const PIECES_PER_THREAD = 4;
  * still being encrypted. In one message, all of them waited for the last
  * one's encryption and then went out together; over h2, where a claim's
  * requests take about as long as the next claim's encryption, the encryption
- * thread then sat idle 40% of the time (bench/README.md). A large queue (the
+ * thread then waited 32–44% of the row (bench/README.md). A large queue (the
  * ceiling row's 20,000) still goes in batches of MAX_BATCH.
  */
 export function batchSizeFor(queued: number, threads: number): number {
