@@ -19,6 +19,10 @@
  *
  *   node --import tsx bench/push-fanout.bench.ts [--subs 20000] [--concurrency 64] [--rounds 3] [--encrypt-threads N] [--profile]
  *
+ * Beside each tidings row's rate: the share of each round its encryption
+ * threads had no batch to work on (`PushSender.encryptIdleMs`), that is the
+ * time the event loop (claims, HTTP, settles) kept the encryption waiting.
+ *
  * `--profile` samples this process's main thread (the event loop) during each
  * tidings row of the last round and writes a `.cpuprofile` per row into a
  * temp directory it prints; profiling slows those rows, so their figures are
@@ -214,9 +218,12 @@ async function startTidings(name: string, protocol: Protocol) {
     `SELECT push_targets AS targets, pushed + push_failed + push_skipped AS settled, pushed FROM messages WHERE id = ?`,
   );
 
+  /** The share of the last run the encryption threads had no batch to work on. */
+  let encryptIdle = 0;
   /** One message to all N through lifecycle.accept (as POST /api/v1/messages stores it), until every push is settled. */
   async function run(round: number): Promise<number> {
     const msg = message(round);
+    const idleBefore = sender.encryptIdleMs();
     const start = performance.now();
     await storeMessage(store, msg, 'bench', userIds);
     worker.wake();
@@ -230,7 +237,10 @@ async function startTidings(name: string, protocol: Protocol) {
       if (Date.now() > deadline) throw new Error(`${name}: pushes still pending after 10 minutes`);
       await new Promise((r) => setTimeout(r, 10));
     }
-    const rate = SUBS / ((performance.now() - start) / 1000);
+    const elapsed = performance.now() - start;
+    // Threads start on first use, so the warm-up round's share counts from their start.
+    encryptIdle = (sender.encryptIdleMs() - idleBefore) / elapsed;
+    const rate = SUBS / (elapsed / 1000);
     await expectDelivered(name, protocol);
     return rate;
   }
@@ -240,7 +250,7 @@ async function startTidings(name: string, protocol: Protocol) {
     reader.close();
     await store.close();
   }
-  return { run, close };
+  return { run, close, encryptIdle: () => encryptIdle };
 }
 
 const tidingsH2 = await startTidings('tidings-h2', 'h2');
@@ -259,6 +269,9 @@ const results = perContender();
 /** CPU milliseconds per 1,000 pushes: this process (event loop and encryption threads), and the push service child. */
 const senderCpu = perContender();
 const serviceCpu = perContender();
+/** Share of each tidings round the encryption threads waited for work (the event loop had handed them none). */
+const encryptIdle = perContender();
+const idleOf: Partial<Record<Contender, () => number>> = { tidingsH2: tidingsH2.encryptIdle, tidingsH1: tidingsH1.encryptIdle };
 const header = `Push fan-out: ${SUBS} distinct subscriptions, concurrency ${CONCURRENCY}, ${ROUNDS} rounds, encrypt threads ${THREADS}, Node ${process.version}, ${os.availableParallelism()} CPUs (${os.cpus()[0]?.model ?? '?'})`;
 const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 process.stderr.write(`${header}\nloadavg at start: ${loadavg()}\n`);
@@ -287,6 +300,8 @@ for (let round = 0; round <= ROUNDS; round++) {
     results[name].push(rate);
     senderCpu[name].push(((cpu.user + cpu.system) / 1000 / SUBS) * 1000);
     serviceCpu[name].push((cpuMs / SUBS) * 1000);
+    const idle = idleOf[name];
+    if (idle) encryptIdle[name].push(idle() * 100);
   }
   process.stderr.write(`round ${round}/${ROUNDS} done${round === 0 ? ' (warm-up)' : ''}, loadavg ${loadavg()}\n`);
 }
@@ -297,7 +312,7 @@ await ceilingPool?.close();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const m = Object.fromEntries(Object.entries(results).map(([name, xs]) => [name, median(xs)])) as Record<Contender, number>;
 const row = (name: string, contender: Contender) =>
-  `| ${name} | ${Math.round(m[contender])} | ${results[contender].map((x) => Math.round(x)).join(', ')} | ${(m[contender] / m.ceiling).toFixed(2)}× | ${(m[contender] / m.stock).toFixed(2)}× | ${Math.round(median(senderCpu[contender]))} | ${Math.round(median(serviceCpu[contender]))} |`;
+  `| ${name} | ${Math.round(m[contender])} | ${results[contender].map((x) => Math.round(x)).join(', ')} | ${(m[contender] / m.ceiling).toFixed(2)}× | ${(m[contender] / m.stock).toFixed(2)}× | ${Math.round(median(senderCpu[contender]))} | ${Math.round(median(serviceCpu[contender]))} | ${encryptIdle[contender].length > 0 && THREADS > 0 ? `${encryptIdle[contender].map((x) => x.toFixed(0)).join(', ')}%` : '—'} |`;
 const threads = THREADS > 0 ? `${THREADS} encrypt thread${THREADS === 1 ? '' : 's'}` : 'encryption on the event loop';
 process.stdout.write(
   [
@@ -305,8 +320,8 @@ process.stdout.write(
     header,
     `loadavg (1, 5, 15 min) at the end: ${loadavg()}`,
     '',
-    '| contender | pushes/s (median) | rounds | ÷ ceiling | ÷ stock | sender CPU ms / 1k pushes | push service CPU ms / 1k |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| contender | pushes/s (median) | rounds | ÷ ceiling | ÷ stock | sender CPU ms / 1k pushes | push service CPU ms / 1k | encrypt threads waiting for work, per round |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     row(`encryption ceiling: Tidings' RFC 8291 code, bare, ${threads}`, 'ceiling'),
     row('webpush.encrypt, bare, 1 thread', 'webPushCeiling'),
     row(`tidings → h2 push service, ${threads}`, 'tidingsH2'),

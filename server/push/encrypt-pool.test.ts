@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { decryptWebPush } from '../test-support/rfc8291-decrypt.js';
-import { EncryptPool, encryptInline } from './encrypt-pool.js';
+import { batchSizeFor, EncryptPool, encryptInline } from './encrypt-pool.js';
 
 function browserKeys() {
   const ecdh = crypto.createECDH('prime256v1');
@@ -16,7 +17,10 @@ function decrypt(cipherText: Buffer, keys: ReturnType<typeof browserKeys>): stri
 
 describe('EncryptPool', () => {
   let pool: EncryptPool | undefined;
-  afterEach(() => pool?.close());
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await pool?.close();
+  });
 
   it('encrypts each job for its own subscription, across threads and batches', async () => {
     pool = new EncryptPool(2);
@@ -25,6 +29,39 @@ describe('EncryptPool', () => {
     const texts = subs.map((_, i) => (i % 2 === 0 ? `even ${'é'.repeat(100)}` : 'odd'));
     const cipherTexts = await Promise.all(subs.map((s, i) => pool!.encrypt({ p256dh: s.p256dh, auth: s.auth, plaintext: texts[i]! })));
     cipherTexts.forEach((cipherText, i) => expect(decrypt(cipherText, subs[i]!)).toBe(texts[i]));
+  });
+
+  it('hands a claim’s worth to a thread in pieces, so its first pushes need not wait for its last', async () => {
+    pool = new EncryptPool(1);
+    const posted = vi.spyOn(Worker.prototype, 'postMessage');
+    const subs = Array.from({ length: 32 }, browserKeys);
+    const cipherTexts = await Promise.all(subs.map((s, i) => pool!.encrypt({ p256dh: s.p256dh, auth: s.auth, plaintext: `n${i}` })));
+    expect(posted.mock.calls.map(([batch]) => (batch as { jobs: unknown[] }).jobs.length)).toEqual([8, 8, 8, 8]);
+    cipherTexts.forEach((cipherText, i) => expect(decrypt(cipherText, subs[i]!)).toBe(`n${i}`));
+  });
+
+  it('sizes batches: pieces of at least 8 for a claim, at most 64 for a long queue', () => {
+    expect(batchSizeFor(32, 1)).toBe(8);
+    expect(batchSizeFor(3, 1)).toBe(8);
+    expect(batchSizeFor(32, 2)).toBe(8);
+    expect(batchSizeFor(128, 1)).toBe(32);
+    expect(batchSizeFor(20_000, 1)).toBe(64);
+    expect(batchSizeFor(20_000, 7)).toBe(64);
+  });
+
+  it('counts the time its threads had no batch to work on', async () => {
+    pool = new EncryptPool(1);
+    expect(pool.idleMs()).toBe(0);
+    const keys = browserKeys();
+    await pool.encrypt({ p256dh: keys.p256dh, auth: keys.auth, plaintext: 'first' });
+    // The thread has been idle since before this point (its answer came in first)...
+    const answered = performance.now();
+    const before = pool.idleMs();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // ...until after this one (the next batch is posted later in the turn).
+    const posted = performance.now();
+    await pool.encrypt({ p256dh: keys.p256dh, auth: keys.auth, plaintext: 'second' });
+    expect(pool.idleMs() - before).toBeGreaterThanOrEqual(posted - answered);
   });
 
   it('takes a Buffer plaintext as well as a string', async () => {

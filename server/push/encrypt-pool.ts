@@ -37,6 +37,10 @@ interface Thread {
   worker: Worker;
   /** Batches posted and not yet answered, by id, each with its jobs' callbacks in order. */
   batches: Map<number, Waiting[]>;
+  /** Milliseconds this thread had no batch to work on, up to `idleSince`. */
+  idleMs: number;
+  /** When its last batch was answered (performance.now()); undefined while it has work. */
+  idleSince: number | undefined;
 }
 
 /**
@@ -65,12 +69,29 @@ parentPort.on('message', ({ id, plaintexts, jobs }) => {
 `;
 
 /**
- * Most jobs per postMessage. A turn's jobs (typically one claim's worth) are
- * split evenly over the threads, so each thread gets one message per claim;
- * the cap bounds how long the first push of a batch waits for the last one's
- * encryption (64 × ~0.1–0.25 ms).
+ * Most jobs per postMessage: bounds how long the first push of a batch waits
+ * for the last one's encryption (64 × ~0.1–0.25 ms).
  */
 const MAX_BATCH = 64;
+/** Fewest jobs per postMessage when a turn's jobs are split into pieces (below, batchSizeFor). */
+const MIN_BATCH = 8;
+/** Pieces per thread a turn's jobs are split into, when there are enough of them. */
+const PIECES_PER_THREAD = 4;
+
+/**
+ * Jobs per postMessage for `queued` jobs that arrived in one turn on `threads`
+ * threads. A claim's worth (32 at the default concurrency) goes in pieces of
+ * MIN_BATCH rather than in one message per thread: a thread answers piece by
+ * piece, so the first pushes of a claim are on the wire while the rest are
+ * still being encrypted. In one message, all of them waited for the last
+ * one's encryption and then went out together; over h2, where a claim's
+ * requests take about as long as the next claim's encryption, the encryption
+ * thread then waited 32–44% of the row (bench/README.md). A large queue (the
+ * ceiling row's 20,000) still goes in batches of MAX_BATCH.
+ */
+export function batchSizeFor(queued: number, threads: number): number {
+  return Math.min(MAX_BATCH, Math.max(MIN_BATCH, Math.ceil(queued / threads / PIECES_PER_THREAD)));
+}
 
 /**
  * Encryption threads by default: all cores but the one the event loop
@@ -91,8 +112,8 @@ export function defaultEncryptThreads(): number {
 /**
  * Encrypts pushes on worker threads, so the event loop keeps sending while
  * the ECDH and AES work for the next pushes runs on another core. Jobs that
- * arrive in the same turn of the event loop are split evenly into a batch per
- * thread, each posted to the thread with the fewest waiting. Threads start on first use
+ * arrive in the same turn of the event loop are split into batches
+ * (batchSizeFor), each posted to the thread with the fewest waiting. Threads start on first use
  * and only hold the process open while they have work.
  */
 export class EncryptPool {
@@ -117,6 +138,20 @@ export class EncryptPool {
     });
   }
 
+  /**
+   * Milliseconds the threads had no batch to work on since they started,
+   * summed over threads and divided by their number: the time the event loop
+   * kept the encryption (most of a push's CPU) waiting. The benchmark reports
+   * it per row; it is not sampled anywhere on the send path.
+   */
+  idleMs(): number {
+    if (this.threads.length === 0) return 0;
+    const now = performance.now();
+    let total = 0;
+    for (const thread of this.threads) total += thread.idleMs + (thread.idleSince === undefined ? 0 : now - thread.idleSince);
+    return total / this.threads.length;
+  }
+
   /** Stops every thread; encryptions still waiting fail. */
   async close(): Promise<void> {
     this.closed = true;
@@ -130,9 +165,9 @@ export class EncryptPool {
   private flush(): void {
     this.flushScheduled = false;
     if (this.closed) return;
-    const perThread = Math.min(MAX_BATCH, Math.ceil(this.queue.length / this.size));
+    const size = batchSizeFor(this.queue.length, this.size);
     while (this.queue.length > 0) {
-      const chunk = this.queue.splice(0, perThread);
+      const chunk = this.queue.splice(0, size);
       this.post(this.leastBusy(), chunk);
     }
   }
@@ -160,19 +195,26 @@ export class EncryptPool {
       return [job.p256dh, job.auth, index];
     });
     const batch: Batch = { id: this.nextBatchId++, plaintexts, jobs };
-    if (thread.batches.size === 0) thread.worker.ref();
+    if (thread.batches.size === 0) {
+      thread.worker.ref();
+      if (thread.idleSince !== undefined) thread.idleMs += performance.now() - thread.idleSince;
+      thread.idleSince = undefined;
+    }
     thread.batches.set(batch.id, chunk.map(({ waiting }) => waiting));
     thread.worker.postMessage(batch);
   }
 
   private spawn(): Thread {
     const worker = new Worker(WORKER_SOURCE, { eval: true });
-    const thread: Thread = { worker, batches: new Map() };
+    const thread: Thread = { worker, batches: new Map(), idleMs: 0, idleSince: undefined };
     worker.on('message', ({ id, bodies, results }: BatchResult) => {
       const waiting = thread.batches.get(id);
       if (!waiting) return;
       thread.batches.delete(id);
-      if (thread.batches.size === 0) worker.unref();
+      if (thread.batches.size === 0) {
+        worker.unref();
+        thread.idleSince = performance.now();
+      }
       let offset = bodies.byteOffset;
       results.forEach((result, i) => {
         if (typeof result === 'string') return waiting[i]!.reject(new Error(result));

@@ -64,7 +64,7 @@ export class HeldPushReleaser extends LoopWorker {
     const { store, policy } = this.options;
     const holds = store.lifecycle.heldPushes;
     const newest = await store.getMessage(hold.newestMessageId);
-    const status = newest && (await store.lifecycle.getStatus(hold.newestMessageId))?.status;
+    const status = newest && (await store.lifecycle.statusOf(hold.newestMessageId));
     if (!newest || status === 'retracted') {
       await holds.release(hold);
       return;

@@ -154,6 +154,11 @@ export class PushSender {
     return { kind: 'rejected', status, reason: reason || `HTTP ${status}` };
   }
 
+  /** How long the encryption threads waited for work (EncryptPool.idleMs); 0 when encrypting on the event loop. */
+  encryptIdleMs(): number {
+    return this.pool?.idleMs() ?? 0;
+  }
+
   /** Closes idle connections and stops the encryption threads; requests still in flight are aborted. */
   async close(): Promise<void> {
     await Promise.all([this.agent.destroy(), this.pool?.close()]);

@@ -58,6 +58,8 @@ export function lifecycleContract(name: string, openDatabase: () => Promise<() =
         expect(await store.lifecycle.deliverDue(T + MINUTE - 1, 10, never)).toEqual({ events: [], delivered: 0, fanOutQueued: false });
         expect(await log('u1')).toEqual([]);
         expect((await store.lifecycle.getStatus('s1'))?.status).toBe('scheduled');
+        expect(await store.lifecycle.statusOf('s1')).toBe('scheduled');
+        expect(await store.lifecycle.statusOf('no-such-message')).toBeUndefined();
 
         const due = await store.lifecycle.deliverDue(T + MINUTE, 10, never);
         expect(due.delivered).toBe(1);
@@ -282,6 +284,7 @@ export function lifecycleContract(name: string, openDatabase: () => Promise<() =
         expect((await log('u1')).at(-1)).toEqual({ seq: 2, kind: 'retracted', messageId: 'r1' });
         expect((await log('u2')).at(-1)).toEqual({ seq: 2, kind: 'retracted', messageId: 'r1' });
         expect((await store.lifecycle.getStatus('r1'))?.status).toBe('retracted');
+        expect(await store.lifecycle.statusOf('r1')).toBe('retracted');
         expect(await store.lifecycle.retract('m1', 'r1')).toEqual({ ok: true, value: [] });
         expect(await log('u1')).toHaveLength(2);
         expect(await store.lifecycle.retract('m1', 'later')).toEqual({ ok: false, reason: 'not-sent' });

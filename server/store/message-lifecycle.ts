@@ -196,6 +196,11 @@ export interface MessageLifecycleStore {
   listReplies(merchantId: string, messageId: string, afterId: string, limit: number): Promise<LifecycleOutcome<{ userId: string; message: Message }[]>>;
 
   getStatus(id: string): Promise<MessageStatusRecord | undefined>;
+  /**
+   * The status alone: for the push worker, which asks once per message whether it was retracted
+   * and needs neither the recipients (20,000 ids for a message to 20,000 shoppers) nor the counts.
+   */
+  statusOf(id: string): Promise<MessageStatus | undefined>;
   /** Adds counts of events sent on live streams, per message. */
   addDeliveredLive(counts: ReadonlyMap<string, number>): Promise<void>;
 }

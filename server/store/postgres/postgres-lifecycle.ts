@@ -497,6 +497,11 @@ export class PostgresLifecycle implements MessageLifecycleStore {
     return toStatusRecord(row, schedule, row.read);
   }
 
+  async statusOf(id: string): Promise<MessageStatus | undefined> {
+    const { rows } = await this.pool.query<{ status: MessageStatus }>('SELECT status FROM messages WHERE id = $1', [id]);
+    return rows[0]?.status;
+  }
+
   async addDeliveredLive(counts: ReadonlyMap<string, number>): Promise<void> {
     if (counts.size === 0) return;
     await this.pool.query(

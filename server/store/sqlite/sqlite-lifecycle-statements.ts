@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { PENDING_SCHEDULES, SENT_SUMMARY_COLUMNS, type MessageRow, type ScheduleRow, type SentSummaryRow, type StatusRow } from '../store-rows.js';
+import type { MessageStatus } from '../message-lifecycle.js';
 
 const READ_COUNT = '(SELECT COUNT(*) FROM message_states ms WHERE ms.message_id = m.id AND ms.read = 1)';
 
@@ -133,6 +134,7 @@ return {
       `SELECT message_json FROM messages WHERE reply_to = ? AND status = 'reply' AND id > ? ORDER BY id LIMIT ?`,
     ),
     countRead: p<[string], { n: number }>('SELECT COUNT(*) AS n FROM message_states WHERE message_id = ? AND read = 1'),
+    statusOnly: p<[string], { status: MessageStatus }>('SELECT status FROM messages WHERE id = ?'),
     status: p<[string], MessageRow & StatusRow>(
       'SELECT id, merchant_id, message_json, status, target_json, delivered_live FROM messages WHERE id = ?',
     ),

@@ -360,6 +360,10 @@ export class SqliteLifecycle implements MessageLifecycleStore {
     return row && toStatusRecord(row, this.s.getSchedule.get(id), this.s.countRead.get(id)!.n);
   }
 
+  async statusOf(id: string): Promise<MessageStatus | undefined> {
+    return this.s.statusOnly.get(id)?.status;
+  }
+
   async addDeliveredLive(counts: ReadonlyMap<string, number>): Promise<void> {
     this.db.transaction(() => {
       for (const [id, n] of counts) this.s.addLive.run(n, id);
