@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  const store = await openStore(config);
+  const store = await openStore(config, logger);
   const bus = await openBus(config.redisUrl, logger, config.redisPrefix);
   const amqp = config.amqp ? new AmqpConnection({ url: config.amqp.url, logger, name: `tidings ${process.pid}` }) : undefined;
   const app = await createApp({

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { PostgresStore } from './postgres/postgres-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
@@ -8,9 +9,9 @@ import type { Store } from './store.js';
  * (several instances share it), otherwise the embedded SQLite file in
  * DATA_DIR. Either way the schema is migrated before this resolves.
  */
-export async function openStore(config: Pick<Config, 'databaseUrl' | 'databasePoolSize' | 'dataDir'>): Promise<Store> {
+export async function openStore(config: Pick<Config, 'databaseUrl' | 'databasePoolSize' | 'dataDir'>, logger?: Logger): Promise<Store> {
   if (config.databaseUrl) {
     return PostgresStore.open({ connectionString: config.databaseUrl, poolSize: config.databasePoolSize });
   }
-  return SqliteStore.open(config.dataDir);
+  return SqliteStore.open(config.dataDir, logger);
 }

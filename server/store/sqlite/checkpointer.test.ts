@@ -145,4 +145,16 @@ describe('Checkpointer', () => {
     }
     expect(warnings.filter((message) => message.startsWith('WAL checkpoint failed'))).toHaveLength(1);
   });
+
+  it('reports problems to onProblem instead, when given one', async () => {
+    const file = path.join(tempDir(), 'not-a-database.sqlite');
+    fs.writeFileSync(file, 'x'.repeat(2 * PAGE));
+    const db = new Database(':memory:');
+    const problems: string[] = [];
+    const checkpointer = new Checkpointer(db, file, { intervalMs: 1, onProblem: (message) => problems.push(message) });
+    open.push({ db, checkpointer });
+    await vi.waitFor(async () => expect((await checkpointer.stats()).failed).toBeGreaterThanOrEqual(5));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(problems).toEqual([expect.stringMatching(/^WAL checkpoint failed: SqliteError: file is not a database/)]);
+  });
 });

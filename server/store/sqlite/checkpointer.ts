@@ -17,6 +17,8 @@ export interface CheckpointerOptions {
    * back to this once the WAL starts over.
    */
   walPages?: number;
+  /** Where a failed checkpoint or a stopped thread is reported (default: a process warning). */
+  onProblem?: (message: string) => void;
 }
 
 export interface CheckpointStats {
@@ -82,6 +84,7 @@ export class Checkpointer {
 
   constructor(db: Database.Database, file: string, options: CheckpointerOptions = {}) {
     const walPages = options.walPages ?? 4_096;
+    const onProblem = options.onProblem ?? ((message: string) => process.emitWarning(message));
     db.pragma(`wal_autocheckpoint = ${walPages}`);
     // The WAL file stays as long as the most it ever held until SQLite truncates it: at the first
     // commit after it starts over, back to this.
@@ -96,9 +99,9 @@ export class Checkpointer {
     });
     // A failed pass is retried at the next interval; the fallback bounds the WAL meanwhile.
     this.worker.on('message', (message: { type: string; message?: string }) => {
-      if (message.type === 'error') process.emitWarning(`WAL checkpoint failed: ${message.message}`);
+      if (message.type === 'error') onProblem(`WAL checkpoint failed: ${message.message}`);
     });
-    this.worker.on('error', (error) => process.emitWarning(`WAL checkpoint thread stopped: ${error.message}`));
+    this.worker.on('error', (error) => onProblem(`WAL checkpoint thread stopped: ${error.message}`));
     this.exited = new Promise((resolve) => this.worker.once('exit', resolve));
     this.worker.unref();
   }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { Logger } from 'pino';
 import { messageSchema, type Message } from '../../../shared/message.schema.js';
 import type { SyncEvent } from '../../../shared/event.schema.js';
 import type {
@@ -64,12 +65,12 @@ export class SqliteStore implements Store {
   readonly webhooks: SqliteEventOutbox;
   readonly stats: SqliteDeliveryStats;
 
-  static open(dataDir: string): SqliteStore {
+  static open(dataDir: string, logger?: Logger): SqliteStore {
     fs.mkdirSync(dataDir, { recursive: true });
-    return new SqliteStore(path.join(dataDir, SQLITE_FILE_NAME));
+    return new SqliteStore(path.join(dataDir, SQLITE_FILE_NAME), logger);
   }
 
-  constructor(file: string) {
+  constructor(file: string, logger?: Logger) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     // FULL: a 202 promises the message survives power loss, not only a crash.
@@ -78,7 +79,10 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
     // A database in memory has no WAL (and no second connection could open it).
-    this.checkpointer = file === ':memory:' ? undefined : new Checkpointer(this.db, file);
+    this.checkpointer =
+      file === ':memory:'
+        ? undefined
+        : new Checkpointer(this.db, file, logger ? { onProblem: (message) => logger.warn({ file }, message) } : {});
     this.groupCommit = new GroupCommit(this.db);
     this.webhooks = new SqliteEventOutbox(this.db);
     this.stats = new SqliteDeliveryStats(this.db);
