@@ -3,7 +3,7 @@ import type { Message } from '../../shared/message.schema.js';
 import { LoopWorker } from '../scheduler/background-loop.js';
 import { isDigestHold, QUIET_HOURS_HOLD, type ClaimedHold, type SummaryRetry } from '../store/held-push-store.js';
 import type { PushSummary, Store } from '../store/store.js';
-import { pushOptionsFor } from './push-options.js';
+import { summaryPushOptionsFor } from './push-options.js';
 import { buildSummaryPayload, summaryTitle } from './push-payload.js';
 import { PUSH_NOW, type PushPolicy, type PushTransport } from './push-worker.js';
 import { DEFAULT_RETRY_POLICY, retryDueAt, type RetryPolicy } from './retry-policy.js';
@@ -90,8 +90,7 @@ export class HeldPushReleaser extends LoopWorker {
   private async sendSummary(hold: ClaimedHold, summary: PushSummary, newest: Message): Promise<SummaryRetry[]> {
     const { store, transport, logger } = this.options;
     const plaintext = buildSummaryPayload(summary, newest);
-    // No topic: a summary must not replace, on the push service, a pending push of one of its messages' collapse keys.
-    const { topic: _topic, ...options } = pushOptionsFor(newest, Date.now());
+    const options = summaryPushOptionsFor(newest, Date.now());
     const retries: SummaryRetry[] = [];
     for (const subscription of await store.listPushSubscriptions(hold.userId)) {
       const result = await transport.send(subscription, plaintext, options);

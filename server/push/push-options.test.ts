@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../shared/message.schema.js';
-import { DEFAULT_TTL_SECONDS, pushOptionsFor, topicOf } from './push-options.js';
+import { DEFAULT_TTL_SECONDS, pushOptionsFor, summaryPushOptionsFor, topicOf } from './push-options.js';
 
 const now = Date.parse('2026-01-01T00:00:00Z');
 const message = (overrides: Partial<Message> = {}): Message => ({
@@ -38,5 +38,13 @@ describe('pushOptionsFor', () => {
     expect(topicOf('order:1043')).not.toBe(topic);
     expect(pushOptionsFor(message({ collapseKey: 'order:1042' }), now).topic).toBe(topic);
     expect(pushOptionsFor(message(), now)).not.toHaveProperty('topic');
+  });
+});
+
+describe('summaryPushOptionsFor', () => {
+  it('is the newest message\'s TTL and Urgency without its Topic', () => {
+    const newest = message({ collapseKey: 'order:1042', priority: 4, expiresAt: '2026-01-01T01:00:00Z' });
+    expect(pushOptionsFor(newest, now).topic).toBeDefined();
+    expect(summaryPushOptionsFor(newest, now)).toEqual({ ttl: 3600, urgency: 'high' });
   });
 });

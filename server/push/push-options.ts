@@ -49,3 +49,12 @@ export function pushOptionsFor(
     ...(topic ? { topic } : {}),
   };
 }
+
+/**
+ * A held push summary's options: those of its newest message, without a topic, so that on the push
+ * service it never replaces a pending push of one of its messages' collapse keys.
+ */
+export function summaryPushOptionsFor(newest: Message, now: number): PushOptions {
+  const { topic: _topic, ...options } = pushOptionsFor(newest, now);
+  return options;
+}

@@ -3,7 +3,7 @@ import type { Message } from '../../shared/message.schema.js';
 import type { Metrics } from '../metrics.js';
 import { digestHoldKey, QUIET_HOURS_HOLD, type DigestSpec } from '../store/held-push-store.js';
 import type { ClaimedPushJob, PushJobOutcome, PushSummary, Store } from '../store/store.js';
-import { pushOptionsFor, topicOf } from './push-options.js';
+import { pushOptionsFor, summaryPushOptionsFor, topicOf } from './push-options.js';
 import { buildPushPayload, buildRetractionPayload, buildSummaryPayload } from './push-payload.js';
 import type { PushResult, PushTarget } from './push-sender.js';
 import type { PushOptions } from './push-options.js';
@@ -181,12 +181,12 @@ export class PushWorker extends LoopWorker {
 
   /**
    * A held push summary a push service asked to retry (held-push-releaser.ts): built afresh from
-   * its newest message, without a topic like the first send, and never held back again.
+   * its newest message, with the first send's options, and never held back again.
    */
   private async sendSummary(job: ClaimedPushJob, summary: PushSummary, { message, retracted }: Prepared, now: number): Promise<PushJobOutcome> {
     if (retracted) return { id: job.id, kind: 'skipped' };
-    const { topic: _topic, ...options } = pushOptionsFor(message, now);
-    return this.outcomeOf(job, await this.options.transport.send(job.subscription, buildSummaryPayload(summary, message), options), message);
+    const payload = buildSummaryPayload(summary, message);
+    return this.outcomeOf(job, await this.options.transport.send(job.subscription, payload, summaryPushOptionsFor(message, now)), message);
   }
 
   private outcomeOf(job: ClaimedPushJob, result: PushResult, message: Message): PushJobOutcome {
