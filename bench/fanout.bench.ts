@@ -12,14 +12,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ShopperFleet, runClosedLoop, runOpenLoop, type RunResult } from './load.js';
 import { formatTable, percentile, type Figures } from './report.js';
 import { guardBenchmark, runBenchmark, rssBytes, startBare, startTidings, type Target, type TidingsOptions } from './targets.js';
-import { integerOption } from './options.js';
+import { benchOptions, integerOption } from './options.js';
 
-const { values } = parseArgs({
-  options: {
+const values = benchOptions(
+  'npm run bench -- [--quick] [--n N ...] [--messages M] [--in-flight K] [--rate R] [--seconds S]\n' +
+    '                        [--profile] [--data-root DIR]',
+  {
     n: { type: 'string', multiple: true },
     quick: { type: 'boolean', default: false },
     messages: { type: 'string' },
@@ -28,17 +30,8 @@ const { values } = parseArgs({
     seconds: { type: 'string' },
     profile: { type: 'boolean', default: false },
     'data-root': { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
   },
-});
-
-if (values.help) {
-  process.stdout.write(
-    'usage: npm run bench -- [--quick] [--n N ...] [--messages M] [--in-flight K] [--rate R] [--seconds S]\n' +
-      '                        [--profile] [--data-root DIR]\n',
-  );
-  process.exit(0);
-}
+);
 
 const quick = values.quick;
 const envN = process.env.BENCH_N?.split(',');
@@ -82,8 +75,6 @@ function fileSystemOf(dir: string): string {
     return 'unknown file system';
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);

@@ -15,31 +15,24 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ShopperFleet, Sender } from './load.js';
-import { percentile } from './report.js';
+import { log, percentile } from './report.js';
 import { cpuSeconds, guardBenchmark, runBenchmark, rssBytes, startBare, startTidings, type Target } from './targets.js';
-import { integerOption } from './options.js';
+import { benchOptions, integerOption } from './options.js';
 import { SQLITE_FILE_NAME } from '../server/store/sqlite/sqlite-store.js';
 
-const { values } = parseArgs({
-  options: {
+const values = benchOptions(
+  'npm run bench:flash-sale -- [--subscribers N] [--messages M] [--in-flight K] [--rounds R] [--profile] [--data-root DIR]',
+  {
     subscribers: { type: 'string' },
     messages: { type: 'string' },
     'in-flight': { type: 'string' },
     rounds: { type: 'string' },
     profile: { type: 'boolean', default: false },
     'data-root': { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
   },
-});
-
-if (values.help) {
-  process.stdout.write(
-    'usage: npm run bench:flash-sale -- [--subscribers N] [--messages M] [--in-flight K] [--rounds R] [--profile] [--data-root DIR]\n',
-  );
-  process.exit(0);
-}
+);
 
 const TOPIC = 'flash-sale';
 const config = {
@@ -51,9 +44,6 @@ const config = {
 };
 
 guardBenchmark(15 * 60_000);
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const log = (line: string) => process.stderr.write(`${line}\n`);
 
 interface Burst {
   deliveriesPerSecond: number;
@@ -98,7 +88,7 @@ async function burst(target: Target, fleet: ShopperFleet, prefix: string, messag
   const generatorCpu = process.cpuUsage(generatorCpuBefore);
   await sender.close();
   const seconds = (fleet.lastReceivedAt - start) / 1000;
-  const perDelivery = (cpuSeconds: number) => (cpuSeconds * 1e6) / Math.max(1, fleet.received);
+  const perDelivery = (cpu: number) => (cpu * 1e6) / Math.max(1, fleet.received);
   return {
     deliveriesPerSecond: fleet.received / seconds,
     p50: percentile(fleet.latencies, 50),

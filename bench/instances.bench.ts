@@ -10,30 +10,25 @@
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestSchema, type TestSchema } from '../server/test-support/postgres-schema.js';
 import { startServerProcess, type ServerProcess } from '../server/test-support/server-process.js';
 import { postgresAvailable, redisAvailable, TEST_DATABASE_URL, TEST_REDIS_URL } from '../server/test-support/services.js';
 import { ShopperFleet, runClosedLoop, runOpenLoop, type RunResult } from './load.js';
-import { percentile, ROWS, type Figures } from './report.js';
+import { log, percentile, ROWS, type Figures } from './report.js';
 import { BENCH_MERCHANT_KEY, guardBenchmark, killAllTargets, mintTokens, stopChild, trackChild, type Target } from './targets.js';
-import { integerOption } from './options.js';
+import { benchOptions, integerOption } from './options.js';
 
-const { values } = parseArgs({
-  options: {
+const values = benchOptions(
+  'node --import tsx bench/instances.bench.ts [--n N] [--messages M] [--in-flight K] [--rate R] [--seconds S]',
+  {
     n: { type: 'string' },
     messages: { type: 'string' },
     'in-flight': { type: 'string' },
     rate: { type: 'string' },
     seconds: { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
   },
-});
-
-if (values.help) {
-  process.stdout.write('usage: node --import tsx bench/instances.bench.ts [--n N] [--messages M] [--in-flight K] [--rate R] [--seconds S]\n');
-  process.exit(0);
-}
+);
 
 const config = {
   n: integerOption('n', values.n, 200),
@@ -102,9 +97,6 @@ async function startSetup(name: string, instances: 1 | 2, userIds: string[]): Pr
 }
 
 // ---- measuring ----------------------------------------------------------------------------
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const log = (line: string) => process.stderr.write(`${line}\n`);
 
 function describeStatuses(run: RunResult): string {
   return [...run.statuses]

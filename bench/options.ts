@@ -1,3 +1,5 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
 /**
  * An integer command-line option of a benchmark: `fallback` when absent; a
  * message naming the option and exit code 2 when it is not an integer ≥ `least`.
@@ -10,4 +12,20 @@ export function integerOption(name: string, text: string | undefined, fallback: 
     process.exit(2);
   }
   return value;
+}
+
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+const HELP = { help: { type: 'boolean', short: 'h', default: false } } as const;
+
+/**
+ * A benchmark's command line: `node:util`'s parseArgs with `-h`/`--help` added, which prints
+ * `usage` and exits 0.
+ */
+export function benchOptions<const O extends OptionsConfig>(usage: string, options: O): ReturnType<typeof parseArgs<{ options: O }>>['values'] {
+  const { values } = parseArgs({ options: { ...options, ...HELP } });
+  if ((values as { help?: boolean }).help) {
+    process.stdout.write(`usage: ${usage}\n`);
+    process.exit(0);
+  }
+  return values;
 }

@@ -20,30 +20,25 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { SQLITE_FILE_NAME, SqliteStore } from '../server/store/sqlite/sqlite-store.js';
 import { storeMessage } from '../server/test-support/store-messages.js';
-import { integerOption } from './options.js';
+import { benchOptions, integerOption } from './options.js';
 import { stormBroadcast } from './storm-broadcast.js';
-import { percentile } from './report.js';
+import { log, percentile } from './report.js';
 import { acceptQueue, cpuSeconds, guardBenchmark, runBenchmark, rssBytes, startBare, startTidings, type Target } from './targets.js';
 
-const { values } = parseArgs({
-  options: {
+const values = benchOptions(
+  'npm run bench:reconnect-storm -- [--shoppers N] [--behind B] [--spread-ms MS] [--profile] [--data-root DIR]',
+  {
     shoppers: { type: 'string' },
     behind: { type: 'string' },
     'spread-ms': { type: 'string' },
     profile: { type: 'boolean', default: false },
     'data-root': { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
   },
-});
-
-if (values.help) {
-  process.stdout.write('usage: npm run bench:reconnect-storm -- [--shoppers N] [--behind B] [--spread-ms MS] [--profile] [--data-root DIR]\n');
-  process.exit(0);
-}
+);
 
 /** Events each shopper already read before the storm: the cursor is not 0, as after a real disconnect. */
 const OLDER = 5;
@@ -57,9 +52,6 @@ const cursor = OLDER;
 const head = OLDER + config.behind;
 
 guardBenchmark(20 * 60_000);
-
-const log = (line: string) => process.stderr.write(`${line}\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** `OLDER + behind` broadcasts to every shopper by id, each stored as `POST /api/v1/messages` stores it. */
 async function seedLog(dataDir: string, userIds: string[]): Promise<void> {

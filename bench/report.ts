@@ -1,3 +1,8 @@
+/** A progress line: to stderr, so stdout holds only the results. */
+export function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
 /** Nearest-rank percentile of unsorted samples; NaN when there are none. */
 export function percentile(samples: readonly number[], p: number): number {
   if (samples.length === 0) return NaN;

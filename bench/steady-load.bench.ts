@@ -18,14 +18,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ShopperFleet, Sender } from './load.js';
-import { percentile } from './report.js';
+import { log, percentile } from './report.js';
 import { guardBenchmark, runBenchmark, rssBytes, startBare, startTidings, type Target } from './targets.js';
-import { integerOption } from './options.js';
+import { benchOptions, integerOption } from './options.js';
 
-const { values } = parseArgs({
-  options: {
+const values = benchOptions(
+  'npm run bench:steady -- [--shoppers N] [--rate R] [--seconds S] [--broadcast-every B] [--window W] [--plot FILE.svg] [--profile] [--data-root DIR]',
+  {
     shoppers: { type: 'string' },
     rate: { type: 'string' },
     seconds: { type: 'string' },
@@ -34,16 +35,8 @@ const { values } = parseArgs({
     plot: { type: 'string' },
     profile: { type: 'boolean', default: false },
     'data-root': { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
   },
-});
-
-if (values.help) {
-  process.stdout.write(
-    'usage: npm run bench:steady -- [--shoppers N] [--rate R] [--seconds S] [--broadcast-every B] [--window W] [--plot FILE.svg] [--profile] [--data-root DIR]\n',
-  );
-  process.exit(0);
-}
+);
 
 const TOPIC = 'steady';
 const config = {
@@ -56,9 +49,6 @@ const config = {
 };
 
 guardBenchmark(20 * 60_000);
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** One window of the run: latencies of what was sent in it, and the server's peak RSS while it lasted. */
 interface Slice {

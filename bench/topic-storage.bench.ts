@@ -17,44 +17,36 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SqliteStore } from '../server/store/sqlite/sqlite-store.js';
 import type { Store } from '../server/store/store.js';
 import { createTestSchema } from '../server/test-support/postgres-schema.js';
 import { TEST_DATABASE_URL } from '../server/test-support/services.js';
 import { startTestServer, TEST_MERCHANT_KEY, type TestServer } from '../server/test-support/test-server.js';
-import { percentile } from './report.js';
+import { log, percentile } from './report.js';
 import { guardBenchmark, runBenchmark } from './targets.js';
 import { acceptToTopicLog, appendManyToTopicLog, createTopicLog, queueTopicPushes, readTopicLogAfter, seedResume, type ResumeSetup } from './topic-log-prototype.js';
 import { grown, openPostgresRaw, openSqliteRaw, seedTopic, type Dialect, type RawDb } from './topic-storage-db.js';
-import { integerOption } from './options.js';
+import { benchOptions, integerOption } from './options.js';
 
-const { values } = parseArgs({
-  options: {
-    subscribers: { type: 'string' },
-    store: { type: 'string', default: 'both' },
-    rounds: { type: 'string' },
-    'push-every': { type: 'string' },
-    batch: { type: 'string' },
-    topics: { type: 'string' },
-    'per-topic': { type: 'string' },
-    'data-root': { type: 'string' },
-    profile: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
+const USAGE = 'npm run bench:topic-storage -- [--subscribers N] [--store sqlite|postgres|both] [--rounds R] ' +
+  '[--push-every K] [--batch N] [--topics T] [--per-topic B] [--data-root DIR] [--profile]';
+const values = benchOptions(USAGE, {
+  subscribers: { type: 'string' },
+  store: { type: 'string', default: 'both' },
+  rounds: { type: 'string' },
+  'push-every': { type: 'string' },
+  batch: { type: 'string' },
+  topics: { type: 'string' },
+  'per-topic': { type: 'string' },
+  'data-root': { type: 'string' },
+  profile: { type: 'boolean', default: false },
 });
-
-const USAGE = 'usage: npm run bench:topic-storage -- [--subscribers N] [--store sqlite|postgres|both] [--rounds R] ' +
-  '[--push-every K] [--batch N] [--topics T] [--per-topic B] [--data-root DIR] [--profile]\n';
-if (values.help) {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
 
 const stores: Dialect[] = values.store === 'both' ? ['sqlite', 'postgres'] : [values.store as Dialect];
 if (!stores.every((s) => s === 'sqlite' || s === 'postgres')) {
-  process.stderr.write(`--store must be sqlite, postgres or both, got ${JSON.stringify(values.store)}\n${USAGE}`);
+  process.stderr.write(`--store must be sqlite, postgres or both, got ${JSON.stringify(values.store)}\nusage: ${USAGE}\n`);
   process.exit(2);
 }
 const config = {
@@ -76,8 +68,6 @@ const TOPIC_LOG_SAMPLE = 10_000;
 
 guardBenchmark(60 * 60_000);
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]) => percentile(xs, 50);
 const sum = (xs: { bytes: number }[]) => xs.reduce((a, x) => a + x.bytes, 0);
 

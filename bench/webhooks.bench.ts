@@ -23,11 +23,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { startServerProcess, type ServerProcess } from '../server/test-support/server-process.js';
 import { newWebhookSecret, signWebhook } from '../server/webhooks/webhook-signature.js';
 import { createTidingsClient, verifyWebhook } from '../shared/sdk/tidings-client.js';
-import { percentile } from './report.js';
+import { log, percentile } from './report.js';
 
 const { values } = parseArgs({
   options: {
@@ -57,9 +58,6 @@ setTimeout(() => {
   process.stderr.write('webhooks bench: watchdog, 5 minutes passed\n');
   process.exit(2);
 }, 5 * 60_000).unref();
-
-const log = (line: string) => process.stderr.write(`${line}\n`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The shop's endpoint: verifies each delivery with the SDK, answers 204 (400 if refused), notes when each event arrived. */
 class Receiver {
