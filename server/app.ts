@@ -33,7 +33,7 @@ import { pushRoutes } from './http/routes/push.routes.js';
 import { shopperRoutes } from './http/routes/shopper.routes.js';
 import { statsRoutes } from './http/routes/stats.routes.js';
 import { securityHeaders, staticApp } from './http/static-app.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, createWalMetrics } from './metrics.js';
 import { EndpointAllowlist } from './push/endpoint-allowlist.js';
 import { PreferencePushPolicy } from './push/preference-push-policy.js';
 import { PushSender } from './push/push-sender.js';
@@ -150,6 +150,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const tokens = await ShopperTokens.fromStore(store);
   const auth = createAuthenticator(store, tokens);
   const metrics = createMetrics();
+  const walMetrics = store.walStats && createWalMetrics(metrics.registry);
   const pushDeps = deps.push ?? {};
   const allowlist = pushDeps.allowlist ?? EndpointAllowlist.parse(undefined);
   const vapidKeys = await loadVapidKeys(store, pushDeps.vapidKeys);
@@ -275,6 +276,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   app.get('/metrics', requireMetricsToken(deps.metricsToken), async (_req, res) => {
     metrics.streamConnections.set(streams.size);
+    if (walMetrics && store.walStats) walMetrics.record(await store.walStats());
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { WalStats } from './store/store.js';
 
 /** The Prometheus metrics of one app instance (a registry each, so tests can build several). */
 export function createMetrics() {
@@ -74,3 +75,45 @@ export function createMetrics() {
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * The embedded store's WAL and its checkpoint thread (server/store/sqlite/checkpointer.ts), in
+ * `registry`; `record` sets them from a reading taken when /metrics is scraped. A WAL that keeps
+ * growing, or failures that keep counting, mean checkpoints are not keeping up (a full disk, a
+ * reader that never ends).
+ */
+export function createWalMetrics(registry: Registry) {
+  const bytes = new Gauge({ name: 'tidings_sqlite_wal_bytes', help: 'Size of the SQLite WAL file now', registers: [registry] });
+  const checkpoints = new Counter({
+    name: 'tidings_sqlite_checkpoints_total',
+    help: 'WAL checkpoints run by the checkpoint thread',
+    registers: [registry],
+  });
+  const failures = new Counter({
+    name: 'tidings_sqlite_checkpoint_failures_total',
+    help: 'WAL checkpoints that failed (the WAL grows until one succeeds)',
+    registers: [registry],
+  });
+  const failing = new Gauge({
+    name: 'tidings_sqlite_checkpoint_failing',
+    help: '1 while the latest WAL checkpoint failed',
+    registers: [registry],
+  });
+  const threadUp = new Gauge({
+    name: 'tidings_sqlite_checkpoint_thread_up',
+    help: '1 while the WAL checkpoint thread runs',
+    registers: [registry],
+  });
+  let seen = { checkpoints: 0, checkpointFailures: 0 };
+  return {
+    record(stats: WalStats): void {
+      bytes.set(stats.bytes);
+      // The thread counts from its start; a counter only goes up, so it is moved by what is new.
+      checkpoints.inc(Math.max(0, stats.checkpoints - seen.checkpoints));
+      failures.inc(Math.max(0, stats.checkpointFailures - seen.checkpointFailures));
+      failing.set(stats.checkpointFailing ? 1 : 0);
+      threadUp.set(stats.checkpointThreadUp ? 1 : 0);
+      if (stats.checkpointThreadUp) seen = stats;
+    },
+  };
+}

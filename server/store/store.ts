@@ -115,6 +115,20 @@ export interface StoredPreferences {
   changedAt: string;
 }
 
+/** The embedded store's write-ahead log and its checkpoint thread, as /metrics shows them. */
+export interface WalStats {
+  /** The WAL file's size now. */
+  bytes: number;
+  /** Checkpoints the thread has run, failed ones not included. */
+  checkpoints: number;
+  /** Checkpoints that failed. */
+  checkpointFailures: number;
+  /** Whether the latest checkpoint failed: the WAL then grows until one succeeds. */
+  checkpointFailing: boolean;
+  /** Whether the checkpoint thread is still running. */
+  checkpointThreadUp: boolean;
+}
+
 /**
  * Everything the server keeps. Implementations: SQLite (embedded default);
  * PostgreSQL follows behind the same interface. All methods are async so a
@@ -128,6 +142,8 @@ export interface Store {
   close(): Promise<void>;
   /** Cheap round trip for /healthz. */
   ping(): Promise<void>;
+  /** The write-ahead log that the store checkpoints itself, for /metrics; absent where the database server does that. */
+  walStats?(): Promise<WalStats>;
 
   /** Returns the stored value, storing `value` first if the key is absent (first writer wins). */
   getOrInitSetting(key: string, value: string): Promise<string>;

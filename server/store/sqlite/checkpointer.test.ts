@@ -155,6 +155,7 @@ describe('Checkpointer', () => {
     open.push({ db, checkpointer });
     await vi.waitFor(async () => expect((await checkpointer.stats()).failed).toBeGreaterThanOrEqual(5));
     await new Promise((resolve) => setImmediate(resolve));
+    expect((await checkpointer.stats()).failing).toBe(true);
     expect(problems).toEqual([expect.stringMatching(/^WAL checkpoint failed: SqliteError: file is not a database/)]);
   });
 });

@@ -28,6 +28,8 @@ export interface CheckpointStats {
   longestWal: number;
   /** Passes that failed (each failure warned about once until it changes or a pass succeeds). */
   failed: number;
+  /** Whether the latest pass failed. */
+  failing: boolean;
 }
 
 /*
@@ -57,7 +59,7 @@ const pass = () => {
 };
 const timer = setInterval(pass, workerData.intervalMs);
 parentPort.on('message', (request) => {
-  if (request === 'stats') return parentPort.postMessage({ type: 'stats', stats });
+  if (request === 'stats') return parentPort.postMessage({ type: 'stats', stats: { ...stats, failing: lastError !== '' } });
   clearInterval(timer);
   db.close();
   parentPort.close();

@@ -18,6 +18,7 @@ import type {
   MessageStatesResult,
   MessageStateUpdate,
   StoredPreferences,
+  WalStats,
 } from '../store.js';
 import type { MessageState } from '../../../shared/message-state-merge.js';
 import { MERCHANT_COLUMNS, toClaimedJobs, toEvent, toMerchant, toStoredEvent, toStoredMessage, toSubscription } from '../store-rows.js';
@@ -174,6 +175,18 @@ export class SqliteStore implements Store {
     this.db.prepare('SELECT 1').get();
   }
 
+  async walStats(): Promise<WalStats> {
+    // In memory there is no WAL and no thread (read as a stopped one).
+    const thread = await this.checkpointer?.stats().catch(() => undefined);
+    return {
+      bytes: walFileSize(this.db.name),
+      checkpoints: thread?.passes ?? 0,
+      checkpointFailures: thread?.failed ?? 0,
+      checkpointFailing: thread?.failing ?? false,
+      checkpointThreadUp: thread !== undefined,
+    };
+  }
+
   async getOrInitSetting(key: string, value: string): Promise<string> {
     this.statements.insertSetting.run(key, value);
     return this.statements.getSetting.get(key)!.value;
@@ -328,5 +341,14 @@ export class SqliteStore implements Store {
 
   async readStoredEvents(userId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
     return this.statements.readStoredEvents.all(userId, afterSeq, limit).map(toStoredEvent);
+  }
+}
+
+/** The size of the database's WAL file, 0 when there is none (in memory, or before the first write). */
+function walFileSize(file: string): number {
+  try {
+    return fs.statSync(`${file}-wal`).size;
+  } catch {
+    return 0;
   }
 }
