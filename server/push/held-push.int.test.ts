@@ -202,6 +202,7 @@ describe.each([
       await new Promise((resolve) => setTimeout(resolve, 3_000));
       expect(bed.push.receivedFor(device)).toHaveLength(0);
       expect(await holdsLeft()).toBeUndefined();
+      expect(await outcomes('postponed')).toBeGreaterThan(0);
       clock = Date.parse('2026-01-21T07:00:00Z');
       await bed.push.waitFor(() => bed.push.receivedFor(device).length === 1);
       expect(summaryOf(bed.push.receivedFor(device)[0]!)).toMatchObject({ reason: 'digest', count: 1, message: { id } });
