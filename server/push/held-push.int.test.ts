@@ -192,6 +192,18 @@ describe.each([
       expect(bed.push.receivedFor(device)).toHaveLength(0);
     });
 
+    it.skipIf(skip)('falling in quiet hours that silence meanwhile, is dropped like any push', async () => {
+      const device = (await bed.device('ps-shopper')).json.endpoint;
+      await savePreferences('ps-shopper', { quietHours: { start: '22:00', end: '07:00', allowUrgent: true, deferred: false }, timeZone: 'UTC' });
+      clock = Date.parse('2026-01-25T21:58:00Z');
+      await summaryAskedToRetry('ps-shopper', [{ title: 'Shipped' }]);
+      const skippedBefore = await outcomes('skipped');
+      clock = Date.parse('2026-01-25T23:00:00Z');
+      await until(() => outcomes('skipped'), (n) => n >= skippedBefore + 1);
+      expect(bed.push.receivedFor(device)).toHaveLength(0);
+      expect(await holdsLeft()).toBeUndefined();
+    });
+
     it.skipIf(skip)('falling in deferred quiet hours meanwhile, waits for their end, then goes to that device', async () => {
       const device = (await bed.device('pq-shopper')).json.endpoint;
       await savePreferences('pq-shopper', { quietHours: { start: '22:00', end: '07:00', allowUrgent: true, deferred: true }, timeZone: 'UTC' });
