@@ -26,9 +26,9 @@ export interface HeldPushReleaserOptions {
  * Sends the summary of each due hold (a digest's window ended, or deferred
  * quiet hours did) to every device of its shopper, then removes what it
  * summarised. What it says, or whether it waits or goes at all, follows the
- * shopper's preferences at release (held-summary.ts). Claimed under a lease, so one instance sends it; a crash
- * before the release sends it again once the lease runs out (at least once,
- * never lost). A push service that asks for a retry does not hold back the
+ * shopper's preferences at release (held-summary.ts). Claimed under a lease,
+ * so one instance sends it; a crash before the release sends it again once
+ * the lease runs out (at least once, never lost). A push service that asks for a retry does not hold back the
  * others' summaries: that device's summary goes on in the durable push queue
  * (queued with the release, in one transaction), retried like any push (backoff,
  * Retry-After, the attempt limit) and sent to that device alone.

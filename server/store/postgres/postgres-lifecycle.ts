@@ -3,7 +3,6 @@ import { repliedFact } from '../../webhooks/event-facts.js';
 import { recordEvent } from './postgres-event-outbox.js';
 import { messageSchema, type Message, type Recipients, type SendMessageResponse } from '../../../shared/message.schema.js';
 import {
-  DELIVERED,
   NEWEST_FIRST_PAGE,
   occurrenceOf,
   reachOf,
