@@ -24,7 +24,7 @@ export function createMetrics() {
     }),
     pushOutcomes: new Counter({
       name: 'tidings_push_outcomes_total',
-      help: 'Web Push jobs by outcome: pushed, failed, gone, skipped, retry',
+      help: 'Web Push jobs by outcome: pushed, failed, gone, skipped, retry, postponed (a summary retry waiting for deferred quiet hours to end)',
       labelNames: ['outcome'],
       registers: [registry],
     }),

@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'idempotency-key-reused', // the same Idempotency-Key came with a different body
   'already-sent', // cancelling a message that has already gone out
   'not-sent', // retracting, correcting or replying to a message that has not gone out (yet)
+  'recurring-message', // retracting a recurrence's template: its occurrences are messages of their own
   'push-subscription-conflict', // the endpoint is another shopper's and the keys do not match the stored ones
   'forbidden-for-role', // a seller key asking for something only a platform key may do
   'cannot-revoke-own-key', // revoking the very key the request is made with

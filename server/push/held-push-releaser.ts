@@ -1,11 +1,9 @@
 import type { Logger } from 'pino';
-import type { Message } from '../../shared/message.schema.js';
 import { LoopWorker } from '../scheduler/background-loop.js';
-import { isDigestHold, QUIET_HOURS_HOLD, type ClaimedHold, type SummaryRetry } from '../store/held-push-store.js';
-import type { PushSummary, Store } from '../store/store.js';
-import { summaryPushOptionsFor } from './push-options.js';
-import { buildSummaryPayload, summaryTitle } from './push-payload.js';
-import { PUSH_NOW, type PushPolicy, type PushTransport } from './push-worker.js';
+import { heldSummaryOf, isDigestHold, QUIET_HOURS_HOLD, type ClaimedHold, type SummaryRetry } from '../store/held-push-store.js';
+import type { Store } from '../store/store.js';
+import { decideSummary, summaryPush, type SummaryDecision } from './held-summary.js';
+import type { PushPolicy, PushTransport } from './push-worker.js';
 import { DEFAULT_RETRY_POLICY, retryDueAt, type RetryPolicy } from './retry-policy.js';
 
 export interface HeldPushReleaserOptions {
@@ -27,9 +25,10 @@ export interface HeldPushReleaserOptions {
 /**
  * Sends the summary of each due hold (a digest's window ended, or deferred
  * quiet hours did) to every device of its shopper, then removes what it
- * summarised. Claimed under a lease, so one instance sends it; a crash
- * before the release sends it again once the lease runs out (at least once,
- * never lost). A push service that asks for a retry does not hold back the
+ * summarised. What it says, or whether it waits or goes at all, follows the
+ * shopper's preferences at release (held-summary.ts). Claimed under a lease,
+ * so one instance sends it; a crash before the release sends it again once
+ * the lease runs out (at least once, never lost). A push service that asks for a retry does not hold back the
  * others' summaries: that device's summary goes on in the durable push queue
  * (queued with the release, in one transaction), retried like any push (backoff,
  * Retry-After, the attempt limit) and sent to that device alone.
@@ -61,53 +60,38 @@ export class HeldPushReleaser extends LoopWorker {
   }
 
   private async release(hold: ClaimedHold): Promise<void> {
-    const { store, policy } = this.options;
-    const holds = store.lifecycle.heldPushes;
-    const newest = await store.getMessage(hold.newestMessageId);
-    const status = newest && (await store.lifecycle.statusOf(hold.newestMessageId));
-    if (!newest || status === 'retracted') {
-      await holds.release(hold);
-      return;
+    const holds = this.options.store.lifecycle.heldPushes;
+    const decision = await decideSummary(this.options.store, this.options.policy, hold.userId, heldSummaryOf(hold));
+    switch (decision.kind) {
+      // Silenced now (muted since, quiet hours not deferred, all retracted): dropped like any push, the inbox has them.
+      case 'drop':
+        return holds.release(hold);
+      // Quiet hours the shopper defers: a digest ending in them joins the quiet-hours hold; that hold waits on.
+      case 'hold':
+        if (isDigestHold(hold.holdKey)) return holds.moveTo(hold, QUIET_HOURS_HOLD, decision.until);
+        return holds.postpone(hold, decision.until);
+      // Released with the retries queued in the same transaction: a crash before it sends the summary again, none is lost.
+      case 'send':
+        return holds.release(hold, await this.sendSummary(hold.userId, decision));
     }
-    const { message } = newest;
-    // Quiet hours the shopper defers: a digest ending in them joins the quiet-hours hold; that hold waits on.
-    const decision = policy ? await policy.decide(hold.userId, message) : PUSH_NOW;
-    if (!decision.push && decision.heldUntil !== undefined) {
-      if (isDigestHold(hold.holdKey)) await holds.moveTo(hold, QUIET_HOURS_HOLD, decision.heldUntil);
-      else await holds.postpone(hold, decision.heldUntil);
-      return;
-    }
-    // Silenced now (quiet hours not deferred, or a category muted since): dropped like any push, the inbox has them.
-    if (!decision.push) {
-      await holds.release(hold);
-      return;
-    }
-    // Released with the retries queued in the same transaction: a crash before it sends the summary again, none is lost.
-    await holds.release(hold, await this.sendSummary(hold, summaryOf(hold), message));
   }
 
   /** Sends the summary to each device of the shopper; returns the retries of those whose push service asked for one. */
-  private async sendSummary(hold: ClaimedHold, summary: PushSummary, newest: Message): Promise<SummaryRetry[]> {
+  private async sendSummary(userId: string, decision: SummaryDecision & { kind: 'send' }): Promise<SummaryRetry[]> {
     const { store, transport, logger } = this.options;
-    const plaintext = buildSummaryPayload(summary, newest);
-    const options = summaryPushOptionsFor(newest, Date.now());
+    const { plaintext, options } = summaryPush(decision, Date.now());
     const retries: SummaryRetry[] = [];
-    for (const subscription of await store.listPushSubscriptions(hold.userId)) {
+    for (const subscription of await store.listPushSubscriptions(userId)) {
       const result = await transport.send(subscription, plaintext, options);
-      if (result.kind === 'gone') await store.deletePushSubscription(hold.userId, subscription.endpoint);
+      if (result.kind === 'gone') await store.deletePushSubscription(userId, subscription.endpoint);
       else if (result.kind === 'retry') {
         // On into the push queue for this device alone, as its first attempt; the push worker's clock is the real one.
+        // It is decided again when it goes (preferences may change meanwhile): held.messageIds, not the count.
         const dueAt = retryDueAt(this.options.retry ?? DEFAULT_RETRY_POLICY, 1, result.retryAfterMs, Date.now());
-        if (dueAt !== undefined) retries.push({ endpoint: subscription.endpoint, summary, dueAt });
-        else logger.warn({ userId: hold.userId, reason: result.reason }, 'a held push summary was given up');
-      } else if (result.kind !== 'delivered') logger.warn({ userId: hold.userId, result: result.kind }, 'a held push summary was not accepted');
+        if (dueAt !== undefined) retries.push({ endpoint: subscription.endpoint, summary: decision.held, dueAt });
+        else logger.warn({ userId, reason: result.reason }, 'a held push summary was given up');
+      } else if (result.kind !== 'delivered') logger.warn({ userId, result: result.kind }, 'a held push summary was not accepted');
     }
     return retries;
   }
-}
-
-/** What the summary says: the merchant's digest title with the count, or the count alone for a localised one. */
-function summaryOf(hold: ClaimedHold): PushSummary {
-  const reason = isDigestHold(hold.holdKey) ? 'digest' : 'quiet-hours';
-  return { reason, count: hold.count, ...(hold.title !== null ? { title: summaryTitle(hold.title, hold.count) } : {}) };
 }

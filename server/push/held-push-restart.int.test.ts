@@ -109,7 +109,8 @@ describe('a summary a push service asked to retry, across SIGKILL', () => {
         const [job] = queued();
         expect(job!.endpoint).toBe(a.endpoint);
         expect(job!.due_at).toBeGreaterThanOrEqual(asked.at + 3000);
-        expect(JSON.parse(job!.summary_json)).toEqual({ reason: 'digest', count: 1 });
+        // What it summarises, not a count: it is decided again, with the preferences of the moment, when it goes.
+        expect(JSON.parse(job!.summary_json)).toEqual({ reason: 'digest', title: null, messageIds: [id] });
       } finally {
         db.close();
       }
@@ -128,5 +129,52 @@ describe('a summary a push service asked to retry, across SIGKILL', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('a summary retry due in deferred quiet hours, across SIGKILL', () => {
+  it('waits in the queue after a restart until they end, using up no attempt, then goes', async () => {
+    const dataDir = tempDir();
+    const clockFile = path.join(dataDir, 'clock');
+    const setClock = (iso: string) => fs.writeFileSync(clockFile, String(Date.parse(iso)));
+    setClock('2026-01-05T21:58:00Z');
+    let server = await start(dataDir, clockFile);
+    const { token } = (await api(server.url, 'POST', '/shopper-tokens', { userId: 'rq-shopper' }, { credential: KEY })).body as { token: string };
+    const device = push.subscription('rq-shopper').json;
+    expect((await api(server.url, 'POST', '/me/push-subscriptions', device, { credential: token })).status).toBe(201);
+    const quietHours = { start: '22:00', end: '07:00', allowUrgent: true, deferred: true };
+    const saved = await api(server.url, 'PUT', '/me/preferences', { preferences: { quietHours, timeZone: 'UTC' }, changedAt: '2026-01-01T00:00:00.000Z' }, { credential: token });
+    expect(saved.status).toBe(200);
+    const sent = await api(server.url, 'POST', '/messages', messageTo(['rq-shopper'], { title: 'Drop', digest: { key: 'drop', windowSeconds: 60 } }), { credential: KEY });
+    const id = sent.body.id as string;
+    await until(() => report(server, id), (r) => r.pushPending === 0 && r.pushSkipped === 1);
+
+    // At 21:59 the summary goes, and its push service asks to come back later.
+    push.respondWith(429, 1, { 'retry-after': '2' });
+    const before = push.attempts.length;
+    setClock('2026-01-05T21:59:00Z');
+    await push.waitFor(() => push.attempts.length - before === 1);
+    const db = new Database(path.join(dataDir, SQLITE_FILE_NAME), { readonly: true });
+    const attempts = () => (db.prepare('SELECT attempts FROM push_jobs WHERE endpoint = ?').get(device.endpoint) as { attempts: number } | undefined)?.attempts;
+    try {
+      await until(async () => attempts(), (n) => n === 1);
+      server.child.kill('SIGKILL');
+      await server.exited;
+
+      // Back at 06:59:57, in the quiet hours: the retry waits for 07:00, and waiting is no attempt.
+      setClock('2026-01-06T06:59:57Z');
+      server = await start(dataDir, clockFile);
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      expect(push.receivedFor(device.endpoint)).toHaveLength(0);
+      // (A claim counts one for the moment it holds the job.)
+      await until(async () => attempts(), (n) => n === 1);
+      setClock('2026-01-06T07:00:00Z');
+      await push.waitFor(() => push.receivedFor(device.endpoint).length === 1);
+    } finally {
+      db.close();
+    }
+    const summary = summaryPushPayloadSchema.parse(JSON.parse(push.receivedFor(device.endpoint)[0]!.plaintext));
+    expect(summary).toMatchObject({ reason: 'digest', count: 1, message: { id } });
+    expect(push.attempts.slice(before).map((attempt) => attempt.status)).toEqual([429, 201]);
   });
 });

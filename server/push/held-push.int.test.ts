@@ -45,6 +45,11 @@ describe.each([
     await until(holdsLeft, (next) => next === undefined || next > clock, 10_000, 20);
   }
 
+  const outcomes = async (kind: string) => {
+    const text = await (await fetch(`${bed.server.url}/metrics`)).text();
+    return Number(new RegExp(`^tidings_push_outcomes_total\\{outcome="${kind}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+  };
+
   const PRICE_DROP = { key: 'wishlist-price-drop', windowSeconds: 600, title: '{count} items in your wishlist dropped in price' };
 
   describe('digests', () => {
@@ -137,10 +142,6 @@ describe.each([
   });
 
   describe('a summary waiting for its retry', () => {
-    const outcomes = async (kind: string) => {
-      const text = await (await fetch(`${bed.server.url}/metrics`)).text();
-      return Number(new RegExp(`^tidings_push_outcomes_total\\{outcome="${kind}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
-    };
 
     it.skipIf(skip)('is not sent once its newest message was retracted', async () => {
       const device = (await bed.device('rr-shopper')).json.endpoint;
@@ -157,6 +158,79 @@ describe.each([
       await bed.push.waitFor(() => bed.push.receivedFor(device).length === 1);
       await until(() => outcomes('skipped'), (n) => n >= skippedBefore + 1);
       expect(bed.push.receivedFor(device).map((p) => JSON.parse(p.plaintext).kind)).toEqual(['retracted']);
+    });
+  });
+
+  describe('preferences changed while a summary waits for its retry', () => {
+    /** Sends the messages into one digest of the shopper, and has the summary's first push asked to retry in `retryAfter` s. */
+    async function summaryAskedToRetry(userId: string, messages: Record<string, unknown>[], retryAfter = '2'): Promise<string[]> {
+      const ids: string[] = [];
+      for (const message of messages) ids.push(await bed.send([userId], { ...message, digest: { key: `${userId}-d`, windowSeconds: 60, title: '{count} news' } }));
+      for (const id of ids) await bed.settled(id);
+      bed.push.respondWith(429, 1, { 'retry-after': retryAfter });
+      const before = bed.push.attempts.length;
+      await advanceTo(new Date(clock + 60_000).toISOString());
+      await bed.push.waitFor(() => bed.push.attempts.length > before);
+      expect(bed.push.attempts.at(-1)!.status).toBe(429);
+      return ids;
+    }
+
+    it.skipIf(skip)('leaves out the messages the shopper muted meanwhile: count, title and target are the rest\'s', async () => {
+      const device = (await bed.device('pm-shopper')).json.endpoint;
+      const [order] = await summaryAskedToRetry('pm-shopper', [{ category: 'order', title: 'Shipped' }, { category: 'promotion', title: 'Sale' }]);
+      await savePreferences('pm-shopper', { mutedCategories: ['promotion'] });
+      await bed.push.waitFor(() => bed.push.receivedFor(device).length === 1);
+      expect(summaryOf(bed.push.receivedFor(device)[0]!)).toMatchObject({ reason: 'digest', count: 1, title: '1 news', message: { id: order, title: 'Shipped' } });
+    });
+
+    it.skipIf(skip)('is dropped when the shopper muted every message it summarises meanwhile', async () => {
+      const device = (await bed.device('pa-shopper')).json.endpoint;
+      await summaryAskedToRetry('pa-shopper', [{ category: 'promotion', title: 'Sale' }, { category: 'promotion', title: 'Sale 2' }]);
+      const skippedBefore = await outcomes('skipped');
+      await savePreferences('pa-shopper', { mutedCategories: ['promotion'] });
+      await until(() => outcomes('skipped'), (n) => n >= skippedBefore + 1);
+      expect(bed.push.receivedFor(device)).toHaveLength(0);
+    });
+
+    it.skipIf(skip)('falling in quiet hours that silence meanwhile, is dropped like any push', async () => {
+      const device = (await bed.device('ps-shopper')).json.endpoint;
+      await savePreferences('ps-shopper', { quietHours: { start: '22:00', end: '07:00', allowUrgent: true, deferred: false }, timeZone: 'UTC' });
+      clock = Date.parse('2026-01-25T21:58:00Z');
+      await summaryAskedToRetry('ps-shopper', [{ title: 'Shipped' }]);
+      const skippedBefore = await outcomes('skipped');
+      clock = Date.parse('2026-01-25T23:00:00Z');
+      await until(() => outcomes('skipped'), (n) => n >= skippedBefore + 1);
+      expect(bed.push.receivedFor(device)).toHaveLength(0);
+      expect(await holdsLeft()).toBeUndefined();
+    });
+
+    it.skipIf(skip)('falling in deferred quiet hours meanwhile, waits for their end, then goes to that device', async () => {
+      const device = (await bed.device('pq-shopper')).json.endpoint;
+      await savePreferences('pq-shopper', { quietHours: { start: '22:00', end: '07:00', allowUrgent: true, deferred: true }, timeZone: 'UTC' });
+      clock = Date.parse('2026-01-20T21:58:00Z');
+      const [id] = await summaryAskedToRetry('pq-shopper', [{ title: 'Shipped' }]);
+      // Its retry comes up with the shopper's clock at 06:59:58, in quiet hours: it waits; nothing is held for the shopper's other devices.
+      clock = Date.parse('2026-01-21T06:59:58Z');
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      expect(bed.push.receivedFor(device)).toHaveLength(0);
+      expect(await holdsLeft()).toBeUndefined();
+      expect(await outcomes('postponed')).toBeGreaterThan(0);
+      clock = Date.parse('2026-01-21T07:00:00Z');
+      await bed.push.waitFor(() => bed.push.receivedFor(device).length === 1);
+      expect(summaryOf(bed.push.receivedFor(device)[0]!)).toMatchObject({ reason: 'digest', count: 1, message: { id } });
+      // One request asked to retry, one delivered: waiting was no attempt.
+      expect(bed.push.attempts.filter((a) => a.endpoint === device).map((a) => a.status)).toEqual([429, 201]);
+    });
+
+    it.skipIf(skip)('and at release: a summary leaves out what the shopper muted since the messages were held', async () => {
+      const device = (await bed.device('pr-shopper')).json.endpoint;
+      const order = await bed.send(['pr-shopper'], { category: 'order', title: 'Shipped', digest: { key: 'pr', windowSeconds: 60 } });
+      await bed.settled(order);
+      await bed.settled(await bed.send(['pr-shopper'], { category: 'promotion', title: 'Sale', digest: { key: 'pr', windowSeconds: 60 } }));
+      await savePreferences('pr-shopper', { mutedCategories: ['promotion'] });
+      await advanceTo(new Date(clock + 60_000).toISOString());
+      await bed.push.waitFor(() => bed.push.receivedFor(device).length === 1);
+      expect(summaryOf(bed.push.receivedFor(device)[0]!)).toMatchObject({ count: 1, message: { id: order } });
     });
   });
 

@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
 import type { Message } from '../../shared/message.schema.js';
 import type { Metrics } from '../metrics.js';
-import { digestHoldKey, QUIET_HOURS_HOLD, type DigestSpec } from '../store/held-push-store.js';
-import type { ClaimedPushJob, PushJobOutcome, PushSummary, Store } from '../store/store.js';
-import { pushOptionsFor, summaryPushOptionsFor, topicOf } from './push-options.js';
-import { buildPushPayload, buildRetractionPayload, buildSummaryPayload } from './push-payload.js';
+import { digestHoldKey, QUIET_HOURS_HOLD, type DigestSpec, type HeldSummary } from '../store/held-push-store.js';
+import type { ClaimedPushJob, PushJobOutcome, Store } from '../store/store.js';
+import { pushOptionsFor, topicOf } from './push-options.js';
+import { buildPushPayload, buildRetractionPayload } from './push-payload.js';
+import { decideSummary, summaryPush } from './held-summary.js';
 import type { PushResult, PushTarget } from './push-sender.js';
 import type { PushOptions } from './push-options.js';
 import { LoopWorker } from '../scheduler/background-loop.js';
@@ -160,12 +161,12 @@ export class PushWorker extends LoopWorker {
   }
 
   private async process(job: ClaimedPushJob): Promise<PushJobOutcome> {
+    if (job.summary) return this.resendSummary(job, job.summary);
     // Most jobs find their message cached: no await (and its microtask hops) for those.
     const prepared = this.messages.get(job.messageId) ?? (await this.prepare(job.messageId));
     const now = this.now();
     const { subscription } = job;
     if (!prepared) return { id: job.id, kind: 'skipped' };
-    if (job.summary) return this.sendSummary(job, job.summary, prepared, now);
     const { message, plaintext, retracted, topic } = prepared;
     if (!retracted && message.expiresAt && Date.parse(message.expiresAt) <= now) return { id: job.id, kind: 'skipped' };
     if (subscription.expirationTime !== null && subscription.expirationTime <= now) {
@@ -180,13 +181,21 @@ export class PushWorker extends LoopWorker {
   }
 
   /**
-   * A held push summary a push service asked to retry (held-push-releaser.ts): built afresh from
-   * its newest message, with the first send's options, and never held back again.
+   * A held push summary a push service asked to retry (held-push-releaser.ts), decided again as at
+   * its release (held-summary.ts): what the shopper muted since is left out or the summary dropped,
+   * and deferred quiet hours it now falls in postpone it to their end, for this device alone.
    */
-  private async sendSummary(job: ClaimedPushJob, summary: PushSummary, { message, retracted }: Prepared, now: number): Promise<PushJobOutcome> {
-    if (retracted) return { id: job.id, kind: 'skipped' };
-    const payload = buildSummaryPayload(summary, message);
-    return this.outcomeOf(job, await this.options.transport.send(job.subscription, payload, summaryPushOptionsFor(message, now)), message);
+  private async resendSummary(job: ClaimedPushJob, held: HeldSummary): Promise<PushJobOutcome> {
+    const decision = await decideSummary(this.options.store, this.options.policy, job.subscription.userId, held);
+    if (decision.kind === 'drop') return { id: job.id, kind: 'skipped' };
+    if (decision.kind === 'hold') {
+      // `until` is on the holds' clock; the queue keeps this one: the same wait from now.
+      const dueAt = this.now() + Math.max(0, decision.until - (this.options.holdNow ?? this.now)());
+      this.scheduleRetryWake(dueAt);
+      return { id: job.id, kind: 'postponed', dueAt };
+    }
+    const { plaintext, options } = summaryPush(decision, this.now());
+    return this.outcomeOf(job, await this.options.transport.send(job.subscription, plaintext, options), decision.newest);
   }
 
   private outcomeOf(job: ClaimedPushJob, result: PushResult, message: Message): PushJobOutcome {

@@ -4,6 +4,7 @@ import { preferencesSchema } from '../../shared/preferences.schema.js';
 import { api, until } from '../test-support/api.js';
 import { createTestSchema, type TestSchema } from '../test-support/postgres-schema.js';
 import { postgresAvailable, requireService } from '../test-support/services.js';
+import { StreamClient } from '../test-support/stream-client.js';
 import { messageTo, startTestServer, type TestServer } from '../test-support/test-server.js';
 import type { Store } from '../store/store.js';
 
@@ -63,6 +64,15 @@ describe.each([
     await setClock('2026-07-01T00:00:00Z');
     const sent = await api(server.url, 'POST', '/messages', messageTo([`${p}-berlin`, `${p}-la`], { deliverAtLocal: '2026-07-01T09:00' }));
     await setClock('2026-07-01T07:00:00Z');
+    return sent.body.id as string;
+  }
+
+  /** A daily 09:00 at each recipient's local time, for a shopper in Shanghai and one in Los Angeles, accepted at `startIso`. */
+  async function dailyInShanghaiAndLosAngeles(p: string, startIso: string): Promise<string> {
+    await livesIn(`${p}-shanghai`, 'Asia/Shanghai');
+    await livesIn(`${p}-la`, 'America/Los_Angeles');
+    await setClock(startIso);
+    const sent = await api(server.url, 'POST', '/messages', messageTo([`${p}-shanghai`, `${p}-la`], { repeat: { cron: '0 9 * * *', tz: 'recipient' } }));
     return sent.body.id as string;
   }
 
@@ -257,6 +267,116 @@ describe.each([
     expect((await api(server.url, 'DELETE', `/messages/${id}`)).status).toBe(409);
   });
 
+  /**
+   * Every message event a shopper got, in order: a correction is a second event with the same id. The
+   * log reads a message's current content, so an earlier event shows the correction too.
+   */
+  const received = async (userId: string) =>
+    messagesOf(await server.store.readEvents(userId, 0, 100)).map((m) => ({ id: m.id, title: m.title, edited: m.editedAt !== undefined }));
+  const correct = (id: string, patch: Record<string, unknown>) => api(server.url, 'PATCH', `/messages/${id}`, patch);
+
+  it.skipIf(skip)('correcting a part-sent message corrects it for those reached; the zones still waiting get the new content', async () => {
+    const p = `${name}-correct`;
+    const id = await sentToBerlinNotYetLosAngeles(p);
+    expect(await received(`${p}-berlin`)).toEqual([{ id, title: 'Order #1042 shipped', edited: false }]);
+    const res = await correct(id, { title: 'Order #1043 shipped' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id, title: 'Order #1043 shipped' });
+    // Berlin: the correction, same id; Los Angeles: nothing yet.
+    expect(await received(`${p}-berlin`)).toEqual([
+      { id, title: 'Order #1043 shipped', edited: true },
+      { id, title: 'Order #1043 shipped', edited: true },
+    ]);
+    expect(await received(`${p}-la`)).toEqual([]);
+    expect(await status(id)).toMatchObject({ status: 'scheduled', recipients: 1, localTime: { scheduled: 1, sent: 1 } });
+    await setClock('2026-07-01T16:00:00Z'); // 09:00 in Los Angeles
+    expect(await received(`${p}-la`)).toEqual([{ id, title: 'Order #1043 shipped', edited: true }]);
+    expect(await received(`${p}-berlin`)).toHaveLength(2);
+    expect(await status(id)).toMatchObject({ status: 'sent', recipients: 2, localTime: { scheduled: 0, sent: 2 } });
+  });
+
+  it.skipIf(skip)('correcting before any zone went out changes what every zone gets and sends nothing now', async () => {
+    const p = `${name}-correct-early`;
+    await livesIn(`${p}-berlin`, 'Europe/Berlin');
+    await livesIn(`${p}-la`, 'America/Los_Angeles');
+    await setClock('2026-07-02T00:00:00Z');
+    const id = (await api(server.url, 'POST', '/messages', messageTo([`${p}-berlin`, `${p}-la`], { deliverAtLocal: '2026-07-02T09:00' }))).body.id as string;
+    expect((await correct(id, { title: 'Order #1043 shipped' })).status).toBe(200);
+    expect([await received(`${p}-berlin`), await received(`${p}-la`)]).toEqual([[], []]);
+    await setClock('2026-07-02T16:00:00Z');
+    for (const user of [`${p}-berlin`, `${p}-la`]) expect(await received(user)).toEqual([{ id, title: 'Order #1043 shipped', edited: true }]);
+  });
+
+  it.skipIf(skip)('correcting a scheduled message changes what goes out; a cancelled one that reached nobody is 409 not-sent', async () => {
+    const p = `${name}-correct-scheduled`;
+    await setClock('2026-07-03T00:00:00Z');
+    const id = (await api(server.url, 'POST', '/messages', messageTo([p], { deliverAt: '2026-07-03T09:00:00Z' }))).body.id as string;
+    expect((await correct(id, { title: 'Order #1043 shipped' })).status).toBe(200);
+    expect(await received(p)).toEqual([]);
+    await setClock('2026-07-03T09:00:00Z');
+    expect(await received(p)).toEqual([{ id, title: 'Order #1043 shipped', edited: true }]);
+
+    const cancelled = (await api(server.url, 'POST', '/messages', messageTo([p], { deliverAtLocal: '2026-07-04T09:00' }))).body.id as string;
+    await api(server.url, 'DELETE', `/messages/${cancelled}`);
+    const refused = await correct(cancelled, { title: 'Too late' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('not-sent');
+    expect((await api(server.url, 'GET', `/messages/${cancelled}`)).body.title).toBe('Order #1042 shipped');
+  });
+
+  it.skipIf(skip)('correcting an occurrence some zones got corrects it there and sends the new content to the zones still waiting', async () => {
+    const p = `${name}-correct-occurrence`;
+    const id = await dailyInShanghaiAndLosAngeles(p, '2026-09-10T00:00:00Z');
+    await setClock('2026-09-10T01:00:00Z'); // 09:00 in Shanghai
+    expect((await correct(`${id}.1`, { title: 'Order #1043 shipped' })).status).toBe(200);
+    expect(await received(`${p}-shanghai`)).toEqual([
+      { id: `${id}.1`, title: 'Order #1043 shipped', edited: true },
+      { id: `${id}.1`, title: 'Order #1043 shipped', edited: true },
+    ]);
+    // Live too: the event an open app gets as its zone's time comes carries the correction.
+    const laApp = await StreamClient.connect(server.wsUrl, await server.tokenFor(`${p}-la`));
+    await setClock('2026-09-10T16:00:00Z'); // 09:00 in Los Angeles
+    expect(await received(`${p}-la`)).toEqual([{ id: `${id}.1`, title: 'Order #1043 shipped', edited: true }]);
+    await laApp.waitForEvents(1);
+    expect(laApp.titles).toEqual(['Order #1043 shipped']);
+    laApp.close();
+    // The next occurrence is the template's, uncorrected.
+    await setClock('2026-09-11T01:00:00Z');
+    expect((await received(`${p}-shanghai`)).at(-1)).toEqual({ id: `${id}.2`, title: 'Order #1042 shipped', edited: false });
+    // Correcting the template changes the occurrences to come; those sent keep theirs, with no event.
+    expect((await correct(id, { title: 'Order #1044 shipped' })).status).toBe(200);
+    expect(await received(`${p}-shanghai`)).toHaveLength(3);
+    await setClock('2026-09-12T01:00:00Z');
+    expect((await received(`${p}-shanghai`)).map((m) => m.title)).toEqual([
+      'Order #1043 shipped', 'Order #1043 shipped', 'Order #1042 shipped', 'Order #1044 shipped',
+    ]);
+    await api(server.url, 'DELETE', `/messages/${id}`);
+  });
+
+  it.skipIf(skip)('retracting a recurrence\'s template is 409 recurring-message, saying to cancel it and retract occurrences by id; nothing changes', async () => {
+    const p = `${name}-retract-template`;
+    const local = await dailyInShanghaiAndLosAngeles(p, '2026-09-20T00:00:00Z');
+    const plain = (await api(server.url, 'POST', '/messages', messageTo([`${p}-shanghai`], { repeat: { cron: '0 2 * * *' } }))).body.id as string;
+    await setClock('2026-09-20T02:00:00Z'); // 09:00 in Shanghai; 02:00 UTC
+    expect((await inbox(`${p}-shanghai`)).sort()).toEqual([`${local}.1`, `${plain}.1`].sort());
+    const refusedTwice = async (id: string) => {
+      const res = await api(server.url, 'POST', `/messages/${id}/retract`);
+      expect(res.status).toBe(409);
+      expect(res.body.error.code).toBe('recurring-message');
+      expect(res.body.error.message).toContain('DELETE');
+      expect(res.body.error.message).toContain(`${id}.1`);
+    };
+    for (const id of [local, plain]) await refusedTwice(id);
+    expect(await status(local)).toMatchObject({ status: 'scheduled', localTime: { sent: 1 } });
+    expect((await server.store.readEvents(`${p}-shanghai`, 0, 100)).some((e) => e.kind === 'retracted')).toBe(false);
+    // Cancelled, it still is no sent message: the same answer, and its occurrences stay retractable one by one.
+    for (const id of [local, plain]) await api(server.url, 'DELETE', `/messages/${id}`);
+    for (const id of [local, plain]) await refusedTwice(id);
+    expect((await api(server.url, 'POST', `/messages/${plain}.1/retract`)).body).toEqual({ id: `${plain}.1`, status: 'retracted', recipients: 1 });
+    await setClock('2026-09-20T16:00:00Z');
+    expect(await inbox(`${p}-la`)).toEqual([]);
+  });
+
   it.skipIf(skip)('evaluates repeat.tz "recipient" in each shopper\'s zone: the n-th occurrence is one message', async () => {
     const p = `${name}-repeat`;
     await livesIn(`${p}-shanghai`, 'Asia/Shanghai');
@@ -279,11 +399,7 @@ describe.each([
 
   it.skipIf(skip)('retracting an occurrence some zones got keeps it from the zones still waiting; the next occurrence goes out', async () => {
     const p = `${name}-retract-occurrence`;
-    await livesIn(`${p}-shanghai`, 'Asia/Shanghai');
-    await livesIn(`${p}-la`, 'America/Los_Angeles');
-    await setClock('2026-09-01T00:00:00Z');
-    const sent = await api(server.url, 'POST', '/messages', messageTo([`${p}-shanghai`, `${p}-la`], { repeat: { cron: '0 9 * * *', tz: 'recipient' } }));
-    const id = sent.body.id as string;
+    const id = await dailyInShanghaiAndLosAngeles(p, '2026-09-01T00:00:00Z');
     await setClock('2026-09-01T01:00:00Z'); // 09:00 in Shanghai
     expect(await inbox(`${p}-shanghai`)).toEqual([`${id}.1`]);
     expect((await api(server.url, 'POST', `/messages/${id}.1/retract`)).body).toEqual({ id: `${id}.1`, status: 'retracted', recipients: 1 });

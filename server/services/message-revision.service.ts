@@ -19,7 +19,9 @@ export interface MessageRevisionDeps {
  * Changing a message after it went out. A retraction appends `retracted` to
  * every recipient's log and pushes a small retraction so the service worker
  * closes the notification; a correction appends a `message` event with the
- * same id and re-pushes it under the same tag, replacing the tray entry.
+ * same id and re-pushes it under the same tag, replacing the tray entry. A
+ * correction of a message still to go out (scheduled, a local-time one's
+ * zones still waiting) also changes what goes out.
  */
 export class MessageRevisionService {
   private readonly now: () => Date;
@@ -43,6 +45,10 @@ export class MessageRevisionService {
       ) as Message;
       return corrected;
     });
+    // Refused only for a message that reached nobody and never will (one still to go out takes the correction).
+    if (!outcome.ok && outcome.reason === 'not-sent') {
+      throw new HttpError(409, 'not-sent', `Message ${id} was never sent and no longer will be (cancelled, expired or retracted)`);
+    }
     const events = this.unwrap(id, outcome);
     this.afterCommit(id, events);
     return corrected!;
@@ -52,6 +58,14 @@ export class MessageRevisionService {
     if (outcome.ok) return outcome.value;
     if (outcome.reason === 'not-sent') {
       throw new HttpError(409, 'not-sent', `Message ${id} has not been sent; cancel it (DELETE) instead`);
+    }
+    if (outcome.reason === 'recurring') {
+      throw new HttpError(
+        409,
+        'recurring-message',
+        `Message ${id} is a recurring message, never sent itself: each occurrence is a message of its own (${id}.1, ${id}.2, …). ` +
+          `Cancel ${id} (DELETE) to stop the occurrences still to come, and retract or correct a sent one by its own id`,
+      );
     }
     throw new HttpError(404, 'not-found', `No message ${id}`);
   }

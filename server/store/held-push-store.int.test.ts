@@ -48,7 +48,7 @@ describe.each([
 
       const due = T + DIGEST.windowMs + 20;
       const claimed = await holds.claimDue(due, 60_000, 10);
-      expect(claimed.map((c) => [c.userId, c.count, c.newestMessageId, c.title]).sort()).toEqual([
+      expect(claimed.map((c) => [c.userId, c.messageIds.length, c.messageIds[0], c.title]).sort()).toEqual([
         ['alice', 2, 'd2', '{count} drops'],
         ['bob', 2, 'd1', '{count} drops'],
       ]);
@@ -58,7 +58,7 @@ describe.each([
       await hold('alice', 'd3', due + 5);
       for (const c of claimed) await holds.release(c);
       const next = await holds.claimDue(due + 5, 60_000, 10);
-      expect(next.map((c) => [c.userId, c.count, c.newestMessageId])).toEqual([['alice', 1, 'd3']]);
+      expect(next.map((c) => [c.userId, c.messageIds.length, c.messageIds[0]])).toEqual([['alice', 1, 'd3']]);
       await holds.release(next[0]!);
       expect(await holds.nextDueAt()).toBeUndefined();
     } finally {
@@ -79,7 +79,7 @@ describe.each([
       // The quiet-hours hold keeps its own due time; it now has both messages.
       expect(await holds.nextDueAt()).toBe(T + 3_600_000);
       const [quiet] = await holds.claimDue(T + 3_600_000, 60_000, 10);
-      expect(quiet).toMatchObject({ userId: 'carol', holdKey: QUIET_HOURS_HOLD, count: 2, newestMessageId: 'b' });
+      expect(quiet).toMatchObject({ userId: 'carol', holdKey: QUIET_HOURS_HOLD, messageIds: ['b', 'a'] });
       await holds.postpone(quiet!, T + 5_000_000);
       expect(await holds.nextDueAt()).toBe(T + 5_000_000);
 

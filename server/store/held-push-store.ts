@@ -12,7 +12,7 @@
  * at least once, never lost.
  */
 
-import type { PushSummary } from './store.js';
+import type { SummaryPushPayload } from '../../shared/push.schema.js';
 
 /** What a message's `digest` becomes in the store: the key is the merchant's own, prefixed by the merchant. */
 export interface DigestSpec {
@@ -48,21 +48,46 @@ export interface ClaimedHold {
   userId: string;
   holdKey: string;
   title: string | null;
-  /** Messages gathered up to the claim. */
-  count: number;
-  newestMessageId: string;
+  /** Messages gathered up to the claim, newest first (never empty). */
+  messageIds: string[];
   /** The claim's time: release removes the messages held up to it, no later one. */
   claimedAt: number;
 }
 
 /**
+ * A held push summary before it is worded: what it summarises and why. Worded (count, title) at each
+ * send from the messages the shopper's preferences still let through (see server/push/held-summary.ts).
+ */
+export interface HeldSummary {
+  reason: SummaryPushPayload['reason'];
+  /** The merchant's digest title, `{count}` not filled in; null: the service worker words it. */
+  title: string | null;
+  /** Newest first. */
+  messageIds: string[];
+}
+
+export function heldSummaryOf(hold: ClaimedHold): HeldSummary {
+  return { reason: isDigestHold(hold.holdKey) ? 'digest' : 'quiet-hours', title: hold.title, messageIds: hold.messageIds };
+}
+
+/**
+ * A held summary as a retry job stores it (push_jobs.summary_json). One queued before summaries
+ * kept their messages (a count and a worded title) stands for its newest message alone.
+ */
+export function readHeldSummary(json: string, newestMessageId: string): HeldSummary {
+  const stored = JSON.parse(json) as HeldSummary | { reason: HeldSummary['reason']; title?: string };
+  if ('messageIds' in stored) return stored;
+  return { reason: stored.reason, title: stored.title ?? null, messageIds: [newestMessageId] };
+}
+
+/**
  * A summary a device's push service asked to retry: it goes on in the push
- * queue as a job for that device alone (message: the hold's newest), with
+ * queue as a job for that device alone (message: the summary's newest), with
  * one attempt made, so the queue's backoff and attempt limit carry on.
  */
 export interface SummaryRetry {
   endpoint: string;
-  summary: PushSummary;
+  summary: HeldSummary;
   /** Epoch ms on the push queue's clock. */
   dueAt: number;
 }

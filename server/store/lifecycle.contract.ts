@@ -303,7 +303,11 @@ export function lifecycleContract(name: string, openDatabase: () => Promise<() =
           const last = messagesOf(await log(user)).at(-1);
           expect(last).toMatchObject({ id: 'c1', title: 'Shipped tomorrow', editedAt });
         }
+        // Not sent yet: the correction is what will go out, and nobody gets an event now; cancelled, it never will.
         await send(message('later'), { userIds: ['u1'] }, { dueAt: T + MINUTE });
+        expect(await store.lifecycle.correct('m1', 'later', (m) => ({ ...m, title: 'Later, corrected' }))).toEqual({ ok: true, value: [] });
+        expect((await store.getMessage('later'))?.message.title).toBe('Later, corrected');
+        await store.lifecycle.cancel('m1', 'later');
         expect(await store.lifecycle.correct('m1', 'later', (m) => m)).toEqual({ ok: false, reason: 'not-sent' });
       });
 

@@ -88,7 +88,32 @@ export interface FanOutResult {
   more: boolean;
 }
 
-export type LifecycleOutcome<T> = { ok: true; value: T } | { ok: false; reason: 'not-found' | 'already-sent' | 'not-sent' };
+/**
+ * Why a lifecycle change was refused. `recurring`: retracting (or correcting, once stopped) a recurring
+ * message's template, which is never sent itself: each occurrence is a message of its own (`<id>.<n>`).
+ */
+export type LifecycleOutcome<T> = { ok: true; value: T } | { ok: false; reason: 'not-found' | 'already-sent' | 'not-sent' | 'recurring' };
+
+/**
+ * How far a message went, for a retraction or correction: `sent` (or sending); `part-sent`, a one-off
+ * local-time message some zones got (others still waiting, or cancelled since); `pending`, scheduled
+ * and nobody has it yet; `closed`, cancelled or expired before anyone got it (or retracted).
+ */
+export type Reach = 'sent' | 'part-sent' | 'pending' | 'closed';
+
+export function reachOf(status: MessageStatus, localTimeReached: boolean): Reach {
+  if (DELIVERED.includes(status)) return 'sent';
+  if ((status === 'scheduled' || status === 'cancelled') && localTimeReached) return 'part-sent';
+  return status === 'scheduled' ? 'pending' : 'closed';
+}
+
+/**
+ * What a retraction or correction of a message nobody has yet answers: a recurrence's template
+ * (it has, or had, a cron, or sent an occurrence) is `recurring`, anything else `not-sent`.
+ */
+export function unsentOutcome(recurring: boolean): { ok: false; reason: 'not-sent' | 'recurring' } {
+  return { ok: false, reason: recurring ? 'recurring' : 'not-sent' };
+}
 
 export interface MessageStatusRecord {
   status: MessageStatus;
@@ -188,7 +213,11 @@ export interface MessageLifecycleStore {
 
   /** Appends `retracted` to every recipient's log, drops pending pushes and queues retraction pushes. */
   retract(merchantId: string, id: string): Promise<LifecycleOutcome<AppendedEvent[]>>;
-  /** Replaces the content and appends a `message` event with the same id to every recipient's log. */
+  /**
+   * Replaces the content and appends a `message` event with the same id to every recipient's log.
+   * A message not sent yet (scheduled, a local-time one's pending zones, a recurrence's future
+   * occurrences) goes out with the new content; one that reached nobody and never will is `not-sent`.
+   */
   correct(merchantId: string, id: string, patch: (message: Message) => Message): Promise<LifecycleOutcome<AppendedEvent[]>>;
 
   /** Stores the shopper's reply as a message in their own log; only on a user message they received. */

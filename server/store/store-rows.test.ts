@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncEvent } from '../../shared/event.schema.js';
+import { readHeldSummary } from './held-push-store.js';
 import { toEvent } from './store-rows.js';
 
 const stored = (title: string) =>
@@ -22,5 +23,14 @@ describe('toEvent', () => {
     const after = toEvent({ seq: 2, kind: 'message', message_id: 'b1', message_json: stored('Sale, corrected'), payload_json: null });
     expect(messageOf(after)).not.toBe(messageOf(before));
     expect(messageOf(after)?.title).toBe('Sale, corrected');
+  });
+});
+
+describe('readHeldSummary', () => {
+  it('reads what a summary retry covers, and one queued before summaries kept their messages as its newest alone', () => {
+    const held = { reason: 'digest', title: '{count} drops', messageIds: ['m3', 'm1'] };
+    expect(readHeldSummary(JSON.stringify(held), 'm3')).toEqual(held);
+    expect(readHeldSummary(JSON.stringify({ reason: 'quiet-hours', count: 4 }), 'm9')).toEqual({ reason: 'quiet-hours', title: null, messageIds: ['m9'] });
+    expect(readHeldSummary(JSON.stringify({ reason: 'digest', count: 2, title: '2 drops' }), 'm9')).toEqual({ reason: 'digest', title: '2 drops', messageIds: ['m9'] });
   });
 });

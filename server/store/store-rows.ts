@@ -4,7 +4,8 @@ import type { MessageState, StateField } from '../../shared/message-state-merge.
 import { RECIPIENT_ZONE } from '../../shared/recurrence.js';
 import { messageSchema, type Message, type Recipients } from '../../shared/message.schema.js';
 import type { MessageStatus, MessageStatusRecord, ScheduledSummary, SentSummary } from './message-lifecycle.js';
-import type { ClaimedPushJob, MerchantRecord, PushJobOutcome, PushSubscriptionRecord, PushSummary, StoredEvent, StoredMessage } from './store.js';
+import type { ClaimedPushJob, MerchantRecord, PushJobOutcome, PushSubscriptionRecord, StoredEvent, StoredMessage } from './store.js';
+import { readHeldSummary } from './held-push-store.js';
 
 /**
  * The rows both stores read (same tables, same snake_case columns) and their
@@ -196,7 +197,7 @@ export function toClaimedJobs(
     else {
       const claimedJob: ClaimedPushJob = { id: job.id, messageId: job.message_id, attempts: job.attempts, subscription };
       // Written by the held push releaser (see held-push-store.ts SummaryRetry).
-      if (job.summary_json !== null) claimedJob.summary = JSON.parse(job.summary_json) as PushSummary;
+      if (job.summary_json !== null) claimedJob.summary = readHeldSummary(job.summary_json, job.message_id);
       claimed.push(claimedJob);
     }
   }

@@ -208,6 +208,20 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(retried?.subscription.endpoint).toBe('c4');
       });
 
+      it('postpones a job without counting an attempt, unlike a retry', async () => {
+        await store.savePushSubscription(sub('p1', 'u1'), at(1), 10);
+        await storeMessage(store, message('pp'), 'm1', ['u1']);
+        const now = Date.now() + 1000;
+        const [job] = await store.claimPushJobs(now, 1000, 10);
+        await store.settlePushJobs([{ id: job!.id, kind: 'postponed', dueAt: now + 5000 }]);
+        expect(await store.claimPushJobs(now + 4999, 1000, 10)).toEqual([]);
+        const [postponed] = await store.claimPushJobs(now + 5000, 1000, 10);
+        expect(postponed).toMatchObject({ id: job!.id, attempts: 0 });
+        await store.settlePushJobs([{ id: job!.id, kind: 'retry', dueAt: now + 6000 }]);
+        expect((await store.claimPushJobs(now + 6000, 1000, 10))[0]).toMatchObject({ id: job!.id, attempts: 1 });
+        expect((await store.getMessage('pp'))?.push).toEqual({ targets: 1, pushed: 0, failed: 0, skipped: 0 });
+      });
+
       it('skips jobs whose subscription was removed or moved to another shopper before sending', async () => {
         await store.savePushSubscription(sub('d1', 'u1'), at(1), 10);
         await store.savePushSubscription(sub('d2', 'u1'), at(2), 10);

@@ -8,6 +8,7 @@ import type { MessageState } from '../../shared/message-state-merge.js';
 import type { Preferences } from '../../shared/preferences.schema.js';
 import type { WebhookStore } from '../webhooks/webhook-store.js';
 import type { DeliveryStatsStore } from './delivery-stats-store.js';
+import type { HeldSummary } from './held-push-store.js';
 
 /** A merchant key's owner, as every request sees it (the key's hash stays in the store). */
 export interface MerchantRecord {
@@ -69,7 +70,7 @@ export interface ClaimedPushJob {
    * Set on a held push summary being retried (`messageId` is its newest message): the job sends
    * the summary, and its outcome counts in no message's push figures.
    */
-  summary?: PushSummary;
+  summary?: HeldSummary;
 }
 
 /** How a claimed job ended; every kind but `retry` removes the job. */
@@ -79,7 +80,9 @@ export type PushJobOutcome =
   | { id: number; kind: 'skipped' }
   /** The push service said 404/410: the subscription is dead and is deleted with the job. */
   | { id: number; kind: 'gone'; endpoint: string }
-  | { id: number; kind: 'retry'; dueAt: number };
+  | { id: number; kind: 'retry'; dueAt: number }
+  /** Not tried: held back until `dueAt` (a summary retry falling in deferred quiet hours); the attempt is not counted. */
+  | { id: number; kind: 'postponed'; dueAt: number };
 
 /** An event appended for one shopper, as the bus carries it after commit. */
 export interface AppendedEvent {

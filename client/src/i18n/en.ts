@@ -270,6 +270,7 @@ export const en = {
       'idempotency-key-reused': 'This Idempotency-Key was already used for a different message.',
       'already-sent': 'The message has already been sent.',
       'not-sent': 'The message has not been sent yet.',
+      'recurring-message': 'A recurring message is sent as its occurrences: cancel it to stop them, retract each one sent.',
       'push-subscription-conflict': 'This device is registered to another account; sign out there first.',
       'forbidden-for-role': 'This key’s role may not do that.',
       'cannot-revoke-own-key': 'A key cannot revoke itself.',

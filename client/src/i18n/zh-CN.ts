@@ -236,6 +236,7 @@ export const zhCN: Strings = {
       'idempotency-key-reused': '此 Idempotency-Key 已用于另一条消息。',
       'already-sent': '消息已经发出。',
       'not-sent': '消息尚未发出。',
+      'recurring-message': '周期消息以各次发送的形式发出：取消它可停止后续发送，已发出的请逐条撤回。',
       'push-subscription-conflict': '此设备已登记在另一个账户下，请先在那里退出。',
       'forbidden-for-role': '此密钥的角色无权执行该操作。',
       'cannot-revoke-own-key': '密钥不能撤销自身。',

@@ -53,19 +53,17 @@ export class PostgresHeldPushes implements HeldPushStore {
       const claimed: ClaimedHold[] = [];
       for (const row of rows) {
         await client.query('UPDATE held_pushes SET lease_until = $1 WHERE user_id = $2 AND hold_key = $3', [now + leaseMs, row.user_id, row.hold_key]);
-        const summary = await client.query<{ n: number; newest: string | null }>(
-          `SELECT COUNT(*)::int AS n,
-             (SELECT message_id FROM held_push_messages WHERE user_id = $1 AND hold_key = $2 AND held_at <= $3
-              ORDER BY message_at DESC, held_at DESC, message_id DESC LIMIT 1) AS newest
-           FROM held_push_messages WHERE user_id = $1 AND hold_key = $2 AND held_at <= $3`,
+        const covered = await client.query<{ message_id: string }>(
+          `SELECT message_id FROM held_push_messages WHERE user_id = $1 AND hold_key = $2 AND held_at <= $3
+           ORDER BY message_at DESC, held_at DESC, message_id DESC`,
           [row.user_id, row.hold_key, now],
         );
-        const { n, newest } = summary.rows[0]!;
-        if (newest === null) {
+        const messageIds = covered.rows.map((m) => m.message_id);
+        if (messageIds.length === 0) {
           await client.query('DELETE FROM held_pushes WHERE user_id = $1 AND hold_key = $2', [row.user_id, row.hold_key]);
           continue;
         }
-        claimed.push({ userId: row.user_id, holdKey: row.hold_key, title: row.title, count: n, newestMessageId: newest, claimedAt: now });
+        claimed.push({ userId: row.user_id, holdKey: row.hold_key, title: row.title, messageIds, claimedAt: now });
       }
       return claimed;
     });
@@ -76,8 +74,15 @@ export class PostgresHeldPushes implements HeldPushStore {
       if (retries.length > 0) {
         await client.query(
           `INSERT INTO push_jobs (message_id, user_id, endpoint, attempts, due_at, summary_json)
-           SELECT $1, $2, r.endpoint, 1, r.due, r.summary FROM unnest($3::text[], $4::bigint[], $5::text[]) AS r(endpoint, due, summary)`,
-          [hold.newestMessageId, hold.userId, retries.map((r) => r.endpoint), retries.map((r) => r.dueAt), retries.map((r) => JSON.stringify(r.summary))],
+           SELECT r.message_id, $1, r.endpoint, 1, r.due, r.summary
+           FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[]) AS r(message_id, endpoint, due, summary)`,
+          [
+            hold.userId,
+            retries.map((r) => r.summary.messageIds[0]!),
+            retries.map((r) => r.endpoint),
+            retries.map((r) => r.dueAt),
+            retries.map((r) => JSON.stringify(r.summary)),
+          ],
         );
       }
       await this.dropCovered(client, hold);

@@ -3,9 +3,10 @@ import { repliedFact } from '../../webhooks/event-facts.js';
 import { recordEvent } from './postgres-event-outbox.js';
 import { messageSchema, type Message, type Recipients, type SendMessageResponse } from '../../../shared/message.schema.js';
 import {
-  DELIVERED,
   NEWEST_FIRST_PAGE,
   occurrenceOf,
+  reachOf,
+  unsentOutcome,
   type AcceptInput,
   type AcceptResult,
   type DueResult,
@@ -17,6 +18,7 @@ import {
   type MessageStatusRecord,
   type NewestCursor,
   type NextOccurrence,
+  type Reach,
   type ScheduledSummary,
   type SentSummary,
 } from '../message-lifecycle.js';
@@ -398,15 +400,14 @@ export class PostgresLifecycle implements MessageLifecycleStore {
 
   async retract(merchantId: string, id: string): Promise<LifecycleOutcome<AppendedEvent[]>> {
     return withTransaction(this.pool, async (client): Promise<LifecycleOutcome<AppendedEvent[]>> => {
-      const reached = await this.localTime.reached(client, id);
-      const row = await getMessage(client, id, true);
-      if (!row || row.merchant_id !== merchantId || row.status === 'reply') return { ok: false, reason: 'not-found' };
+      const reach = await this.lockReach(client, id);
+      if (!reach) return { ok: false, reason: 'not-found' };
+      const { row } = reach;
+      if (row.merchant_id !== merchantId || row.status === 'reply') return { ok: false, reason: 'not-found' };
       if (row.status === 'retracted') return { ok: true, value: [] };
-      // A local-time message some zones got (still waiting for the others, or cancelled since) is sent to them.
-      const partSent = (row.status === 'scheduled' || row.status === 'cancelled') && reached;
-      if (!DELIVERED.includes(row.status) && !partSent) return { ok: false, reason: 'not-sent' };
+      if (reach.reach === 'pending' || reach.reach === 'closed') return unsentOutcome(await this.isRecurring(client, id));
       // The zones still waiting never get it.
-      if (partSent) await this.localTime.stop(client, id);
+      if (reach.reach === 'part-sent') await this.localTime.stop(client, id);
       // Pushes not yet sent are dropped (counted as skipped); the jobs queued next carry the retraction.
       // A held push summary's retry stays: the push worker sends it with the corrected message, or not at all once retracted.
       const dropped = (await client.query('DELETE FROM push_jobs WHERE message_id = $1 AND summary_json IS NULL', [id])).rowCount ?? 0;
@@ -420,15 +421,42 @@ export class PostgresLifecycle implements MessageLifecycleStore {
 
   async correct(merchantId: string, id: string, patch: (message: Message) => Message): Promise<LifecycleOutcome<AppendedEvent[]>> {
     return withTransaction(this.pool, async (client): Promise<LifecycleOutcome<AppendedEvent[]>> => {
-      const row = await getMessage(client, id, true);
-      if (!row || row.merchant_id !== merchantId || row.status === 'reply') return { ok: false, reason: 'not-found' };
-      if (!DELIVERED.includes(row.status)) return { ok: false, reason: 'not-sent' };
+      const reach = await this.lockReach(client, id);
+      if (!reach) return { ok: false, reason: 'not-found' };
+      const { row } = reach;
+      if (row.merchant_id !== merchantId || row.status === 'reply') return { ok: false, reason: 'not-found' };
+      // Not sent yet (or, local-time, not everywhere yet): what is still to go out goes with the new content.
+      if (reach.reach === 'closed') return unsentOutcome(await this.isRecurring(client, id));
       const corrected = patch(messageSchema.parse(JSON.parse(row.message_json)));
       await client.query('UPDATE messages SET message_json = $1 WHERE id = $2', [JSON.stringify(corrected), id]);
       // Pushes still queued will carry the corrected text; new ones replace the tray entry (same tag).
       await client.query('DELETE FROM push_jobs WHERE message_id = $1 AND summary_json IS NULL', [id]);
+      // Those who have it get the correction; nobody yet, for a message still waiting.
       return { ok: true, value: await this.append(client, corrected, 'message', await this.recipientsOf(client, id), Date.now(), true) };
     });
+  }
+
+  /**
+   * The message, locked, and how far it went. Its schedule and local-time zones are locked first, in
+   * the order the scheduler takes them (schedule or zones, then the message), so a delivery running
+   * now is waited for and the status read after it is final.
+   */
+  private async lockReach(client: PoolClient, id: string): Promise<{ row: MessageRow; reach: Reach } | undefined> {
+    await client.query('SELECT 1 FROM schedules WHERE message_id = $1 FOR UPDATE', [id]);
+    const reached = await this.localTime.reached(client, id);
+    const row = await getMessage(client, id, true);
+    return row && { row, reach: reachOf(row.status, reached) };
+  }
+
+  /** A recurrence's template: it has (or, as a local-time one, had) a cron, or sent an occurrence (cancelled since). */
+  private async isRecurring(client: PoolClient, id: string): Promise<boolean> {
+    const { rows } = await client.query<{ recurring: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM schedules WHERE message_id = $1 AND cron IS NOT NULL)
+         OR EXISTS (SELECT 1 FROM local_time_zones WHERE message_id = $1 AND cron IS NOT NULL)
+         OR EXISTS (SELECT 1 FROM messages WHERE id = $1 || '.1') AS recurring`,
+      [id],
+    );
+    return rows[0]!.recurring;
   }
 
   private async recipientsOf(client: PoolClient, id: string): Promise<string[]> {

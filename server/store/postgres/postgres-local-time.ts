@@ -183,15 +183,19 @@ export class PostgresLocalTime implements LocalTimeStore {
     await client.query('UPDATE messages SET status = $1 WHERE id = $2', [rows[0]!.reached > 0 || !expired ? 'sent' : 'expired', row.id]);
   }
 
-  /** The recurrence's n-th occurrence: one message for every zone's n-th, written by the first zone to reach it. */
+  /**
+   * The recurrence's n-th occurrence: one message for every zone's n-th, written by the first zone to reach it.
+   * A later zone sends it as stored, so a correction made after the first zones got it reaches the rest.
+   */
   private async occurrence(client: PoolClient, template: Message, row: MessageRow, zone: LocalTimeZoneRow, now: number): Promise<Message> {
     const occurrence = occurrenceOf(template, { message_id: row.id, occurrences: zone.occurrences, due_at: zone.target_at }, now);
-    await client.query(
+    const written = await client.query(
       `INSERT INTO messages (id, merchant_id, message_json, recipients, created_at, status, target_json, reply_to, category)
        VALUES ($1, $2, $3, 0, $4, 'sent', $5, NULL, $6) ON CONFLICT (id) DO NOTHING`,
       [occurrence.id, row.merchant_id, JSON.stringify(occurrence), occurrence.createdAt, row.target_json, occurrence.category],
     );
-    return occurrence;
+    if (written.rowCount === 1) return occurrence;
+    return readStoredMessage((await this.message(client, occurrence.id))!.message_json) ?? occurrence;
   }
 
   private async message(client: PoolClient, id: string, lock = false): Promise<MessageRow | undefined> {

@@ -13,12 +13,13 @@ const COUNT_COLUMN = { pushed: 'pushed', failed: 'push_failed', skipped: 'push_s
  */
 export async function settlePushJobs(client: PoolClient, outcomes: readonly PushJobOutcome[]): Promise<void> {
   const done = { pushed: [] as number[], failed: [] as number[], skipped: [] as number[] };
-  const retries: { id: number; dueAt: number }[] = [];
+  const retries: { id: number; dueAt: number; attempted: boolean }[] = [];
   const gone: string[] = [];
   for (const outcome of outcomes) {
     switch (outcome.kind) {
       case 'retry':
-        retries.push(outcome);
+      case 'postponed':
+        retries.push({ id: outcome.id, dueAt: outcome.dueAt, attempted: outcome.kind === 'retry' });
         break;
       case 'gone':
         gone.push(outcome.endpoint);
@@ -30,8 +31,10 @@ export async function settlePushJobs(client: PoolClient, outcomes: readonly Push
   }
   if (retries.length > 0) {
     await client.query(
-      `UPDATE push_jobs j SET due_at = r.due FROM unnest($1::bigint[], $2::bigint[]) AS r(id, due) WHERE j.id = r.id`,
-      [retries.map((r) => r.id), retries.map((r) => r.dueAt)],
+      // A postponed job was not tried: the attempt its claim counted is given back.
+      `UPDATE push_jobs j SET due_at = r.due, attempts = j.attempts - CASE WHEN r.attempted THEN 0 ELSE 1 END
+       FROM unnest($1::bigint[], $2::bigint[], $3::boolean[]) AS r(id, due, attempted) WHERE j.id = r.id`,
+      [retries.map((r) => r.id), retries.map((r) => r.dueAt), retries.map((r) => r.attempted)],
     );
   }
   if (gone.length > 0) await client.query('DELETE FROM push_subscriptions WHERE endpoint = ANY($1::text[])', [gone]);

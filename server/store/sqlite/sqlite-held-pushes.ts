@@ -27,11 +27,9 @@ function prepare(db: Database.Database) {
       'SELECT user_id, hold_key, title FROM held_pushes WHERE due_at <= ? AND lease_until <= ? ORDER BY due_at LIMIT ?',
     ),
     lease: p<[number, string, string]>('UPDATE held_pushes SET lease_until = ? WHERE user_id = ? AND hold_key = ?'),
-    summary: p<[{ user: string; key: string; at: number }], { n: number; newest: string | null }>(
-      `SELECT COUNT(*) AS n,
-         (SELECT message_id FROM held_push_messages WHERE user_id = @user AND hold_key = @key AND held_at <= @at
-          ORDER BY message_at DESC, held_at DESC, rowid DESC LIMIT 1) AS newest
-       FROM held_push_messages WHERE user_id = @user AND hold_key = @key AND held_at <= @at`,
+    covered: p<[string, string, number], { message_id: string }>(
+      `SELECT message_id FROM held_push_messages WHERE user_id = ? AND hold_key = ? AND held_at <= ?
+       ORDER BY message_at DESC, held_at DESC, rowid DESC`,
     ),
     dropMessages: p<[string, string, number]>('DELETE FROM held_push_messages WHERE user_id = ? AND hold_key = ? AND held_at <= ?'),
     remaining: p<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM held_push_messages WHERE user_id = ? AND hold_key = ?'),
@@ -80,12 +78,12 @@ export class SqliteHeldPushes implements HeldPushStore {
       const claimed: ClaimedHold[] = [];
       for (const row of this.s.due.all(now, now, limit)) {
         this.s.lease.run(now + leaseMs, row.user_id, row.hold_key);
-        const { n, newest } = this.s.summary.get({ user: row.user_id, key: row.hold_key, at: now })!;
-        if (newest === null) {
+        const messageIds = this.s.covered.all(row.user_id, row.hold_key, now).map((m) => m.message_id);
+        if (messageIds.length === 0) {
           this.s.dropHold.run(row.user_id, row.hold_key);
           continue;
         }
-        claimed.push({ userId: row.user_id, holdKey: row.hold_key, title: row.title, count: n, newestMessageId: newest, claimedAt: now });
+        claimed.push({ userId: row.user_id, holdKey: row.hold_key, title: row.title, messageIds, claimedAt: now });
       }
       return claimed;
     })();
@@ -94,7 +92,7 @@ export class SqliteHeldPushes implements HeldPushStore {
   async release(hold: ClaimedHold, retries: readonly SummaryRetry[] = []): Promise<void> {
     this.db.transaction(() => {
       for (const retry of retries) {
-        this.s.queueSummaryRetry.run(hold.newestMessageId, hold.userId, retry.endpoint, retry.dueAt, JSON.stringify(retry.summary));
+        this.s.queueSummaryRetry.run(retry.summary.messageIds[0]!, hold.userId, retry.endpoint, retry.dueAt, JSON.stringify(retry.summary));
       }
       this.dropCovered(hold);
     })();

@@ -52,6 +52,12 @@ return {
     ),
     // A held push summary's retry stays: the push worker sends it with the corrected message, or not at all once retracted.
     dropPushJobs: p<[string]>('DELETE FROM push_jobs WHERE message_id = ? AND summary_json IS NULL'),
+    // A recurrence's template: it has (or, as a local-time one, had) a cron, or sent an occurrence (cancelled since).
+    isRecurring: p<[{ id: string }], { recurring: number }>(
+      `SELECT EXISTS (SELECT 1 FROM schedules WHERE message_id = @id AND cron IS NOT NULL)
+         OR EXISTS (SELECT 1 FROM local_time_zones WHERE message_id = @id AND cron IS NOT NULL)
+         OR EXISTS (SELECT 1 FROM messages WHERE id = @id || '.1') AS recurring`,
+    ),
     recipientsOf: p<[string], { user_id: string }>(
       `SELECT DISTINCT user_id FROM events WHERE message_id = ? AND kind = 'message' ORDER BY user_id`,
     ),

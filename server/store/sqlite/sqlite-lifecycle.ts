@@ -3,9 +3,10 @@ import { repliedFact } from '../../webhooks/event-facts.js';
 import type { EventFact } from '../../webhooks/webhook-store.js';
 import { messageSchema, type Message, type Recipients, type SendMessageResponse } from '../../../shared/message.schema.js';
 import {
-  DELIVERED,
   NEWEST_FIRST_PAGE,
   occurrenceOf,
+  reachOf,
+  unsentOutcome,
   type AcceptInput,
   type AcceptResult,
   type DueResult,
@@ -17,6 +18,7 @@ import {
   type MessageStatusRecord,
   type NewestCursor,
   type NextOccurrence,
+  type Reach,
   type ScheduledSummary,
   type SentSummary,
 } from '../message-lifecycle.js';
@@ -297,11 +299,10 @@ export class SqliteLifecycle implements MessageLifecycleStore {
       const row = this.s.getMessage.get(id);
       if (!row || row.merchant_id !== merchantId || row.status === 'reply') return { ok: false, reason: 'not-found' };
       if (row.status === 'retracted') return { ok: true, value: [] };
-      // A local-time message some zones got (still waiting for the others, or cancelled since) is sent to them.
-      const partSent = (row.status === 'scheduled' || row.status === 'cancelled') && this.localTime.reached(id);
-      if (!DELIVERED.includes(row.status) && !partSent) return { ok: false, reason: 'not-sent' };
+      const reach = this.reachOf(row);
+      if (reach === 'pending' || reach === 'closed') return unsentOutcome(this.isRecurring(id));
       // The zones still waiting never get it.
-      if (partSent) this.localTime.stop(id);
+      if (reach === 'part-sent') this.localTime.stop(id);
       // Pushes not yet sent are dropped (counted as skipped); the jobs queued next carry the retraction.
       const dropped = this.s.dropPushJobs.run(id).changes;
       if (dropped > 0) this.s.addSkipped.run(dropped, id);
@@ -317,14 +318,24 @@ export class SqliteLifecycle implements MessageLifecycleStore {
     return this.db.transaction((): LifecycleOutcome<AppendedEvent[]> => {
       const row = this.s.getMessage.get(id);
       if (!row || row.merchant_id !== merchantId || row.status === 'reply') return { ok: false, reason: 'not-found' };
-      if (!DELIVERED.includes(row.status)) return { ok: false, reason: 'not-sent' };
+      // Not sent yet (or, local-time, not everywhere yet): what is still to go out goes with the new content.
+      if (this.reachOf(row) === 'closed') return unsentOutcome(this.isRecurring(id));
       const corrected = patch(messageSchema.parse(JSON.parse(row.message_json)));
       this.s.setJson.run(JSON.stringify(corrected), id);
       // Pushes still queued will carry the corrected text; new ones replace the tray entry (same tag).
       this.s.dropPushJobs.run(id);
+      // Those who have it get the correction; nobody yet, for a message still waiting.
       const recipients = this.s.recipientsOf.all(id).map((r) => r.user_id);
       return { ok: true, value: this.appendMessage(corrected, recipients, Date.now(), true) };
     })();
+  }
+
+  private reachOf(row: { id: string; status: MessageStatus }): Reach {
+    return reachOf(row.status, this.localTime.reached(row.id));
+  }
+
+  private isRecurring(id: string): boolean {
+    return this.s.isRecurring.get({ id })!.recurring === 1;
   }
 
   async reply(userId: string, messageId: string, build: (original: Message) => Message): Promise<LifecycleOutcome<AppendedEvent[]>> {

@@ -172,11 +172,15 @@ export class SqliteLocalTime implements LocalTimeStore {
     this.s.setStatus.run(reachedAnyone || !expired ? 'sent' : 'expired', row.id);
   }
 
-  /** The recurrence's n-th occurrence: one message for every zone's n-th, written by the first zone to reach it. */
+  /**
+   * The recurrence's n-th occurrence: one message for every zone's n-th, written by the first zone to reach it.
+   * A later zone sends it as stored, so a correction made after the first zones got it reaches the rest.
+   */
   private occurrence(template: Message, row: MessageRow, zone: LocalTimeZoneRow, now: number): Message {
     const occurrence = occurrenceOf(template, { message_id: row.id, occurrences: zone.occurrences, due_at: zone.target_at }, now);
-    this.s.insertOccurrence.run(occurrence.id, row.merchant_id, JSON.stringify(occurrence), occurrence.createdAt, row.target_json!, occurrence.category);
-    return occurrence;
+    const written = this.s.insertOccurrence.run(occurrence.id, row.merchant_id, JSON.stringify(occurrence), occurrence.createdAt, row.target_json!, occurrence.category);
+    if (written.changes === 1) return occurrence;
+    return readStoredMessage(this.s.getMessage.get(occurrence.id)!.message_json) ?? occurrence;
   }
 
   async nextDueAt(): Promise<number | undefined> {

@@ -153,6 +153,8 @@ export class SqliteStore implements Store {
         'SELECT * FROM push_subscriptions WHERE endpoint IN (SELECT value FROM json_each(?))',
       ),
       retryJob: this.db.prepare<[number, number]>('UPDATE push_jobs SET due_at = ? WHERE id = ?'),
+      // The claim counted an attempt that was not made.
+      postponeJob: this.db.prepare<[number, number]>('UPDATE push_jobs SET due_at = ?, attempts = attempts - 1 WHERE id = ?'),
       deleteJobs: this.db.prepare<[string], { message_id: string; user_id: string; summary: number }>(
         'DELETE FROM push_jobs WHERE id IN (SELECT value FROM json_each(?)) RETURNING message_id, user_id, summary_json IS NOT NULL AS summary',
       ),
@@ -266,6 +268,9 @@ export class SqliteStore implements Store {
       switch (outcome.kind) {
         case 'retry':
           this.statements.retryJob.run(outcome.dueAt, outcome.id);
+          break;
+        case 'postponed':
+          this.statements.postponeJob.run(outcome.dueAt, outcome.id);
           break;
         case 'gone':
           this.statements.deleteSubscription.run(outcome.endpoint);
