@@ -141,12 +141,21 @@ describe.each([
     await noHorizontalOverflow(page);
   });
 
-  it('cancels a scheduled message after a confirmation that Escape dismisses', async () => {
+  it('corrects a scheduled message before it goes out, and cancels it after a confirmation that Escape dismisses', async () => {
+    const typo = `Remidner ${size}: your basket`;
     const title = `Reminder ${size}: your basket`;
-    const id = await sendAsDemoShop(title, { deliverAt: new Date(Date.now() + 3_600_000).toISOString() });
+    const id = await sendAsDemoShop(typo, { deliverAt: new Date(Date.now() + 3_600_000).toISOString() });
     await search(page, '');
     await page.getByRole('button', { name: 'Scheduled', exact: true }).click();
     expect(await page.getByRole('button', { name: 'Scheduled', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    await row(page, typo).getByRole('button', { name: 'Correct' }).click();
+    const correctDialog = page.getByRole('dialog', { name: 'Correct this message?' });
+    await correctDialog.getByText(/It goes out with the new title and text/).waitFor();
+    await waitForValue(correctDialog.getByLabel('Title'), typo);
+    await correctDialog.getByLabel('Title').fill(title);
+    await correctDialog.getByRole('button', { name: 'Save correction' }).click();
+    await correctDialog.waitFor({ state: 'hidden' });
+    expect((await asDemoShop('GET', `/messages/${id}`)).body).toMatchObject({ status: 'scheduled', title });
     const scheduled = row(page, title);
     await scheduled.getByRole('button', { name: 'Cancel sending' }).click();
     const dialog = page.getByRole('dialog', { name: 'Cancel this scheduled message?' });

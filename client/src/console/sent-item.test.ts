@@ -6,7 +6,7 @@ const counts = { recipients: 2, deliveredLive: 1, pushTargets: 3, pushed: 2, pus
 
 describe('history rows', () => {
   it.each([
-    ['scheduled', ['cancel']],
+    ['scheduled', ['correct', 'cancel']],
     ['sent', ['correct', 'retract']],
     ['sending', ['correct', 'retract']],
     ['queued', []],

@@ -40,7 +40,8 @@ export type SentAction = 'cancel' | 'correct' | 'retract';
 
 /** What a merchant may still do to a message in this status (the server has the last word, with a 409). */
 export function actionsFor(status: MessageStatus): readonly SentAction[] {
-  if (status === 'scheduled') return ['cancel'];
+  // A correction of a scheduled message changes what goes out.
+  if (status === 'scheduled') return ['correct', 'cancel'];
   if (status === 'sent' || status === 'sending') return ['correct', 'retract'];
   return [];
 }

@@ -627,6 +627,7 @@ export const en = {
       retractConfirm: 'Retract',
       correctTitle: 'Correct this message?',
       correctEffect: 'Shoppers see the new title and text in place of the old, on every device; a message they read stays read. The notification is replaced.',
+      correctScheduledEffect: 'It goes out with the new title and text; shoppers who already have it (a message on their own clock) see it corrected.',
       correctConfirm: 'Save correction',
       newTitle: 'Title',
       newBody: 'Text',
