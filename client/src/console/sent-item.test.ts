@@ -17,6 +17,11 @@ describe('history rows', () => {
     expect(actionsFor(status)).toEqual(actions);
   });
 
+  it('offers Retract for a message on each shopper\'s clock that some zones got', () => {
+    expect(actionsFor('scheduled', true)).toEqual(['correct', 'retract', 'cancel']);
+    expect(actionsFor('cancelled', true)).toEqual(['retract']);
+  });
+
   it('takes the figures of a listed message', () => {
     const item = itemFromSummary({
       id: 'm1', createdAt: '2030-01-01T00:00:00.000Z', status: 'sent', type: 'system', category: 'order', title: 'Shipped',

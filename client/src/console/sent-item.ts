@@ -38,10 +38,14 @@ export interface DeliveryFigures {
 
 export type SentAction = 'cancel' | 'correct' | 'retract';
 
-/** What a merchant may still do to a message in this status (the server has the last word, with a 409). */
-export function actionsFor(status: MessageStatus): readonly SentAction[] {
-  // A correction of a scheduled message changes what goes out.
-  if (status === 'scheduled') return ['correct', 'cancel'];
+/**
+ * What a merchant may still do to a message in this status (the server has the last word, with a
+ * 409). `reached`: a message on each shopper's clock that some zones already got.
+ */
+export function actionsFor(status: MessageStatus, reached = false): readonly SentAction[] {
+  // A correction of a scheduled message changes what goes out; a part-sent one can be taken back from those it reached.
+  if (status === 'scheduled') return reached ? ['correct', 'retract', 'cancel'] : ['correct', 'cancel'];
+  if (status === 'cancelled') return reached ? ['retract'] : [];
   if (status === 'sent' || status === 'sending') return ['correct', 'retract'];
   return [];
 }
