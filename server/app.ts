@@ -49,6 +49,7 @@ import { PushSubscriptionService } from './services/push-subscription.service.js
 import type { Store } from './store/store.js';
 import { DeliveryCounter } from './stream/delivery-counter.js';
 import { StreamServer } from './stream/stream-server.js';
+import { UnavailableEventLog } from './store/unavailable-event-log.js';
 import type { StreamLimitSettings } from './stream/stream-limits.js';
 import proxyaddr from 'proxy-addr';
 import { webhookRoutes } from './http/routes/webhook.routes.js';
@@ -296,7 +297,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   api.use(merchantKeyRoutes({ auth, store }));
   api.use(topicRoutes({ auth, store }));
   api.use(replyRoutes({ auth, replies, store }));
-  api.use(shopperRoutes({ auth, store }));
+  // Damaged rows of the log, told once whichever of /me/sync and the stream read them first.
+  const unavailableEvents = new UnavailableEventLog(logger);
+  api.use(shopperRoutes({ auth, store, unavailableEvents }));
   api.use(meStateRoutes({ auth, states, preferences }));
   api.use(pushRoutes({ auth, subscriptions, vapidPublicKey: vapidKeys.publicKey }));
   api.use(webhookRoutes({ auth, webhooks }));
@@ -330,6 +333,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     maxBufferedBytes: 4 * 1024 * 1024,
     replayPageSize: 500,
     deliveries,
+    unavailableEvents,
     ...(deps.streamLimits ? { limits: deps.streamLimits } : {}),
     // The same client IP the HTTP rate limit sees, TRUST_PROXY applied.
     clientIp: (req) => proxyaddr(req, app.get('trust proxy fn') as (addr: string, i: number) => boolean),

@@ -19,6 +19,12 @@ export const syncEventSchema = z.discriminatedUnion('kind', [
   z.object({ seq, kind: z.literal('preferences'), preferences: preferencesSchema, changedAt: z.iso.datetime() }),
   /** The merchant retracted the message: remove it everywhere, tray included. */
   z.object({ seq, kind: z.literal('retracted'), messageId: z.string() }),
+  /**
+   * The server could not read this event back from its log (a damaged row: text that is not
+   * JSON, a message gone missing). It keeps its seq, so a client moves past it instead of asking
+   * for it forever; `eventKind` and `messageId` say what it was, as far as the row tells.
+   */
+  z.object({ seq, kind: z.literal('unavailable'), eventKind: z.string(), messageId: z.string().optional() }),
 ]);
 export type SyncEvent = z.infer<typeof syncEventSchema>;
 

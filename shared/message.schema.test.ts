@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FORBIDDEN_DATA_KEYS } from './bounded-json.js';
 import { LIMITS } from './limits.js';
-import { messageSchema, sendMessageRequestSchema } from './message.schema.js';
+import { correctMessageRequestSchema, messageSchema, sendMessageRequestSchema } from './message.schema.js';
 
 const base = { to: { userIds: ['u1'] }, category: 'order', title: 'Shipped' };
 
@@ -125,5 +125,33 @@ describe('sendMessageRequestSchema: the shape of data', () => {
     const stored = { id: 'm1', type: 'system', category: 'order', priority: 3, title: 'x', createdAt: '2026-01-01T00:00:00.000Z' };
     expect(messageSchema.safeParse({ ...stored, data: nest(10_000) }).success).toBe(false);
     expect(messageSchema.safeParse({ ...stored, data: nest(3) }).success).toBe(true);
+  });
+});
+
+describe('pictures (icon, image)', () => {
+  const issues = (result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) =>
+    (result.error?.issues ?? []).map((issue) => [issue.path.join('.'), issue.message]);
+
+  it('takes https or a same-origin path', () => {
+    for (const url of ['https://cdn.example/i.png', 'HTTPS://cdn.example/i.png', '/icons/order.png']) {
+      expect(sendMessageRequestSchema.safeParse({ ...base, icon: url, image: url }).success, url).toBe(true);
+      expect(correctMessageRequestSchema.safeParse({ icon: url, image: url }).success, url).toBe(true);
+    }
+  });
+
+  it('refuses http on the way in, sending or correcting, naming the field', () => {
+    const message = expect.stringContaining('must be an https URL or a same-origin path');
+    expect(issues(sendMessageRequestSchema.safeParse({ ...base, icon: 'http://cdn.example/i.png', image: 'HTTP://cdn.example/p.jpg' }))).toEqual([
+      ['icon', message],
+      ['image', message],
+    ]);
+    expect(issues(correctMessageRequestSchema.safeParse({ image: 'http://cdn.example/p.jpg' }))).toEqual([['image', message]]);
+    // A click target may still be http: the merchant's choice, fetched only when the shopper clicks.
+    expect(sendMessageRequestSchema.safeParse({ ...base, url: 'http://shop.example/a', actions: [{ title: 'Go', url: 'http://shop.example/b' }] }).success).toBe(true);
+  });
+
+  it('still reads a message stored with http pictures before they had to be https', () => {
+    const stored = { id: 'old', type: 'system', category: 'order', priority: 3, title: 'Old', createdAt: '2026-01-01T00:00:00.000Z' };
+    expect(messageSchema.safeParse({ ...stored, icon: 'http://cdn.example/i.png', image: 'http://cdn.example/p.jpg' }).success).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { dataShapeProblem } from './bounded-json.js';
 import { LIMITS } from './limits.js';
-import { isSafeUrl } from './safe-url.js';
+import { isSafeImageUrl, isSafeUrl } from './safe-url.js';
 import { LOCAL_DATE_TIME_PATTERN, parseLocalDateTime } from './local-time.js';
 import { isKnownTimeZone, RECIPIENT_ZONE } from './recurrence.js';
 import { isWellFormedText, WELL_FORMED_TEXT_MESSAGE } from './text.js';
@@ -32,6 +32,12 @@ export const safeUrlSchema = z
   .string()
   .max(LIMITS.urlLength)
   .refine(isSafeUrl, 'must be an http(s) URL or a same-origin path starting with /');
+
+/** An `icon` or `image` as a merchant sends it: fetched without a click, so https only (see isSafeImageUrl). */
+export const safeImageUrlSchema = z
+  .string()
+  .max(LIMITS.urlLength)
+  .refine(isSafeImageUrl, 'must be an https URL or a same-origin path starting with / (a picture is loaded without a click, so not http)');
 
 export const categorySchema = z
   .string()
@@ -140,8 +146,8 @@ const contentShape = {
   title: z.string().trim().min(1).max(LIMITS.titleLength).refine(isWellFormedText, WELL_FORMED_TEXT_MESSAGE),
   body: z.string().max(LIMITS.bodyLength).refine(isWellFormedText, WELL_FORMED_TEXT_MESSAGE).optional(),
   url: safeUrlSchema.optional(),
-  icon: safeUrlSchema.optional(),
-  image: safeUrlSchema.optional(),
+  icon: safeImageUrlSchema.optional(),
+  image: safeImageUrlSchema.optional(),
   actions: z.array(actionSchema).max(LIMITS.actions).optional(),
   data: dataSchema.optional(),
   collapseKey: z
@@ -222,6 +228,8 @@ export const messageSchema = z.object({
   title: z.string().max(LIMITS.titleLength),
   body: z.string().max(LIMITS.bodyLength).optional(),
   url: safeUrlSchema.optional(),
+  // Looser than on the way in: messages stored before pictures had to be https stay readable.
+  // Clients load only https ones (client/src/notifications/click-target.ts safeImageSource).
   icon: safeUrlSchema.optional(),
   image: safeUrlSchema.optional(),
   actions: z.array(actionSchema).max(LIMITS.actions).optional(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSafeUrl } from './safe-url.js';
+import { isSafeImageUrl, isSafeUrl } from './safe-url.js';
 
 describe('isSafeUrl', () => {
   it.each([
@@ -56,4 +56,15 @@ describe('isSafeUrl', () => {
       expect(isSafeUrl(url)).toBe(false);
     }
   });
+});
+
+describe('isSafeImageUrl', () => {
+  it.each(['https://cdn.example/i.png', 'HTTPS://cdn.example/i.png', '/icons/order.png', '/a?b=c'])('accepts %j', (url) =>
+    expect(isSafeImageUrl(url)).toBe(true),
+  );
+
+  it.each(['http://cdn.example/i.png', 'HTTP://cdn.example/i.png', 'http://localhost/i.png', '//cdn.example/i.png', 'javascript:alert(1)', 'data:image/png;base64,AAAA', '/\\evil.example', '/\t/evil.example', 'https://cdn.example/\u0085'])(
+    'refuses %j',
+    (url) => expect(isSafeImageUrl(url)).toBe(false),
+  );
 });

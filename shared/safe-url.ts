@@ -27,6 +27,17 @@ export function isSafeUrl(value: string): boolean {
   return parsed?.protocol === 'https:' || parsed?.protocol === 'http:';
 }
 
+/**
+ * A picture a message carries (`icon`, `image`): an https URL or a same-origin
+ * path. Stricter than a link: a link is fetched when the shopper clicks it,
+ * a picture as soon as the message is shown, in the inbox or in a
+ * notification. Over http that would tell anyone on the path the shopper's
+ * address and what they are reading, and it is mixed content in the https app.
+ */
+export function isSafeImageUrl(value: string): boolean {
+  return isSafeUrl(value) && (value.startsWith('/') || parse(value)?.protocol === 'https:');
+}
+
 function resolvesTo(path: string, origin: string): boolean {
   return parse(path, origin)?.origin === origin;
 }

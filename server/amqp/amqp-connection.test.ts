@@ -1,8 +1,7 @@
 import net from 'node:net';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AmqpConnection } from './amqp-connection.js';
+import { capturingLogger } from '../test-support/capturing-logger.js';
 import { eventually } from '../test-support/eventually.js';
 
 /** A port that refuses connections: listened on once, then closed. */
@@ -12,17 +11,6 @@ async function refusedPort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-function capturingLogger() {
-  const lines: { level: number; msg: string }[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as { level: number; msg: string });
-      done();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, sink), lines };
 }
 
 const open: AmqpConnection[] = [];

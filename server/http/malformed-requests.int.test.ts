@@ -1,45 +1,28 @@
-import { Writable } from 'node:stream';
 import zlib from 'node:zlib';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestSchema, type TestSchema } from '../test-support/postgres-schema.js';
+import { capturingLogger } from '../test-support/capturing-logger.js';
+import type { TestSchema } from '../test-support/postgres-schema.js';
 import { api, until } from '../test-support/api.js';
-import { postgresAvailable } from '../test-support/services.js';
-import { messageTo, startTestServer, TEST_MERCHANT_KEY, type TestServer } from '../test-support/test-server.js';
+import { testStores } from '../test-support/services.js';
+import { messageTo, startTestServerOn, TEST_MERCHANT_KEY, type TestServer } from '../test-support/test-server.js';
 
 /**
  * Issue 9, part 2: every malformed request is a 4xx with the stable error
  * shape, never a 5xx, and both stores answer alike. Each case was a 500 (or a
  * store-dependent answer) on the code before this file.
  */
-const postgres = await postgresAvailable();
-const stores = [
-  { kind: 'sqlite', available: true },
-  { kind: 'postgres', available: postgres.ok },
-] as const;
+const stores = await testStores();
 
 describe.each(stores)('malformed requests on $kind', ({ kind, available }) => {
   let schema: TestSchema | undefined;
   let server: TestServer;
   let token: string;
   let sentId: string;
-  const logLines: { level: number; msg: string }[] = [];
+  const { logger, lines: logLines } = capturingLogger();
 
   beforeAll(async () => {
     if (!available) return;
-    const logs = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) logLines.push(JSON.parse(line) as { level: number; msg: string });
-        done();
-      },
-    });
-    const logger = pino({ level: 'debug' }, logs);
-    if (kind === 'postgres') {
-      schema = await createTestSchema();
-      server = await startTestServer({ store: await schema.open(), logger });
-    } else {
-      server = await startTestServer({ logger });
-    }
+    ({ server, schema } = await startTestServerOn(kind, { logger }));
     token = await server.tokenFor('shopper-1');
     const sent = await server.send(messageTo(['shopper-1'], { title: 'kept', data: { order: 1042 } }));
     sentId = ((await sent.json()) as { id: string }).id;

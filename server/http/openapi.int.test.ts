@@ -161,6 +161,8 @@ const SAMPLES: Record<string, Samples> = {
         () => messageTo(['spec-shopper'], { priority: 9 }),
         () => messageTo(['spec-shopper'], { url: 'javascript:alert(1)' }),
         () => messageTo(['spec-shopper'], { url: '//evil.example/' }),
+        () => messageTo(['spec-shopper'], { icon: 'http://cdn.example/icon.png' }),
+        () => messageTo(['spec-shopper'], { image: 'HTTP://cdn.example/p.jpg' }),
         () => messageTo(['spec-shopper'], { colour: 'red' }),
         () => messageTo(['spec-shopper'], { type: 'user' }),
         () => messageTo(['spec-shopper'], { sender: { id: 'a', name: 'A' } }),
@@ -201,8 +203,8 @@ const SAMPLES: Record<string, Samples> = {
   'PATCH /api/v1/messages/:id': {
     path: () => `/api/v1/messages/${someId()}`,
     body: {
-      valid: [() => ({ title: 'Corrected' }), () => ({ priority: 5, body: 'New text' })],
-      invalid: [() => ({}), () => ({ to: { userIds: ['x'] } }), () => ({ title: '' }), () => ({ url: 'javascript:x' })],
+      valid: [() => ({ title: 'Corrected' }), () => ({ priority: 5, body: 'New text' }), () => ({ image: 'https://cdn.example/p.jpg' })],
+      invalid: [() => ({}), () => ({ to: { userIds: ['x'] } }), () => ({ title: '' }), () => ({ url: 'javascript:x' }), () => ({ icon: 'http://cdn.example/i.png' })],
     },
   },
   'GET /api/v1/messages/:id/replies': {
@@ -381,6 +383,7 @@ describe('generated requests: the spec and the server give the same verdict', ()
       priority: field([1, 3, 5], [0, 6, 2.5, '3']),
       body: field(['On its way', ''], ['b'.repeat(4001)]),
       url: field(['/orders/1', 'https://shop.example/a'], ['javascript:alert(1)', '//evil.example', '/\\evil.example', 'ftp://x', '/a\tb']),
+      icon: field(['/icons/order.png', 'https://cdn.example/i.png'], ['http://cdn.example/i.png', '//cdn.example/i.png']),
       type: field(['system', 'user', 'scheduled'], ['promo']),
       sender: field([{ id: 'agent-7', name: 'Dana' }], [{ id: 'agent 7', name: 'Dana' }, { id: 'a' }]),
       deliverAt: field([later(1)], ['soon', 17]),

@@ -12,6 +12,7 @@ import {
   correctMessageRequestSchema,
   messageSchema,
   recipientsSchema,
+  safeImageUrlSchema,
   safeUrlSchema,
   messageStatusResponseSchema,
   retractMessageResponseSchema,
@@ -555,6 +556,14 @@ class Components {
   }
 }
 
+/** A URL of the given scheme (a pattern) or a same-origin path, without control characters (shared/safe-url.ts). */
+function urlRefinement(scheme: string, description: string): JsonSchema {
+  return {
+    allOf: [{ pattern: `^(?:${scheme}://|/(?![/\\\\]))` }, { pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]*$' }],
+    description,
+  };
+}
+
 /**
  * What zod refinements check, said again in JSON Schema where it can be, so a
  * request the spec accepts is one the server accepts. Time-relative rules
@@ -562,12 +571,14 @@ class Components {
  */
 const REFINEMENTS = new Map<unknown, JsonSchema>([
   [recipientsSchema, { oneOf: [{ required: ['userIds'] }, { required: ['topic'] }], description: 'Exactly one of userIds or topic.' }],
+  [safeUrlSchema, urlRefinement('[Hh][Tt][Tt][Pp][Ss]?', 'An http(s) URL or a same-origin path starting with a single /.')],
   [
-    safeUrlSchema,
-    {
-      allOf: [{ pattern: '^(?:[Hh][Tt][Tt][Pp][Ss]?://|/(?![/\\\\]))' }, { pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]*$' }],
-      description: 'An http(s) URL or a same-origin path starting with a single /.',
-    },
+    safeImageUrlSchema,
+    urlRefinement(
+      '[Hh][Tt][Tt][Pp][Ss]',
+      'A picture (icon, image): an https URL or a same-origin path starting with a single /. Not http: a picture is fetched ' +
+        'without a click. Messages stored before this rule may still hold an http one, which clients should not load.',
+    ),
   ],
   [
     sendMessageRequestSchema,

@@ -212,36 +212,59 @@ export interface ReadEventRow {
   payload_json: string | null;
 }
 
-/** How many recently read message texts keep their parsed object (a few hundred KiB for typical messages). */
+/** How many recently read messages keep their text and parsed object (a few hundred KiB for typical messages). */
 const SHARED_MESSAGES = 512;
-const sharedMessages = new Map<string, Message>();
+const sharedMessages = new Map<string, { text: string; message: Message }>();
 
 /**
- * A broadcast is one stored text that each recipient's log points to. Read back
- * by thousands of resuming shoppers, it is parsed once and the object shared, as
- * the live path shares one object per broadcast, so event-frame.ts serialises it
- * once too. Keyed by the text itself: a corrected message is a new entry, never
- * a stale one. Callers must not mutate what they read (none does).
+ * A stored message's text, parsed, or undefined when the row is damaged: not
+ * JSON (truncated, edited by hand, a disk fault), or not the object of this
+ * message id. A broadcast is one stored text that each recipient's log
+ * points to. Read back by thousands of resuming shoppers, it is parsed once
+ * and the object shared, as the live path shares one object per broadcast,
+ * so event-frame.ts serialises it once too. Kept by message id with the text
+ * it was parsed from, so a corrected message is parsed again, never served
+ * stale. Callers must not mutate what they read (none does).
  */
-function sharedMessage(text: string): Message {
-  let message = sharedMessages.get(text);
-  if (message === undefined) {
-    message = JSON.parse(text) as Message;
-    if (sharedMessages.size >= SHARED_MESSAGES) sharedMessages.delete(sharedMessages.keys().next().value!);
-    sharedMessages.set(text, message);
+function sharedMessage(messageId: string, text: string): Message | undefined {
+  const shared = sharedMessages.get(messageId);
+  if (shared?.text === text) return shared.message;
+  let message: unknown;
+  try {
+    message = JSON.parse(text);
+  } catch {
+    return undefined;
   }
-  return message;
+  if (typeof message !== 'object' || message === null || (message as { id?: unknown }).id !== messageId) return undefined;
+  if (sharedMessages.size >= SHARED_MESSAGES && !shared) sharedMessages.delete(sharedMessages.keys().next().value!);
+  sharedMessages.set(messageId, { text, message: message as Message });
+  return message as Message;
 }
 
 export function toEvent(row: ReadEventRow): SyncEvent {
-  if (row.kind === 'message' && row.message_json !== null) {
-    return { seq: row.seq, kind: 'message', message: sharedMessage(row.message_json) };
+  if (row.kind === 'message') {
+    const message = row.message_id !== null && row.message_json !== null ? sharedMessage(row.message_id, row.message_json) : undefined;
+    return message ? { seq: row.seq, kind: 'message', message } : unavailable(row);
   }
   // Other kinds carry their body in payload_json, written by the store from a typed event.
   if ((row.kind === 'state' || row.kind === 'preferences' || row.kind === 'retracted') && row.payload_json !== null) {
-    return { seq: row.seq, kind: row.kind, ...JSON.parse(row.payload_json) } as SyncEvent;
+    try {
+      const payload: unknown = JSON.parse(row.payload_json);
+      if (typeof payload === 'object' && payload !== null) return { seq: row.seq, kind: row.kind, ...payload } as SyncEvent;
+    } catch {
+      // Damaged: read as unavailable below.
+    }
   }
-  throw new Error(`event ${row.seq} has unknown kind ${row.kind}`);
+  return unavailable(row);
+}
+
+/**
+ * A row that cannot be read back as its event still holds its seq: a client is
+ * told so and moves past it, rather than getting a frame it cannot parse, or
+ * an error for every page of /me/sync, and asking for it again forever.
+ */
+function unavailable(row: ReadEventRow): SyncEvent {
+  return { seq: row.seq, kind: 'unavailable', eventKind: row.kind, ...(row.message_id !== null ? { messageId: row.message_id } : {}) };
 }
 
 /**
@@ -251,9 +274,16 @@ export function toEvent(row: ReadEventRow): SyncEvent {
  */
 export type ReadEventTuple = [seq: number, kind: string, messageId: string | null, messageJson: string | null, payloadJson: string | null];
 
-/** The row as a replay reads it: a message's stored text is kept as it is, not parsed. */
+/**
+ * The row as a replay reads it: a message's stored text is kept as it is, to be spliced into the
+ * frame. Only text that parses goes in, or one damaged row would make a frame no client can
+ * read; what is known to parse (the same text as the last time its message was read) is not
+ * parsed again, so a broadcast replayed to thousands of shoppers is parsed once.
+ */
 export function toStoredEvent([seq, kind, messageId, messageJson, payloadJson]: ReadEventTuple): StoredEvent {
-  if (kind === 'message' && messageJson !== null && messageId !== null) return { seq, kind, messageId, messageJson };
+  if (kind === 'message' && messageJson !== null && messageId !== null && sharedMessage(messageId, messageJson)) {
+    return { seq, kind, messageId, messageJson };
+  }
   return toEvent({ seq, kind, message_id: messageId, message_json: messageJson, payload_json: payloadJson }) as StoredEvent;
 }
 

@@ -10,6 +10,7 @@ import {
 import type { ShopperTokens } from '../auth/shopper-tokens.js';
 import type { Bus } from '../bus/bus.js';
 import type { Store, StoredEvent } from '../store/store.js';
+import type { UnavailableEventLog } from '../store/unavailable-event-log.js';
 import { eventFrame, storedEventFrame } from './event-frame.js';
 
 /** Corked frames past this many bytes are written at once rather than at the end of the turn. */
@@ -33,6 +34,8 @@ export interface StreamOptions {
   replayPageSize: number;
   /** Told of every message event written to this stream, for the merchant's "delivered live" count. */
   deliveries?: { count(messageId: string, userId: string): void };
+  /** Told of every damaged row the replay passes over (see store-rows.ts `unavailable`). */
+  unavailableEvents?: Pick<UnavailableEventLog, 'report'>;
   /** Each replay page waits for its turn (see replay-turns.ts); omitted: pages run at once. */
   replayTurns?: { run<T>(page: () => Promise<T>): Promise<T> };
   /** The per-shopper cap (see stream-limits.ts): asked at hello, told when an admitted stream ends. */
@@ -222,8 +225,10 @@ export class StreamConnection {
   private sendEvent(event: SyncEvent | StoredEvent): void {
     if (event.seq <= this.lastSent) return;
     this.lastSent = event.seq;
-    if (event.kind !== 'message') this.sendText(eventFrame(event));
-    else if ('messageJson' in event) {
+    if (event.kind !== 'message') {
+      this.sendText(eventFrame(event));
+      if (event.kind === 'unavailable') this.options.unavailableEvents?.report(this.userId!, event);
+    } else if ('messageJson' in event) {
       this.sendText(storedEventFrame(event));
       this.options.deliveries?.count(event.messageId, this.userId!);
     } else {

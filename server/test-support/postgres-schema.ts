@@ -12,6 +12,8 @@ export interface TestSchema {
   /** Opens a store (one pool: one "instance") on this schema; migrations run on the first. */
   open(poolSize?: number): Promise<PostgresStore>;
   drop(): Promise<void>;
+  /** Runs SQL on this schema's tables behind the store's back (a test that damages a row). */
+  query(sql: string, params?: unknown[]): Promise<void>;
 }
 
 export async function createTestSchema(url = TEST_DATABASE_URL): Promise<TestSchema> {
@@ -21,14 +23,15 @@ export async function createTestSchema(url = TEST_DATABASE_URL): Promise<TestSch
     name,
     open: (poolSize = 4) => PostgresStore.open({ connectionString: url, schema: name, poolSize }),
     drop: () => query(url, `DROP SCHEMA ${name} CASCADE`),
+    query: (sql, params) => query(url, sql, params, name),
   };
 }
 
-async function query(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
+async function query(url: string, sql: string, params: unknown[] = [], schema?: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
   await client.connect();
   try {
-    await client.query(sql);
+    await client.query(sql, params);
   } finally {
     await client.end();
   }

@@ -73,3 +73,12 @@ export function requireService(suite: string, availability: Availability): boole
   console.warn(notice);
   return false;
 }
+
+/** The stores a test file runs on: SQLite always, PostgreSQL when it answers (for `describe.each`). */
+export async function testStores() {
+  const postgres = await postgresAvailable();
+  return [
+    { kind: 'sqlite', available: true },
+    { kind: 'postgres', available: postgres.ok },
+  ] as const;
+}

@@ -4,6 +4,7 @@ import { createApp, type App, type AppDeps } from '../app.js';
 import { MemoryBus } from '../bus/memory-bus.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
+import { createTestSchema, type TestSchema } from './postgres-schema.js';
 import { removeTempDir, tempDir } from './temp-dirs.js';
 
 export const TEST_MERCHANT_KEY = 'tdk_test-merchant-key-0123456789abcdef';
@@ -83,6 +84,16 @@ export async function startTestServer(
 }
 
 /** A valid message body to one or more shoppers, with overrides. */
+/** The whole app on SQLite (a temporary file) or on a fresh PostgreSQL schema, which the caller drops after closing. */
+export async function startTestServerOn(
+  kind: 'sqlite' | 'postgres',
+  options: Partial<AppDeps> = {},
+): Promise<{ server: TestServer; schema?: TestSchema }> {
+  if (kind === 'sqlite') return { server: await startTestServer(options) };
+  const schema = await createTestSchema();
+  return { server: await startTestServer({ ...options, store: await schema.open() }), schema };
+}
+
 export function messageTo(userIds: string[], overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return { to: { userIds }, category: 'order', title: 'Order #1042 shipped', ...overrides };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { digestOf, emptyForm, parseUserIds, previewMessageOf, requestOf, type SendFormState } from './send-form.js';
+import { checkRequest, digestOf, emptyForm, parseUserIds, previewMessageOf, requestOf, type SendFormState } from './send-form.js';
 
 const NOW = Date.parse('2026-07-01T08:00:00Z');
 
@@ -123,5 +123,13 @@ describe('previewMessageOf', () => {
     expect(message.icon).toBe('/icon.png');
     expect(message.actions).toEqual([{ title: 'Shop', url: '/sale' }]);
     expect(message.type).toBe('scheduled');
+  });
+
+  it('previews no http picture and refuses it before sending, naming the field', () => {
+    const form = { ...emptyForm([], 'UTC'), userIdsText: 'alice', title: 'Sale', icon: 'http://cdn.example/i.png', image: 'http://cdn.example/p.jpg', url: 'http://shop.example/sale' };
+    const request = requestOf(form, false, NOW);
+    const message = previewMessageOf(request, 'New message', NOW);
+    expect([message.icon, message.image, message.url]).toEqual([undefined, undefined, 'http://shop.example/sale']);
+    expect(checkRequest(request, NOW).map((issue) => issue.path).sort()).toEqual(['icon', 'image']);
   });
 });

@@ -1,7 +1,7 @@
 import { describeIssues } from '../../../shared/errors.js';
 import { PRIORITY, repeatSchema, sendMessageRequestSchema, type Message } from '../../../shared/message.schema.js';
 import { RECIPIENT_ZONE, repeatProblems } from '../../../shared/recurrence.js';
-import { isSafeUrl } from '../../../shared/safe-url.js';
+import { isSafeImageUrl, isSafeUrl } from '../../../shared/safe-url.js';
 import type { ErrorIssue } from '../api/api-error.js';
 import type { SendMessageInput } from './send-message.service.js';
 
@@ -175,7 +175,7 @@ export function checkRequest(request: SendMessageInput, now: number): ErrorIssue
  * renders a `javascript:` link or loads what the server would not accept.
  */
 export function previewMessageOf(request: SendMessageInput, untitled: string, now: number): Message {
-  const safe = (url: string | undefined) => (url !== undefined && isSafeUrl(url) ? url : undefined);
+  const safe = (url: string | undefined, isSafe = isSafeUrl) => (url !== undefined && isSafe(url) ? url : undefined);
   const message: Message = {
     id: 'preview',
     type: request.deliverAt || request.deliverAtLocal || request.repeat ? 'scheduled' : 'system',
@@ -186,8 +186,8 @@ export function previewMessageOf(request: SendMessageInput, untitled: string, no
   };
   if (request.body) message.body = request.body;
   const url = safe(request.url);
-  const icon = safe(request.icon);
-  const image = safe(request.image);
+  const icon = safe(request.icon, isSafeImageUrl);
+  const image = safe(request.image, isSafeImageUrl);
   if (url) message.url = url;
   if (icon) message.icon = icon;
   if (image) message.image = image;

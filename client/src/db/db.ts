@@ -63,7 +63,9 @@ export type SkipReason =
   /** Validating it threw (e.g. nesting too deep for the stack): treated like unreadable. */
   | 'parse-failed'
   /** It was valid, but storing it failed (e.g. IndexedDB could not clone it). */
-  | 'apply-failed';
+  | 'apply-failed'
+  /** The server could not read it back from its own log (a damaged row) and said so. */
+  | 'unavailable';
 
 /**
  * An event of the log this device passed over so that later ones could be

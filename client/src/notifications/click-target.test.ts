@@ -113,4 +113,9 @@ describe('safeActionLinks and safeImageSource', () => {
     expect(safeImageSource('javascript:alert(1)')).toBeUndefined();
     expect(safeImageSource(undefined)).toBeUndefined();
   });
+
+  it('does not load an http picture (a message stored before pictures had to be https)', () => {
+    expect(safeImageSource('http://cdn.example/a.png')).toBeUndefined();
+    expect(safeImageSource('HTTP://cdn.example/a.png')).toBeUndefined();
+  });
 });

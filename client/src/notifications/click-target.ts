@@ -1,4 +1,4 @@
-import { isSafeUrl } from '../../../shared/safe-url.js';
+import { isSafeImageUrl, isSafeUrl } from '../../../shared/safe-url.js';
 import { ACTION_IDS, type NotificationData } from './notification-content.js';
 
 /** The inbox, scrolled to one message: what a click opens when the message links nowhere. */
@@ -74,9 +74,14 @@ export function safeActionLinks(
   });
 }
 
-/** An `icon` or `image` a message carries, when it is one the app may load (http(s) or a same-origin path). */
+/**
+ * An `icon` or `image` a message carries, when it is one the app may load: https or a
+ * same-origin path. Messages stored before the server required https may still carry an
+ * http picture; it is not loaded (it would give the shopper's address and reading away
+ * to anyone on the path, and is mixed content in the app).
+ */
 export function safeImageSource(url: string | undefined): string | undefined {
-  return url !== undefined && isSafeUrl(url) ? url : undefined;
+  return url !== undefined && isSafeImageUrl(url) ? url : undefined;
 }
 
 /** The message id of an inbox link's fragment (`#message=<id>`), if it has one. */

@@ -57,6 +57,12 @@ describe('notificationContent', () => {
     expect(rich.image).toBe('/img/parcel.jpg');
   });
 
+  it('shows the app icon and no image for http pictures (stored before they had to be https), never fetching them', () => {
+    const old = notificationContent(message('m3', 0, { icon: 'http://cdn.example/i.png', image: 'http://cdn.example/p.jpg' })).options;
+    expect(old.icon).toBe(APP_ICON);
+    expect(old).not.toHaveProperty('image');
+  });
+
   it('dates the notification when the message was created, not when the push arrived', () => {
     const created = message('m1', 30);
     expect(notificationContent(created).options.timestamp).toBe(Date.parse(created.createdAt));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Message } from '../../../shared/message.schema.js';
 import type { SummaryPushPayload } from '../../../shared/push.schema.js';
 import { PRIORITY } from '../../../shared/message.schema.js';
+import { isSafeImageUrl } from '../../../shared/safe-url.js';
 
 /** Shown when a message has no icon of its own: the installed app's icon. */
 export const APP_ICON = '/icons/icon-192.png';
@@ -52,7 +53,8 @@ export function notificationContent(message: Message): NotificationContent {
   const options: RichNotificationOptions = {
     tag: message.collapseKey ?? message.id,
     body: message.body ?? '',
-    icon: message.icon ?? APP_ICON,
+    // An http picture of a message stored before pictures had to be https is not fetched.
+    icon: message.icon !== undefined && isSafeImageUrl(message.icon) ? message.icon : APP_ICON,
     badge: STATUS_BAR_BADGE,
     renotify: important,
     requireInteraction: important,
@@ -66,7 +68,7 @@ export function notificationContent(message: Message): NotificationContent {
       actionUrls: actions.map((action) => action.url),
     },
   };
-  if (message.image !== undefined) options.image = message.image;
+  if (message.image !== undefined && isSafeImageUrl(message.image)) options.image = message.image;
   return { title: message.title, options };
 }
 

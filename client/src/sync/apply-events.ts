@@ -110,7 +110,7 @@ function isDeviceFailure(error: unknown): boolean {
 function skippedFrom(event: SyncEvent, reason: SkipReason): SkippedEvent {
   const skipped: SkippedEvent = { seq: event.seq, kind: 'skipped', reason, eventKind: event.kind };
   if (event.kind === 'message') skipped.messageId = event.message.id;
-  else if (event.kind === 'state' || event.kind === 'retracted') skipped.messageId = event.messageId;
+  else if (event.kind !== 'preferences' && event.messageId !== undefined) skipped.messageId = event.messageId;
   return skipped;
 }
 
@@ -169,6 +169,11 @@ async function applyOne(event: Exclude<IncomingEvent, { kind: 'message' }>, rece
       return undefined;
     case 'skipped':
       await recordSkipped(event, receivedAt);
+      return undefined;
+    case 'unavailable':
+      // The server could not read it back (a damaged row): the shopper is told as of one this device could not read.
+      console.warn(`tidings: skipping event ${event.seq}${event.messageId ? ` (message ${event.messageId})` : ''}, the server cannot read it`);
+      await recordSkipped({ ...event, reason: 'unavailable' }, receivedAt);
       return undefined;
   }
 }

@@ -197,6 +197,35 @@ describe('Connection', () => {
     warn.mockRestore();
   });
 
+  it.each([
+    [
+      'an event frame that is not JSON (a damaged stored message an older server spliced in as it was), by the seq it starts with',
+      (socket: FakeSocket) => socket.serverSendsText('{"type":"event","event":{"seq":2,"kind":"message","message":{"id":"torn","type":"sys}}'),
+      'parse-failed',
+    ],
+    [
+      'an event the server says it cannot read',
+      (socket: FakeSocket) => socket.serverSends({ type: 'event', event: { seq: 2, kind: 'unavailable', eventKind: 'message', messageId: 'torn' } }),
+      'unavailable',
+    ],
+  ] as const)('moves past %s, applies the frames after it on the same socket and tells the shopper', async (_name, sendBroken, reason) => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    connection.start();
+    await until(() => sockets.length === 1);
+    sockets[0]!.serverOpens();
+    sockets[0]!.serverSends({ type: 'welcome', userId: 'alice', protocol: 1, heartbeatMs: 25_000 });
+    sockets[0]!.serverSends({ type: 'event', event: messageEvent(1) });
+    sendBroken(sockets[0]!);
+    sockets[0]!.serverSends({ type: 'event', event: messageEvent(3) });
+    sockets[0]!.serverSends({ type: 'synced', cursor: '3' });
+    await until(() => lastState() === 'live');
+    expect(await readCursor()).toBe('3');
+    expect((await db.messages.toArray()).map((row) => row.id).sort()).toEqual(['m1', 'm3']);
+    expect(await listSkipped()).toMatchObject([{ seq: 2, kind: 'message', messageId: 'torn', reason, visible: 1 }]);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(sockets).toHaveLength(1);
+  });
+
   it('catches up over HTTP past an event it cannot parse', async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const page = `{"events":[${JSON.stringify(messageEvent(1))},${deepEventJson(2, 'deep')},${JSON.stringify(messageEvent(3))}],"cursor":"3","more":false}`;

@@ -23,7 +23,21 @@ describe('decodeServerFrame', () => {
     expect(frame).toMatchObject({ type: 'event', event: { seq: 8, kind: 'skipped', messageId: 'deep' } });
   });
 
+  it('skips an event frame that is not JSON by the seq, kind and message id it starts with', () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    expect(decodeServerFrame('{"type":"event","event":{"seq":9,"kind":"message","message":{"id":"torn","title":"Sa')).toEqual({
+      type: 'event',
+      event: { seq: 9, kind: 'skipped', reason: 'parse-failed', eventKind: 'message', messageId: 'torn' },
+    });
+    expect(decodeServerFrame('{"type":"event","event":{"seq":10,"kind":"state","messageId":')).toEqual({
+      type: 'event',
+      event: { seq: 10, kind: 'skipped', reason: 'parse-failed', eventKind: 'state' },
+    });
+  });
+
   it('refuses what is not a frame', () => {
+    expect(decodeServerFrame('{"type":"event","event":{"seq":0,"kind":"message"')).toBeNull();
+    expect(decodeServerFrame('{"type":"event","event":{"kind":"message","seq":3')).toBeNull();
     expect(decodeServerFrame('not json')).toBeNull();
     expect(decodeServerFrame('{"type":"event","event":{"kind":"message"}}')).toBeNull();
     expect(decodeServerFrame('{"type":"synced","cursor":"-1"}')).toBeNull();

@@ -2,12 +2,21 @@ import { Router } from 'express';
 import type { MeResponse } from '../../../shared/auth.schema.js';
 import { cursorOf, seqOf, syncQuerySchema, type SyncResponse } from '../../../shared/event.schema.js';
 import type { Store } from '../../store/store.js';
+import type { UnavailableEventLog } from '../../store/unavailable-event-log.js';
 import type { Authenticator } from '../authenticate.js';
 import { HttpError } from '../http-error.js';
 import { validate } from '../validate.js';
 
 /** Routes the PWA calls with a shopper token; every query is scoped to the token's user. */
-export function shopperRoutes({ auth, store }: { auth: Authenticator; store: Store }): Router {
+export function shopperRoutes({
+  auth,
+  store,
+  unavailableEvents,
+}: {
+  auth: Authenticator;
+  store: Store;
+  unavailableEvents: Pick<UnavailableEventLog, 'report'>;
+}): Router {
   const router = Router();
 
   // Who the token speaks for: a shop backend or the PWA greets the shopper without a shopper table.
@@ -23,6 +32,7 @@ export function shopperRoutes({ auth, store }: { auth: Authenticator; store: Sto
     // One extra row tells whether more wait, without a second query.
     const rows = await store.readEvents(userId, seqOf(after), limit + 1);
     const events = rows.slice(0, limit);
+    for (const event of events) if (event.kind === 'unavailable') unavailableEvents.report(userId, event);
     const body: SyncResponse = {
       events,
       cursor: events.length > 0 ? cursorOf(events[events.length - 1]!.seq) : after,
