@@ -79,14 +79,14 @@ describe('fieldErrors from the form’s own check (the shared schema)', () => {
   it('says how a link must start, for the link, the pictures and each button', () => {
     const errors = errorsOf({
       url: 'javascript:alert(1)',
-      icon: 'ftp://x',
+      icon: 'http://shop.example/icon.png',
       image: '//evil.example/a.png',
       actions: [{ title: 'Track', url: '/ok' }, { title: 'Pay', url: 'shop.example/pay' }],
     });
     expect(errors).toEqual({
       url: 'Link must start with https:// or http://, or be a path on this site starting with /',
-      icon: 'Icon must start with https:// or http://, or be a path on this site starting with /',
-      image: 'Image must start with https:// or http://, or be a path on this site starting with /',
+      icon: 'Icon must start with https:// (not http://: pictures load without a click), or be a path on this site starting with /',
+      image: 'Image must start with https:// (not http://: pictures load without a click), or be a path on this site starting with /',
       'actions.1.url': 'Button 2 link must start with https:// or http://, or be a path on this site starting with /',
     });
   });

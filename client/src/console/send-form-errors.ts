@@ -103,6 +103,7 @@ function plainWords(field: FormField, message: string, strings: ConsoleStrings):
     return message.includes('items') ? say.tooMany(name, max) : say.tooLong(name, max);
   }
   if (message.includes('http(s) URL')) return say.link(name);
+  if (message.includes('https URL')) return say.picture(name);
   // The server also refuses NUL anywhere, a check the schema leaves to it (server/http/validate.ts).
   if (message === WELL_FORMED_TEXT_MESSAGE || message.includes('NUL character')) return say.unreadable(name);
   if (message.startsWith('may contain only')) return say.idCharacters(name);

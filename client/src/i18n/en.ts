@@ -447,6 +447,7 @@ export const en = {
       tooLong: (field: string, max: number) => `${field} can be at most ${max} characters`,
       tooMany: (field: string, max: number) => `${field}: at most ${max}`,
       link: (field: string) => `${field} must start with https:// or http://, or be a path on this site starting with /`,
+      picture: (field: string) => `${field} must start with https:// (not http://: pictures load without a click), or be a path on this site starting with /`,
       idCharacters: (field: string) => `${field} may use only letters, digits and _ . : @ + -`,
       topicCharacters: 'A topic starts with a-z or 0-9 and uses only lower-case letters, digits and _ . : -',
       unreadable: (field: string) => `${field} holds a character that cannot be shown`,

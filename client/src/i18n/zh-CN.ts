@@ -406,6 +406,7 @@ export const zhCN: Strings = {
       tooLong: (field: string, max: number) => `${field}最多 ${max} 个字符`,
       tooMany: (field: string, max: number) => `${field}最多 ${max} 个`,
       link: (field: string) => `${field}须以 https:// 或 http:// 开头，或是以 / 开头的本站路径`,
+      picture: (field: string) => `${field}须以 https:// 开头（图片无需点击即会加载，不能用 http://），或是以 / 开头的本站路径`,
       idCharacters: (field: string) => `${field}只能包含字母、数字和 _ . : @ + -`,
       topicCharacters: '主题须以 a-z 或 0-9 开头，只能包含小写字母、数字和 _ . : -',
       unreadable: (field: string) => `${field}包含无法显示的字符`,
