@@ -52,9 +52,17 @@ export interface MessageCountsRow {
   push_skipped: number;
 }
 
+/** A stored message whose text does not read back as a message (a damaged row: see readStoredMessage). */
+export class DamagedMessageError extends Error {
+  override readonly name = 'DamagedMessageError';
+}
+
+/** The stored message; throws DamagedMessageError when its text does not read back. */
 export function toStoredMessage(row: MessageCountsRow): StoredMessage {
+  const message = readStoredMessage(row.message_json);
+  if (!message) throw new DamagedMessageError('a stored message text does not read back as a message');
   return {
-    message: messageSchema.parse(JSON.parse(row.message_json)),
+    message,
     merchantId: row.merchant_id,
     recipients: row.recipients,
     push: { targets: row.push_targets, pushed: row.pushed, failed: row.push_failed, skipped: row.push_skipped },
