@@ -571,9 +571,12 @@ export const zhCN: Strings = {
       actionsFor: (title: string) => `“${title}”的操作`,
       cancelTitle: '取消这条计划消息？',
       cancelEffect: '它将不会被发送，顾客不会看到它；重复发送的消息也将停止重复。',
+      cancelPartSentEffect: (reached: number) => `本地时间尚未到达的顾客将不会收到它；已经收到它的 ${reached} 位顾客会保留它（可用“撤回”收回）。`,
       cancelConfirm: '取消发送',
       retractTitle: '撤回这条消息？',
       retractEffect: (recipients: number) => `它将从 ${recipients} 位顾客所有设备的收件箱中消失，相关通知也会被关闭。此操作无法撤销。`,
+      retractPartSentEffect: (reached: number) =>
+        `它将从已经收到它的 ${reached} 位顾客所有设备的收件箱中消失，相关通知也会被关闭；仍在等待的时区的顾客将不会收到它。此操作无法撤销。`,
       retractConfirm: '撤回',
       correctTitle: '更正这条消息？',
       correctEffect: '顾客会在所有设备上看到新的标题和正文，替换原来的内容；已读的消息仍保持已读。通知也会被替换。',
