@@ -104,6 +104,20 @@ describe.each(stores)('a damaged message row on $kind', ({ kind, available }) =>
     ]);
   });
 
+  it.skipIf(!available)('can still be retracted: the merchant takes it back without the text, and its shoppers are told', async () => {
+    const userId = `${kind}-dmg-4`;
+    const torn = await send([userId], 'torn');
+    await damage(torn, '{"id":"' + torn + '","title":"To');
+    const retracted = await api(server.url, 'POST', `/messages/${torn}/retract`);
+    expect(retracted.status).toBe(200);
+    expect(retracted.body).toEqual({ id: torn, status: 'retracted', recipients: 1 });
+    const sync = await api(server.url, 'GET', '/me/sync?after=0', undefined, { credential: await server.tokenFor(userId) });
+    expect(sync.body.events).toEqual([
+      { seq: 1, kind: 'unavailable', eventKind: 'message', messageId: torn },
+      { seq: 2, kind: 'retracted', messageId: torn },
+    ]);
+  });
+
   it.skipIf(!available)('reads a message whose text is valid JSON but not that message as unavailable too', async () => {
     const userId = `${kind}-dmg-3`;
     const swapped = await send([userId], 'swapped');
