@@ -41,6 +41,15 @@ describe('history rows', () => {
     expect(questionFor({ id: 'm2', title: 'Sale', status: 'sent', figures: partSent.figures }, 'retract', s).consequence).toBe(s.retractEffect(10));
   });
 
+  it('asks about correcting a recurring message as the server does it: occurrences to come change, those sent keep theirs', () => {
+    const s = en.console.revise;
+    const recurring = { id: 'r1', title: 'Weekly picks', status: 'scheduled' as const, cron: '0 9 * * 1' };
+    const consequence = questionFor(recurring, 'correct', s).consequence;
+    expect(consequence).not.toBe(s.correctScheduledEffect);
+    expect(consequence).toMatch(/to come.*already sent keep/);
+    expect(questionFor({ ...recurring, cron: null }, 'correct', s).consequence).toBe(s.correctScheduledEffect);
+  });
+
   it('takes the figures of a listed message', () => {
     const item = itemFromSummary({
       id: 'm1', createdAt: '2030-01-01T00:00:00.000Z', status: 'sent', type: 'system', category: 'order', title: 'Shipped',

@@ -62,7 +62,8 @@ export interface RevisionQuestion {
  * The question before `action` on `item`, saying what the server will do. A message on each
  * shopper's clock that some zones got (still scheduled, or cancelled since): a cancellation stops
  * the zones still waiting and those reached keep it; a retraction takes it back from those reached
- * and, while it is scheduled, stops the zones still waiting too.
+ * and, while it is scheduled, stops the zones still waiting too. A correction of a recurring message
+ * changes the occurrences still to come, not those sent.
  */
 export function questionFor(item: SentItem, action: SentAction, s: Strings['console']['revise']): RevisionQuestion {
   const reached = item.localTime?.sent ?? 0;
@@ -74,8 +75,12 @@ export function questionFor(item: SentItem, action: SentAction, s: Strings['cons
       const consequence = item.status === 'scheduled' ? s.retractPartSentEffect(reached) : s.retractEffect(reached);
       return { heading: s.retractTitle, consequence, confirm: s.retractConfirm };
     }
-    case 'correct':
-      return { heading: s.correctTitle, consequence: item.status === 'scheduled' ? s.correctScheduledEffect : s.correctEffect, confirm: s.correctConfirm };
+    case 'correct': {
+      // A recurrence's template is never sent itself: its occurrences to come change, those sent are messages of their own.
+      const recurring = Boolean(item.cron ?? item.localTime?.cron);
+      const scheduled = recurring ? s.correctRecurringEffect : s.correctScheduledEffect;
+      return { heading: s.correctTitle, consequence: item.status === 'scheduled' ? scheduled : s.correctEffect, confirm: s.correctConfirm };
+    }
   }
 }
 

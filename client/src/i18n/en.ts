@@ -633,6 +633,8 @@ export const en = {
       correctTitle: 'Correct this message?',
       correctEffect: 'Shoppers see the new title and text in place of the old, on every device; a message they read stays read. The notification is replaced.',
       correctScheduledEffect: 'It goes out with the new title and text; shoppers who already have it (a message on their own clock) see it corrected.',
+      correctRecurringEffect:
+        'The occurrences still to come go out with the new title and text. Those already sent keep theirs: correct each by its own entry.',
       correctConfirm: 'Save correction',
       newTitle: 'Title',
       newBody: 'Text',

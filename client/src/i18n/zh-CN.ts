@@ -581,6 +581,7 @@ export const zhCN: Strings = {
       correctTitle: '更正这条消息？',
       correctEffect: '顾客会在所有设备上看到新的标题和正文，替换原来的内容；已读的消息仍保持已读。通知也会被替换。',
       correctScheduledEffect: '它将以新的标题和正文发送；已经收到它的顾客（按其本地时间发送的消息）会看到更正后的内容。',
+      correctRecurringEffect: '之后的各次发送将使用新的标题和正文；已经发出的各次保持不变，如需更正请分别处理。',
       correctConfirm: '保存更正',
       newTitle: '标题',
       newBody: '正文',
