@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Message } from '../../shared/message.schema.js';
 import type { HeldSummary } from '../store/held-push-store.js';
 import type { Store } from '../store/store.js';
+import { toStoredMessage } from '../store/store-rows.js';
 import { decideSummary } from './held-summary.js';
 import type { PushDecision, PushPolicy } from './push-worker.js';
 
@@ -40,6 +41,17 @@ describe('decideSummary', () => {
       summary: { reason: 'digest', count: 2, title: '2 news' },
       newest: { id: 'm2' },
     });
+  });
+
+  it('leaves out a message whose stored row is damaged, as gone, instead of failing the whole summary at every lease', async () => {
+    const store = storeOf(messages);
+    const counts = { merchant_id: 'shop', recipients: 1, push_targets: 1, pushed: 0, push_failed: 0, push_skipped: 0 };
+    // As both stores read a row: a truncated text, and one that is JSON but no message.
+    const damaged: Record<string, string> = { bad1: '{"id":"bad1","title":"Trunc', bad2: '{"id":"bad2"}' };
+    const read = store.getMessage;
+    store.getMessage = async (id) => (id in damaged ? toStoredMessage({ ...counts, message_json: damaged[id]! }) : read(id));
+    const decision = await decideSummary(store, undefined, 'u', held(['bad1', 'm2', 'bad2', 'm1']));
+    expect(decision).toMatchObject({ kind: 'send', summary: { count: 2 }, held: { messageIds: ['m2', 'm1'] }, newest: { id: 'm2' } });
   });
 
   it('holds until the earliest end of deferred quiet hours when nothing may notify now, and drops when nothing is left', async () => {

@@ -1,6 +1,7 @@
 import type { Message } from '../../shared/message.schema.js';
 import type { HeldSummary } from '../store/held-push-store.js';
-import type { PushSummary, Store } from '../store/store.js';
+import { DamagedMessageError } from '../store/store-rows.js';
+import type { PushSummary, Store, StoredMessage } from '../store/store.js';
 import { summaryPushOptionsFor, type PushOptions } from './push-options.js';
 import { buildSummaryPayload, summaryTitle } from './push-payload.js';
 import { PUSH_NOW, type PushPolicy } from './push-worker.js';
@@ -30,7 +31,7 @@ export async function decideSummary(store: Store, policy: PushPolicy | undefined
   let passesNow = false;
   let until = Infinity;
   for (const id of held.messageIds) {
-    const stored = await store.getMessage(id);
+    const stored = await readableMessage(store, id);
     if (!stored || (await store.lifecycle.statusOf(id)) === 'retracted') continue;
     const decision = policy ? await policy.decide(userId, stored.message) : PUSH_NOW;
     if (decision.push) passesNow = true;
@@ -43,6 +44,20 @@ export async function decideSummary(store: Store, policy: PushPolicy | undefined
   const count = kept.length;
   const summary: PushSummary = { reason: held.reason, count, ...(held.title !== null ? { title: summaryTitle(held.title, count) } : {}) };
   return { kind: 'send', held: { ...held, messageIds: kept.map((m) => m.id) }, summary, newest: kept[0]! };
+}
+
+/**
+ * The stored message, or undefined when it is gone or its row is damaged (its text does not read
+ * back): a push of it has nothing to say, and retrying would fail the same way until the attempts
+ * or a hold's leases ran out, holding back the other messages of its summary meanwhile.
+ */
+export async function readableMessage(store: Store, id: string): Promise<StoredMessage | undefined> {
+  try {
+    return await store.getMessage(id);
+  } catch (error) {
+    if (error instanceof DamagedMessageError) return undefined;
+    throw error;
+  }
 }
 
 /** The push of a summary to send: its payload around the newest message, and that message's options without a Topic. */

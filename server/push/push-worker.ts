@@ -3,9 +3,9 @@ import type { Message } from '../../shared/message.schema.js';
 import type { Metrics } from '../metrics.js';
 import { digestHoldKey, QUIET_HOURS_HOLD, type DigestSpec, type HeldSummary } from '../store/held-push-store.js';
 import type { ClaimedPushJob, PushJobOutcome, Store } from '../store/store.js';
-import { pushOptionsFor, topicOf } from './push-options.js';
+import { DEFAULT_TTL_SECONDS, pushOptionsFor, topicOf } from './push-options.js';
 import { buildPushPayload, buildRetractionPayload } from './push-payload.js';
-import { decideSummary, summaryPush } from './held-summary.js';
+import { decideSummary, readableMessage, summaryPush } from './held-summary.js';
 import type { PushResult, PushTarget } from './push-sender.js';
 import type { PushOptions } from './push-options.js';
 import { LoopWorker } from '../scheduler/background-loop.js';
@@ -56,7 +56,8 @@ export interface PushWorkerOptions {
 }
 
 interface Prepared {
-  message: Message;
+  /** Undefined for a retracted message whose stored text is damaged: its retraction needs the id alone. */
+  message: Message | undefined;
   plaintext: string;
   /** A retracted message's jobs carry the retraction, not the content. */
   retracted: boolean;
@@ -168,15 +169,18 @@ export class PushWorker extends LoopWorker {
     const { subscription } = job;
     if (!prepared) return { id: job.id, kind: 'skipped' };
     const { message, plaintext, retracted, topic } = prepared;
-    if (!retracted && message.expiresAt && Date.parse(message.expiresAt) <= now) return { id: job.id, kind: 'skipped' };
+    if (!retracted && message?.expiresAt && Date.parse(message.expiresAt) <= now) return { id: job.id, kind: 'skipped' };
     if (subscription.expirationTime !== null && subscription.expirationTime <= now) {
       return { id: job.id, kind: 'gone', endpoint: subscription.endpoint };
     }
     // A retraction only removes what a push put there, so preferences never hold it back.
     // Without a policy or a digest nothing can hold a push back: no need to ask.
     const mayHold = this.options.policy !== undefined || prepared.digest !== undefined;
-    if (!retracted && mayHold && (await this.heldBack(subscription.userId, prepared))) return { id: job.id, kind: 'skipped' };
-    const result = await this.options.transport.send(subscription, plaintext, pushOptionsFor(message, now, topic));
+    if (!retracted && mayHold && message && (await this.heldBack(subscription.userId, message, prepared.digest))) {
+      return { id: job.id, kind: 'skipped' };
+    }
+    const options = message ? pushOptionsFor(message, now, topic) : { ttl: DEFAULT_TTL_SECONDS, urgency: 'normal' as const };
+    const result = await this.options.transport.send(subscription, plaintext, options);
     return this.outcomeOf(job, result, message);
   }
 
@@ -198,7 +202,7 @@ export class PushWorker extends LoopWorker {
     return this.outcomeOf(job, await this.options.transport.send(job.subscription, plaintext, options), decision.newest);
   }
 
-  private outcomeOf(job: ClaimedPushJob, result: PushResult, message: Message): PushJobOutcome {
+  private outcomeOf(job: ClaimedPushJob, result: PushResult, message: Message | undefined): PushJobOutcome {
     switch (result.kind) {
       case 'delivered':
         return { id: job.id, kind: 'pushed' };
@@ -218,7 +222,7 @@ export class PushWorker extends LoopWorker {
    * first, so its count is right; the releaser defers the summary in turn if
    * it falls due in deferred quiet hours.
    */
-  private async heldBack(userId: string, { message, digest }: Prepared): Promise<boolean> {
+  private async heldBack(userId: string, message: Message, digest: DigestSpec | undefined): Promise<boolean> {
     const decision = this.options.policy ? await this.options.policy.decide(userId, message) : PUSH_NOW;
     const deferredUntil = decision.push ? undefined : decision.heldUntil;
     if (!decision.push && deferredUntil === undefined) return true;
@@ -261,15 +265,17 @@ export class PushWorker extends LoopWorker {
   /** Messages are immutable, so the payload is built once per message, not once per subscription. */
   /** Reads and prepares a message its caller did not find in the cache, and caches it. */
   private async prepare(messageId: string): Promise<Prepared | undefined> {
-    const stored = await this.options.store.getMessage(messageId);
-    if (!stored) return undefined;
+    // Gone, or its stored text damaged: nothing to push, but a retraction, which needs the id alone.
+    const stored = await readableMessage(this.options.store, messageId);
     // The status alone: getStatus would also parse the recipient list, for a broadcast tens of
     // milliseconds during which nothing is sent and the encryption threads idle.
     const retracted = (await this.options.store.lifecycle.statusOf(messageId)) === 'retracted';
-    const plaintext = retracted ? buildRetractionPayload(messageId) : buildPushPayload(stored.message);
+    if (!stored && !retracted) return undefined;
+    const message = stored?.message;
+    const plaintext = retracted || !message ? buildRetractionPayload(messageId) : buildPushPayload(message);
     const digest = retracted ? undefined : await this.options.store.lifecycle.heldPushes.digestOf(messageId);
-    const topic = stored.message.collapseKey ? topicOf(stored.message.collapseKey) : undefined;
-    const prepared = { message: stored.message, plaintext, retracted, topic, ...(digest ? { digest } : {}) };
+    const topic = message?.collapseKey ? topicOf(message.collapseKey) : undefined;
+    const prepared: Prepared = { message, plaintext, retracted, topic, ...(digest ? { digest } : {}) };
     if (this.messages.size >= MESSAGE_CACHE_SIZE) this.messages.delete(this.messages.keys().next().value!);
     this.messages.set(messageId, prepared);
     return prepared;

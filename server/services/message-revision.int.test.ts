@@ -1,4 +1,7 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SQLITE_FILE_NAME } from '../store/sqlite/sqlite-store.js';
 import { anyPushPayloadSchema } from '../../shared/push.schema.js';
 import { api } from '../test-support/api.js';
 import { startPushTestBed, type PushTestBed } from '../test-support/push-test-server.js';
@@ -40,6 +43,22 @@ describe('retracting a sent message', () => {
     expect((await api(url(), 'POST', `/messages/${sent.body.id}/retract`)).body.recipients).toBe(0);
     phone.close();
     laptop.close();
+  });
+
+  it('pushes the retraction of a message whose stored text is damaged (it needs the id alone)', async () => {
+    const device = await bed.device('rev-dmg');
+    const sent = await api(url(), 'POST', '/messages', messageTo(['rev-dmg'], { title: 'Torn' }));
+    await bed.push.waitFor(() => bed.push.receivedFor(device.json.endpoint).length === 1);
+    const db = new Database(path.join(bed.server.dataDir, SQLITE_FILE_NAME));
+    try {
+      db.prepare('UPDATE messages SET message_json = ? WHERE id = ?').run(`{"id":"${sent.body.id}","title":"To`, sent.body.id);
+    } finally {
+      db.close();
+    }
+    expect((await api(url(), 'POST', `/messages/${sent.body.id}/retract`)).status).toBe(200);
+    await bed.push.waitFor(() => bed.push.receivedFor(device.json.endpoint).length === 2);
+    const retraction = anyPushPayloadSchema.parse(JSON.parse(bed.push.receivedFor(device.json.endpoint)[1]!.plaintext));
+    expect(retraction).toEqual({ v: 1, kind: 'retracted', messageId: sent.body.id });
   });
 
   it('is 409 not-sent for a scheduled message and 404 for an unknown one', async () => {

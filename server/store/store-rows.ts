@@ -2,7 +2,7 @@ import type { SyncEvent } from '../../shared/event.schema.js';
 import type { MerchantRole } from '../../shared/merchant-key.schema.js';
 import type { MessageState, StateField } from '../../shared/message-state-merge.js';
 import { RECIPIENT_ZONE } from '../../shared/recurrence.js';
-import { messageSchema, type Message, type Recipients } from '../../shared/message.schema.js';
+import { messageSchema, PRIORITY, type Message, type Recipients } from '../../shared/message.schema.js';
 import type { MessageStatus, MessageStatusRecord, ScheduledSummary, SentSummary } from './message-lifecycle.js';
 import type { ClaimedPushJob, MerchantRecord, PushJobOutcome, PushSubscriptionRecord, StoredEvent, StoredMessage } from './store.js';
 import { readHeldSummary } from './held-push-store.js';
@@ -52,9 +52,17 @@ export interface MessageCountsRow {
   push_skipped: number;
 }
 
+/** A stored message whose text does not read back as a message (a damaged row: see readStoredMessage). */
+export class DamagedMessageError extends Error {
+  override readonly name = 'DamagedMessageError';
+}
+
+/** The stored message; throws DamagedMessageError when its text does not read back. */
 export function toStoredMessage(row: MessageCountsRow): StoredMessage {
+  const message = readStoredMessage(row.message_json);
+  if (!message) throw new DamagedMessageError('a stored message text does not read back as a message');
   return {
-    message: messageSchema.parse(JSON.parse(row.message_json)),
+    message,
     merchantId: row.merchant_id,
     recipients: row.recipients,
     push: { targets: row.push_targets, pushed: row.pushed, failed: row.push_failed, skipped: row.push_skipped },
@@ -87,7 +95,8 @@ export interface ScheduleRow {
 export function toScheduledSummary(row: MessageRow & ScheduleRow): ScheduledSummary {
   return {
     id: row.id,
-    title: (JSON.parse(row.message_json) as Message).title,
+    // Untitled when its stored text is damaged, as in the full listing (see untitled).
+    title: readStoredMessage(row.message_json)?.title ?? '',
     dueAt: row.due_at,
     cron: row.cron,
     tz: row.tz,
@@ -109,7 +118,7 @@ export const PENDING_SCHEDULES = `(
 
 /** The columns listSent reads, in both stores; `read` is counted per row from message_states. */
 export const SENT_SUMMARY_COLUMNS =
-  'm.id, m.message_json, m.status, m.target_json, m.recipients, m.delivered_live, m.push_targets, m.pushed, m.push_failed, m.push_skipped';
+  'm.id, m.message_json, m.status, m.target_json, m.recipients, m.delivered_live, m.push_targets, m.pushed, m.push_failed, m.push_skipped, m.created_at, m.category';
 
 export interface SentSummaryRow extends Omit<MessageCountsRow, 'merchant_id'> {
   id: string;
@@ -117,19 +126,30 @@ export interface SentSummaryRow extends Omit<MessageCountsRow, 'merchant_id'> {
   target_json: string | null;
   delivered_live: number;
   read: number;
+  created_at: string;
+  category: string | null;
 }
 
 export function toSentSummary(row: SentSummaryRow): SentSummary {
   return {
     id: row.id,
     status: row.status,
-    message: JSON.parse(row.message_json) as Message,
+    message: readStoredMessage(row.message_json) ?? untitled(row),
     target: row.target_json ? (JSON.parse(row.target_json) as Recipients) : undefined,
     recipients: row.recipients,
     deliveredLive: row.delivered_live,
     push: { targets: row.push_targets, pushed: row.pushed, failed: row.push_failed, skipped: row.push_skipped },
     read: Number(row.read),
   };
+}
+
+/**
+ * A listed message whose stored text is damaged (see readStoredMessage): listed untitled, from its
+ * row's own columns (the category the migration set to 'unknown' when the text could not be read),
+ * so one damaged row does not fail every page of the merchant's list that holds it.
+ */
+function untitled(row: SentSummaryRow): Message {
+  return { id: row.id, type: 'system', category: row.category ?? 'unknown', priority: PRIORITY.default, title: '', createdAt: row.created_at };
 }
 
 export interface StatusRow {

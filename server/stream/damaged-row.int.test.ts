@@ -104,6 +104,45 @@ describe.each(stores)('a damaged message row on $kind', ({ kind, available }) =>
     ]);
   });
 
+  it.skipIf(!available)('can still be retracted: the merchant takes it back without the text, and its shoppers are told', async () => {
+    const userId = `${kind}-dmg-4`;
+    const torn = await send([userId], 'torn');
+    await damage(torn, '{"id":"' + torn + '","title":"To');
+    const retracted = await api(server.url, 'POST', `/messages/${torn}/retract`);
+    expect(retracted.status).toBe(200);
+    expect(retracted.body).toEqual({ id: torn, status: 'retracted', recipients: 1 });
+    const sync = await api(server.url, 'GET', '/me/sync?after=0', undefined, { credential: await server.tokenFor(userId) });
+    expect(sync.body.events).toEqual([
+      { seq: 1, kind: 'unavailable', eventKind: 'message', messageId: torn },
+      { seq: 2, kind: 'retracted', messageId: torn },
+    ]);
+  });
+
+  it.skipIf(!available)('keeps the merchant\'s message list readable: the damaged one is listed untitled, with its figures', async () => {
+    const userId = `${kind}-dmg-5`;
+    const before = await send([userId], 'listed before');
+    const torn = await send([userId], 'listed torn');
+    await damage(torn, '{"id":"' + torn + '","title":"li');
+    for (const query of ['', '?order=newest', '?order=newest&limit=1', '?status=sent']) {
+      const list = await api(server.url, 'GET', `/messages${query}`);
+      expect(list.status, query).toBe(200);
+    }
+    const newest = await api(server.url, 'GET', '/messages?order=newest&limit=1');
+    expect(newest.body.messages).toMatchObject([{ id: torn, title: '', category: 'order', status: 'sent', recipients: 1 }]);
+    // Its cursor leads on, as for any other.
+    const next = await api(server.url, 'GET', `/messages?order=newest&limit=1&after=${newest.body.next}`);
+    expect(next.body.messages).toMatchObject([{ id: before, title: 'listed before' }]);
+
+    // The schedule view too.
+    const later = await server.send(messageTo([userId], { title: 'listed later', deliverAt: new Date(Date.now() + 3_600_000).toISOString() }));
+    const laterId = ((await later.json()) as { id: string }).id;
+    await damage(laterId, '{"id":"' + laterId + '","ti');
+    const scheduled = await api(server.url, 'GET', '/messages?status=scheduled&order=id');
+    expect(scheduled.status).toBe(200);
+    expect(scheduled.body.messages).toMatchObject([{ id: laterId, title: '' }]);
+    await api(server.url, 'DELETE', `/messages/${laterId}`);
+  });
+
   it.skipIf(!available)('reads a message whose text is valid JSON but not that message as unavailable too', async () => {
     const userId = `${kind}-dmg-3`;
     const swapped = await send([userId], 'swapped');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageStatusResponse } from '../../../shared/message.schema.js';
-import { actionsFor, itemFromScheduled, itemFromStatus, itemFromSummary, mergeFirstPage } from './sent-item.js';
+import { en } from '../i18n/en.js';
+import { actionsFor, questionFor, itemFromScheduled, itemFromStatus, itemFromSummary, mergeFirstPage } from './sent-item.js';
 
 const counts = { recipients: 2, deliveredLive: 1, pushTargets: 3, pushed: 2, pushFailed: 1, pushSkipped: 0, pushPending: 0 };
 
@@ -20,6 +21,33 @@ describe('history rows', () => {
   it('offers Retract for a message on each shopper\'s clock that some zones got', () => {
     expect(actionsFor('scheduled', true)).toEqual(['correct', 'retract', 'cancel']);
     expect(actionsFor('cancelled', true)).toEqual(['retract']);
+  });
+
+  it('asks about a part-sent message on each shopper\'s clock as the server does it: those reached keep it on cancel, lose it on retract', () => {
+    const s = en.console.revise;
+    const zone = { zone: 'Asia/Tokyo', at: '2030-01-01T00:00:00.000Z', localTime: '09:00' };
+    const localTime = { deliverAtLocal: '2030-01-01T09:00', cron: null, fallbackTz: 'UTC', scheduled: 7, sent: 3, late: 0, first: zone, last: zone, zones: [] };
+    const partSent = { id: 'm1', title: 'Sale', status: 'scheduled' as const, localTime, figures: { recipients: 10, deliveredLive: 0, pushed: 0, pushTargets: 0, pushFailed: 0, read: null } };
+    const cancel = questionFor(partSent, 'cancel', s).consequence;
+    expect(cancel).not.toBe(s.cancelEffect);
+    expect(cancel).toMatch(/3 shoppers.*keep it/);
+    const retract = questionFor(partSent, 'retract', s).consequence;
+    expect(retract).toMatch(/3 shoppers/);
+    expect(retract).toMatch(/zones still waiting/);
+    expect(questionFor({ ...partSent, status: 'cancelled' }, 'retract', s).consequence).toBe(s.retractEffect(3));
+    // Nobody has it yet: as before.
+    const pending = { ...partSent, localTime: { ...localTime, sent: 0 } };
+    expect(questionFor(pending, 'cancel', s).consequence).toBe(s.cancelEffect);
+    expect(questionFor({ id: 'm2', title: 'Sale', status: 'sent', figures: partSent.figures }, 'retract', s).consequence).toBe(s.retractEffect(10));
+  });
+
+  it('asks about correcting a recurring message as the server does it: occurrences to come change, those sent keep theirs', () => {
+    const s = en.console.revise;
+    const recurring = { id: 'r1', title: 'Weekly picks', status: 'scheduled' as const, cron: '0 9 * * 1' };
+    const consequence = questionFor(recurring, 'correct', s).consequence;
+    expect(consequence).not.toBe(s.correctScheduledEffect);
+    expect(consequence).toMatch(/to come.*already sent keep/);
+    expect(questionFor({ ...recurring, cron: null }, 'correct', s).consequence).toBe(s.correctScheduledEffect);
   });
 
   it('takes the figures of a listed message', () => {

@@ -1,5 +1,6 @@
 import type { MessageSummary, ScheduledSummary } from '../../../shared/message-list.schema.js';
 import type { LocalTimeStatus, MESSAGE_STATUSES, MessageStatusResponse } from '../../../shared/message.schema.js';
+import type { Strings } from '../i18n/strings.js';
 
 /**
  * One row of the console's history, whichever answer it came from: the
@@ -48,6 +49,39 @@ export function actionsFor(status: MessageStatus, reached = false): readonly Sen
   if (status === 'cancelled') return reached ? ['retract'] : [];
   if (status === 'sent' || status === 'sending') return ['correct', 'retract'];
   return [];
+}
+
+/** What a confirmation dialog asks before an action. */
+export interface RevisionQuestion {
+  heading: string;
+  consequence: string;
+  confirm: string;
+}
+
+/**
+ * The question before `action` on `item`, saying what the server will do. A message on each
+ * shopper's clock that some zones got (still scheduled, or cancelled since): a cancellation stops
+ * the zones still waiting and those reached keep it; a retraction takes it back from those reached
+ * and, while it is scheduled, stops the zones still waiting too. A correction of a recurring message
+ * changes the occurrences still to come, not those sent.
+ */
+export function questionFor(item: SentItem, action: SentAction, s: Strings['console']['revise']): RevisionQuestion {
+  const reached = item.localTime?.sent ?? 0;
+  switch (action) {
+    case 'cancel':
+      return { heading: s.cancelTitle, consequence: reached > 0 ? s.cancelPartSentEffect(reached) : s.cancelEffect, confirm: s.cancelConfirm };
+    case 'retract': {
+      if (reached === 0) return { heading: s.retractTitle, consequence: s.retractEffect(item.figures?.recipients ?? 0), confirm: s.retractConfirm };
+      const consequence = item.status === 'scheduled' ? s.retractPartSentEffect(reached) : s.retractEffect(reached);
+      return { heading: s.retractTitle, consequence, confirm: s.retractConfirm };
+    }
+    case 'correct': {
+      // A recurrence's template is never sent itself: its occurrences to come change, those sent are messages of their own.
+      const recurring = Boolean(item.cron ?? item.localTime?.cron);
+      const scheduled = recurring ? s.correctRecurringEffect : s.correctScheduledEffect;
+      return { heading: s.correctTitle, consequence: item.status === 'scheduled' ? scheduled : s.correctEffect, confirm: s.correctConfirm };
+    }
+  }
 }
 
 export function itemFromSummary(summary: MessageSummary): SentItem {

@@ -621,14 +621,20 @@ export const en = {
       actionsFor: (title: string) => `Actions for “${title}”`,
       cancelTitle: 'Cancel this scheduled message?',
       cancelEffect: 'It will not be sent. Shoppers never see it, and a repeating message stops repeating.',
+      cancelPartSentEffect: (reached: number) =>
+        `Shoppers whose local time has not come yet will not get it. The ${reached === 1 ? '1 shopper' : `${reached} shoppers`} who already have it keep it (Retract takes it back).`,
       cancelConfirm: 'Cancel sending',
       retractTitle: 'Retract this message?',
       retractEffect: (recipients: number) =>
         `It disappears from the inbox of ${recipients === 1 ? '1 shopper' : `${recipients} shoppers`} on every device, and its notification is closed. This cannot be undone.`,
+      retractPartSentEffect: (reached: number) =>
+        `It disappears from the inbox of the ${reached === 1 ? '1 shopper' : `${reached} shoppers`} who already have it, on every device, and its notification is closed; shoppers in zones still waiting will not get it. This cannot be undone.`,
       retractConfirm: 'Retract',
       correctTitle: 'Correct this message?',
       correctEffect: 'Shoppers see the new title and text in place of the old, on every device; a message they read stays read. The notification is replaced.',
       correctScheduledEffect: 'It goes out with the new title and text; shoppers who already have it (a message on their own clock) see it corrected.',
+      correctRecurringEffect:
+        'The occurrences still to come go out with the new title and text. Those already sent keep theirs: correct each by its own entry.',
       correctConfirm: 'Save correction',
       newTitle: 'Title',
       newBody: 'Text',

@@ -85,7 +85,7 @@ export class PostgresLifecycle implements MessageLifecycleStore {
   readonly heldPushes: PostgresHeldPushes;
 
   constructor(private readonly pool: Pool) {
-    this.localTime = new PostgresLocalTime(pool, (client, message, userIds, now) => this.append(client, message, 'message', userIds, now, true));
+    this.localTime = new PostgresLocalTime(pool, (client, message, userIds, now) => this.append(client, message, userIds, now, true));
     this.heldPushes = new PostgresHeldPushes(pool);
   }
 
@@ -155,40 +155,35 @@ export class PostgresLifecycle implements MessageLifecycleStore {
       ]);
       return [];
     }
-    const events = await this.append(client, message, 'message', [...new Set(target.userIds)], now, true);
+    const events = await this.append(client, message, [...new Set(target.userIds)], now, true);
     await client.query('UPDATE messages SET recipients = recipients + $1 WHERE id = $2', [events.length, message.id]);
     return events;
   }
 
   /** Appends one event per shopper (gap-free seqs, see appendEvents) and optionally queues pushes. */
-  private async append(
-    client: PoolClient,
-    message: Message,
-    kind: 'message' | 'retracted',
-    userIds: readonly string[],
-    now: number,
-    push: boolean,
-  ): Promise<AppendedEvent[]> {
+  private async append(client: PoolClient, subject: Message | string, userIds: readonly string[], now: number, push: boolean): Promise<AppendedEvent[]> {
     if (userIds.length === 0) return [];
+    // A message id alone is a retraction, which needs no text (a damaged one is retracted too).
+    const messageId = typeof subject === 'string' ? subject : subject.id;
     const seqs = await appendEvents(client, userIds, {
-      kind,
-      messageId: message.id,
-      payloadJson: kind === 'retracted' ? JSON.stringify({ messageId: message.id }) : null,
+      kind: typeof subject === 'string' ? 'retracted' : 'message',
+      messageId,
+      payloadJson: typeof subject === 'string' ? JSON.stringify({ messageId }) : null,
       createdAt: new Date(now).toISOString(),
     });
     if (push) {
       const queued = await client.query(
         `INSERT INTO push_jobs (message_id, user_id, endpoint, due_at)
          SELECT $1, user_id, endpoint, $2 FROM push_subscriptions WHERE user_id = ANY($3::text[])`,
-        [message.id, now, userIds],
+        [messageId, now, userIds],
       );
       if ((queued.rowCount ?? 0) > 0) {
-        await client.query('UPDATE messages SET push_targets = push_targets + $1 WHERE id = $2', [queued.rowCount, message.id]);
+        await client.query('UPDATE messages SET push_targets = push_targets + $1 WHERE id = $2', [queued.rowCount, messageId]);
       }
     }
     return userIds.map((userId, i): AppendedEvent => ({
       userId,
-      event: kind === 'message' ? { seq: seqs[i]!, kind, message } : { seq: seqs[i]!, kind, messageId: message.id },
+      event: typeof subject === 'string' ? { seq: seqs[i]!, kind: 'retracted', messageId } : { seq: seqs[i]!, kind: 'message', message: subject },
     }));
   }
 
@@ -382,7 +377,7 @@ export class PostgresLifecycle implements MessageLifecycleStore {
           )
         ).rows.map((u) => u.user_id);
     const users = found.slice(0, room);
-    const appended = await this.append(client, message, 'message', users, now, true);
+    const appended = await this.append(client, message, users, now, true);
     for (const event of appended) events.push(event);
     await client.query('UPDATE messages SET recipients = recipients + $1 WHERE id = $2', [appended.length, message.id]);
     if (found.length > room) {
@@ -414,8 +409,7 @@ export class PostgresLifecycle implements MessageLifecycleStore {
       if (dropped > 0) await client.query('UPDATE messages SET push_skipped = push_skipped + $1 WHERE id = $2', [dropped, id]);
       await client.query('DELETE FROM fanout_jobs WHERE message_id = $1', [id]);
       await this.setStatus(client, id, 'retracted');
-      const message = messageSchema.parse(JSON.parse(row.message_json));
-      return { ok: true, value: await this.append(client, message, 'retracted', await this.recipientsOf(client, id), Date.now(), true) };
+      return { ok: true, value: await this.append(client, id, await this.recipientsOf(client, id), Date.now(), true) };
     });
   }
 
@@ -432,7 +426,7 @@ export class PostgresLifecycle implements MessageLifecycleStore {
       // Pushes still queued will carry the corrected text; new ones replace the tray entry (same tag).
       await client.query('DELETE FROM push_jobs WHERE message_id = $1 AND summary_json IS NULL', [id]);
       // Those who have it get the correction; nobody yet, for a message still waiting.
-      return { ok: true, value: await this.append(client, corrected, 'message', await this.recipientsOf(client, id), Date.now(), true) };
+      return { ok: true, value: await this.append(client, corrected, await this.recipientsOf(client, id), Date.now(), true) };
     });
   }
 
@@ -481,7 +475,7 @@ export class PostgresLifecycle implements MessageLifecycleStore {
       await insertMessage(client, reply, row.merchant_id, 1, 'reply', null, messageId, null);
       await recordEvent(client, row.merchant_id, repliedFact(messageId, userId, reply));
       // The shopper's own words: into their log for their other devices, never pushed back at them.
-      return { ok: true, value: await this.append(client, reply, 'message', [userId], Date.parse(reply.createdAt), false) };
+      return { ok: true, value: await this.append(client, reply, [userId], Date.parse(reply.createdAt), false) };
     });
   }
 

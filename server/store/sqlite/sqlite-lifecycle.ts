@@ -98,26 +98,30 @@ export class SqliteLifecycle implements MessageLifecycleStore {
     return events;
   }
 
-  /** Appends one event per shopper (bumping their seq, so each log stays gap-free) and optionally queues pushes. */
-  private append(message: Message, kind: 'message' | 'retracted', userIds: readonly string[], now: number, push: boolean): AppendedEvent[] {
+  /**
+   * Appends one event per shopper (bumping their seq, so each log stays gap-free) and optionally queues pushes:
+   * a `message` event, or, given a message id alone, `retracted` (which needs no text: a damaged one is retracted too).
+   */
+  private append(subject: Message | string, userIds: readonly string[], now: number, push: boolean): AppendedEvent[] {
     let targets = 0;
     const createdAt = new Date(now).toISOString();
-    const payload = kind === 'retracted' ? JSON.stringify({ messageId: message.id }) : null;
+    const messageId = typeof subject === 'string' ? subject : subject.id;
+    const payload = typeof subject === 'string' ? JSON.stringify({ messageId }) : null;
     const events = userIds.map((userId): AppendedEvent => {
       const seq = this.s.bumpSeq.get(userId)!.last_seq;
-      this.s.insertEvent.run(userId, seq, kind, message.id, createdAt, payload);
-      if (push) targets += this.s.queuePushJobs.run(message.id, now, userId).changes;
+      this.s.insertEvent.run(userId, seq, typeof subject === 'string' ? 'retracted' : 'message', messageId, createdAt, payload);
+      if (push) targets += this.s.queuePushJobs.run(messageId, now, userId).changes;
       return {
         userId,
-        event: kind === 'message' ? { seq, kind, message } : { seq, kind, messageId: message.id },
+        event: typeof subject === 'string' ? { seq, kind: 'retracted', messageId } : { seq, kind: 'message', message: subject },
       };
     });
-    if (targets > 0) this.s.addPushTargets.run(targets, message.id);
+    if (targets > 0) this.s.addPushTargets.run(targets, messageId);
     return events;
   }
 
   private appendMessage(message: Message, userIds: readonly string[], now: number, push: boolean): AppendedEvent[] {
-    return this.append(message, 'message', userIds, now, push);
+    return this.append(message, userIds, now, push);
   }
 
   // ---- scheduling ------------------------------------------------------------------------------
@@ -308,9 +312,8 @@ export class SqliteLifecycle implements MessageLifecycleStore {
       if (dropped > 0) this.s.addSkipped.run(dropped, id);
       this.s.deleteFanOut.run(id);
       this.s.setStatus.run('retracted', id);
-      const message = messageSchema.parse(JSON.parse(row.message_json));
       const recipients = this.s.recipientsOf.all(id).map((r) => r.user_id);
-      return { ok: true, value: this.append(message, 'retracted', recipients, Date.now(), true) };
+      return { ok: true, value: this.append(id, recipients, Date.now(), true) };
     })();
   }
 
