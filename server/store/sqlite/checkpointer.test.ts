@@ -146,6 +146,16 @@ describe('Checkpointer', () => {
     expect(warnings.filter((message) => message.startsWith('WAL checkpoint failed'))).toHaveLength(1);
   });
 
+  it('gives up on a thread that does not answer, rather than wait with it (/metrics reads it)', async () => {
+    const { checkpointer } = start();
+    const worker = (checkpointer as unknown as { worker: { postMessage: (request: string) => void } }).worker;
+    // The request never reaches the thread: as if its pass were stuck on a hung disk.
+    const swallowed = vi.spyOn(worker, 'postMessage').mockImplementationOnce(() => undefined);
+    await expect(checkpointer.stats(50)).rejects.toThrow('WAL checkpoint thread did not answer within 50 ms');
+    swallowed.mockRestore();
+    expect((await checkpointer.stats()).failing).toBe(false);
+  });
+
   it('reports problems to onProblem instead, when given one', async () => {
     const file = path.join(tempDir(), 'not-a-database.sqlite');
     fs.writeFileSync(file, 'x'.repeat(2 * PAGE));

@@ -108,8 +108,12 @@ export class Checkpointer {
     this.worker.unref();
   }
 
-  /** What the thread has done so far (for tests and benchmarks); rejects once the thread has stopped. */
-  async stats(): Promise<CheckpointStats> {
+  /**
+   * What the thread has done so far; rejects once the thread has stopped, or when it has not
+   * answered within `timeoutMs` (a pass stuck on a hung disk: /metrics must not hang with it).
+   */
+  async stats(timeoutMs = 1_000): Promise<CheckpointStats> {
+    const signal = AbortSignal.timeout(timeoutMs);
     const stopped = this.exited.then((code): never => {
       throw new Error(`WAL checkpoint thread exited with code ${code}`);
     });
@@ -118,8 +122,12 @@ export class Checkpointer {
     try {
       for (;;) {
         this.worker.postMessage('stats');
-        const [reply] = await Promise.race([once(this.worker, 'message') as Promise<[{ stats?: CheckpointStats }]>, stopped]);
-        if (reply.stats) return reply.stats;
+        const reply = once(this.worker, 'message', { signal }).catch((error: unknown) => {
+          throw signal.aborted ? new Error(`WAL checkpoint thread did not answer within ${timeoutMs} ms`) : error;
+        }) as Promise<[{ stats?: CheckpointStats }]>;
+        reply.catch(() => undefined); // when the thread stopped first, the timeout still ends it later
+        const [answer] = await Promise.race([reply, stopped]);
+        if (answer.stats) return answer.stats;
       }
     } finally {
       this.worker.unref();

@@ -178,7 +178,7 @@ export class SqliteStore implements Store {
   }
 
   async walStats(): Promise<WalStats> {
-    // In memory there is no WAL and no thread (read as a stopped one).
+    // In memory there is no WAL and no thread; a thread that does not answer reads as stopped too.
     const thread = await this.checkpointer?.stats().catch(() => undefined);
     return {
       bytes: walFileSize(this.db.name),
